@@ -1,0 +1,247 @@
+//! `apix send`: a saved request file or an ad hoc call, printed for a person or piped for a program.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use super::output::{body_for_terminal, explanation, headers_block, print_http_error, summary_line, use_color};
+use super::SendArgs;
+use crate::core::collection::{collection_root_of, load_collection, Body, Collection, KeyValue, RequestDef};
+use crate::core::http::{self, prepare, PrepareContext, PrepareError};
+
+fn fail(msg: impl std::fmt::Display, hint: Option<String>) -> i32 {
+    eprintln!("error: {msg}");
+    if let Some(h) = hint {
+        for line in h.lines() {
+            eprintln!("  {}", line.trim_start());
+        }
+    }
+    1
+}
+
+fn parse_vars(vars: &[String]) -> Result<Vec<(String, String)>, String> {
+    vars.iter()
+        .map(|v| match v.split_once('=') {
+            Some((k, val)) if !k.trim().is_empty() => Ok((k.trim().to_string(), val.to_string())),
+            _ => Err(format!("--var `{v}` is not NAME=VALUE")),
+        })
+        .collect()
+}
+
+fn looks_like_method(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'_')
+}
+
+/// An ad hoc request from `METHOD URL [Header:Value]...` (or just `URL`, meaning GET).
+fn ad_hoc(target: &[String], json: Option<&str>) -> Result<RequestDef, String> {
+    let (method, rest) = match target {
+        [m, rest @ ..] if looks_like_method(m) && !rest.is_empty() => (m.clone(), rest),
+        _ => ("GET".to_string(), target),
+    };
+    let Some((url, items)) = rest.split_first() else {
+        return Err("missing URL: apix send METHOD URL [Header:Value]...".into());
+    };
+    let url = if url.contains("://") {
+        url.clone()
+    } else if url.starts_with(':') {
+        format!("http://localhost{url}")
+    } else {
+        format!("http://{url}")
+    };
+    let mut def = RequestDef::new(PathBuf::new(), "ad hoc");
+    def.method = method;
+    def.url = url;
+    for item in items {
+        match item.split_once(':') {
+            Some((k, v)) if !k.is_empty() && !k.contains(' ') => def.headers.push(KeyValue::new(k.trim(), v.trim())),
+            _ => return Err(format!("`{item}` is not a Header:Value item")),
+        }
+    }
+    if let Some(j) = json {
+        def.body = Body::Json(j.to_string());
+    }
+    Ok(def)
+}
+
+pub fn run(args: SendArgs) -> i32 {
+    let overrides = match parse_vars(&args.vars) {
+        Ok(v) => v,
+        Err(e) => return fail(e, Some("example: --var user_id=42".into())),
+    };
+    let first = &args.target[0];
+    let is_file = args.target.len() == 1 && (first.ends_with(".toml") || Path::new(first).is_file());
+    let (collection, mut def): (Option<Collection>, RequestDef) = if is_file {
+        let path = PathBuf::from(first);
+        if !path.is_file() {
+            return fail(format!("request file {first} does not exist"), None);
+        }
+        let abs = std::fs::canonicalize(&path).unwrap_or(path);
+        match collection_root_of(&abs) {
+            Some(root) => {
+                let c = load_collection(&root);
+                match c.find_request(&abs).cloned() {
+                    Some(d) => (Some(c), d),
+                    None => {
+                        let problems: Vec<String> = c
+                            .diagnostics
+                            .iter()
+                            .filter(|d| d.path == abs && d.is_error())
+                            .map(|d| d.to_string())
+                            .collect();
+                        if problems.is_empty() {
+                            return fail(format!("{first} is not a request of collection {}", root.display()), None);
+                        }
+                        eprintln!("error: {first} cannot be loaded:");
+                        for p in problems {
+                            eprintln!("{p}");
+                        }
+                        return 1;
+                    }
+                }
+            }
+            None => {
+                return fail(
+                    format!("{first} is not inside a collection (no collection.toml in any parent folder)"),
+                    Some("a request file lives in a folder tree whose root holds collection.toml".into()),
+                )
+            }
+        }
+    } else {
+        match ad_hoc(&args.target, args.json.as_deref()) {
+            Ok(d) => (None, d),
+            Err(e) => return fail(e, None),
+        }
+    };
+    if let Some(t) = &args.timeout {
+        match humantime::parse_duration(t) {
+            Ok(d) => def.options.timeout = Some(d),
+            Err(e) => return fail(format!("--timeout `{t}`: {e}"), Some("write durations like 30s or 500ms".into())),
+        }
+    }
+    if args.no_follow {
+        def.options.follow_redirects = Some(false);
+    }
+    let env_name: Option<String> = match (&args.env, &collection) {
+        (Some(name), Some(c)) => match c.environment(name) {
+            Some(e) => Some(e.name.clone()),
+            None => {
+                let names: Vec<&str> = c.environments.iter().map(|e| e.name.as_str()).collect();
+                let hint = if names.is_empty() {
+                    "this collection has no environments/ folder".to_string()
+                } else {
+                    format!("available: {}", names.join(", "))
+                };
+                return fail(format!("no environment `{name}` in collection {}", c.name), Some(hint));
+            }
+        },
+        (Some(_), None) => return fail("--env needs a request file inside a collection", None),
+        (None, Some(c)) => default_environment(c),
+        (None, None) => None,
+    };
+
+    let rt = match super::runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async move {
+        let environment = env_name.as_deref().and_then(|n| collection.as_ref().and_then(|c| c.environment(n)));
+        let ctx = PrepareContext {
+            collection: collection.as_ref(),
+            environment,
+            overrides: &overrides,
+            demo_url: Some(crate::embedded::provider()),
+        };
+        let prepared = match prepare(&ctx, &def) {
+            Ok(p) => p,
+            Err(e) => return report_prepare_error(&e),
+        };
+        for w in &prepared.warnings {
+            eprintln!("warning: {w}");
+        }
+        let cancel = CancellationToken::new();
+        let ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                ctrl_c.cancel();
+            }
+        });
+        let started = Instant::now();
+        match http::send(&prepared, cancel, None).await {
+            Ok(x) => print_exchange(&x, &args),
+            Err(e) => {
+                let shown_url = crate::core::template::mask_secrets(prepared.url.as_str(), &prepared.secrets);
+                print_http_error(&e, &prepared.method, &shown_url, started.elapsed());
+                e.exit_code()
+            }
+        }
+    })
+}
+
+/// Without --env: the collection's only environment, or one called `local`, or none.
+pub fn default_environment(c: &Collection) -> Option<String> {
+    if c.environments.len() == 1 {
+        return Some(c.environments[0].name.clone());
+    }
+    c.environment("local").map(|e| e.name.clone())
+}
+
+fn report_prepare_error(e: &PrepareError) -> i32 {
+    fail(e, e.hint())
+}
+
+fn print_exchange(x: &http::Exchange, args: &SendArgs) -> i32 {
+    let stdout_tty = std::io::stdout().is_terminal();
+    let stderr_tty = std::io::stderr().is_terminal();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let to_file = args.output.is_some();
+    // A person reading a terminal gets everything on stdout; a pipe gets the raw body alone.
+    let human = stdout_tty && !to_file;
+    let meta_color = use_color(if human { stdout_tty } else { stderr_tty });
+    let meta: &mut dyn Write = if human { &mut out } else { &mut err };
+    let _ = writeln!(meta, "{}", summary_line(x, meta_color));
+    for line in explanation(x, meta_color) {
+        let _ = writeln!(meta, "  {line}");
+    }
+    if args.include {
+        let _ = write!(meta, "{}", headers_block(x, meta_color));
+    }
+    let code = status_exit_code(x.response.status, args.check_status);
+    if let Some(path) = &args.output {
+        if let Err(e) = crate::core::fsutil::write_atomic(path, &x.response.body) {
+            return fail(format!("cannot write the body to {}: {e}", path.display()), None);
+        }
+        let _ = writeln!(
+            err,
+            "body saved to {} ({})",
+            path.display(),
+            crate::core::format_size(x.response.decoded_size)
+        );
+        return code;
+    }
+    if human {
+        if args.include || !x.response.body.is_empty() {
+            let _ = writeln!(out);
+        }
+        let _ = write!(out, "{}", body_for_terminal(x, use_color(true)));
+    } else {
+        let _ = out.write_all(&x.response.body);
+    }
+    let _ = out.flush();
+    code
+}
+
+/// 3/4/5 for 3xx/4xx/5xx with --check-status (as xh and HTTPie), else 0.
+pub fn status_exit_code(status: u16, check: bool) -> i32 {
+    if !check {
+        return 0;
+    }
+    match status {
+        300..=399 => 3,
+        400..=499 => 4,
+        500..=599 => 5,
+        _ => 0,
+    }
+}

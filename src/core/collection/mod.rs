@@ -1,0 +1,16 @@
+//! Collections as plain files: one TOML file per request, folders of requests, environments. See
+//! `docs/collections.md` for the format.
+
+pub mod diag;
+pub mod load;
+pub mod model;
+pub(crate) mod parse;
+pub mod save;
+
+#[cfg(test)]
+mod tests;
+
+pub use diag::{Diagnostic, Severity};
+pub use load::{collection_root_of, find_collections, load_collection, load_workspace};
+pub use model::*;
+pub use save::{create_folder, create_request, delete_path, duplicate_request, file_name_for, move_path, save_request, SaveError};

@@ -1,0 +1,20 @@
+//! The HTTP engine.
+//!
+//! Lifecycle of one request: `prepare(ctx, def)` resolves templates, auth and options (errors name the variable and
+//! field; nothing is spawned) → `send(prepared, cancel, progress)` runs on its own client with timing hooks, streams
+//! and decodes the body under a size cap, and returns an [`Exchange`] or a classified [`HttpError`] → `insight`
+//! explains the status (retry-after, rate limits, problem+json messages).
+
+pub mod error;
+pub mod prepare;
+pub mod record;
+pub mod send;
+pub mod status;
+pub mod timing;
+
+pub use error::{HttpError, TimeoutPhase, TlsProblem};
+pub use prepare::{prepare, PrepareContext, PrepareError, Prepared, PreparedBody, SendOptions};
+pub use record::{Exchange, RedirectHop, ResponseRecord, SentRequest};
+pub use send::{send, Progress};
+pub use status::{insight, StatusInsight};
+pub use timing::Timings;

@@ -1,0 +1,559 @@
+//! `prepare(def, context) -> Prepared`: everything resolved and checked before anything is sent. Errors here name
+//! the variable, the field and the file, and nothing is spawned.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+use thiserror::Error;
+
+use crate::core::collection::{ApiKeyLocation, AuthDef, Body, Collection, Environment, Folder, KeyValue, Options, RequestDef};
+use crate::core::template::{references, DemoUrlFn, ResolveFailure, Resolver, Scope, TemplateError};
+
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
+/// Decoded bodies stop here unless `max_body_size` says otherwise (a gzip bomb must not eat the machine).
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 1 << 30;
+
+/// Options with every default applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendOptions {
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub follow_redirects: bool,
+    pub max_redirects: u32,
+    pub proxy: Option<String>,
+    pub ca_file: Option<PathBuf>,
+    pub verify_tls: bool,
+    pub max_body_size: u64,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions::from_options(&Options::default(), None)
+    }
+}
+
+impl SendOptions {
+    pub fn from_options(o: &Options, base_dir: Option<&Path>) -> Self {
+        SendOptions {
+            timeout: o.timeout.unwrap_or(DEFAULT_TOTAL_TIMEOUT),
+            connect_timeout: o.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            read_timeout: o.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+            follow_redirects: o.follow_redirects.unwrap_or(true),
+            max_redirects: o.max_redirects.unwrap_or(DEFAULT_MAX_REDIRECTS),
+            proxy: o.proxy.clone(),
+            ca_file: o.ca_file.as_ref().map(|f| match base_dir {
+                Some(b) => b.join(f),
+                None => PathBuf::from(f),
+            }),
+            verify_tls: o.verify_tls.unwrap_or(true),
+            max_body_size: o.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartData {
+    Text(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedPart {
+    pub name: String,
+    pub data: PartData,
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PreparedBody {
+    #[default]
+    Empty,
+    Bytes(Vec<u8>),
+    Multipart(Vec<PreparedPart>),
+    File(PathBuf),
+}
+
+/// A request ready to send: every placeholder resolved, auth applied, options defaulted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub method: String,
+    pub url: url::Url,
+    /// In order, repeats allowed; includes the auth header, if any.
+    pub headers: Vec<(String, String)>,
+    pub body: PreparedBody,
+    pub options: SendOptions,
+    /// Values that came from secret sources or credentials: masked wherever shown.
+    pub secrets: Vec<String>,
+    /// The request file, for history and messages.
+    pub source: Option<PathBuf>,
+    /// Where the effective auth came from: "request", "folder users", "collection", or None for no auth.
+    pub auth_origin: Option<String>,
+    /// Things worth saying that do not stop the send (e.g. a JSON body that does not parse).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum PrepareError {
+    #[error("{0}")]
+    Template(#[from] TemplateError),
+    #[error("invalid URL `{url}` in {file}: {part}")]
+    InvalidUrl { url: String, part: String, file: String },
+    #[error("header `{name}` in {file} is not valid: {reason}")]
+    InvalidHeader { name: String, reason: String, file: String },
+    #[error("the {what} file `{path}` does not exist (paths are relative to {base})")]
+    MissingFile { what: String, path: String, base: String },
+}
+
+impl PrepareError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            PrepareError::Template(t) => t.hint(),
+            PrepareError::InvalidUrl { .. } => {
+                Some("a URL looks like https://host:port/path?query; check the variables that build it".into())
+            }
+            PrepareError::InvalidHeader { .. } => {
+                Some("header names are letters, digits and -_ without spaces; values cannot contain line breaks".into())
+            }
+            PrepareError::MissingFile { .. } => None,
+        }
+    }
+}
+
+/// What a request is prepared against.
+#[derive(Clone, Default)]
+pub struct PrepareContext<'a> {
+    pub collection: Option<&'a Collection>,
+    pub environment: Option<&'a Environment>,
+    pub overrides: &'a [(String, String)],
+    pub demo_url: Option<DemoUrlFn>,
+}
+
+struct Env<'r, 'a> {
+    resolver: Resolver<'a>,
+    ctx: &'r PrepareContext<'a>,
+    def: &'r RequestDef,
+    searched: Vec<String>,
+}
+
+impl Env<'_, '_> {
+    fn resolve(&mut self, template: &str, field: &str) -> Result<String, PrepareError> {
+        self.resolve_marked(template, field).map(|(s, _)| s)
+    }
+
+    fn resolve_marked(&mut self, template: &str, field: &str) -> Result<(String, bool), PrepareError> {
+        self.resolver.resolve_marked(template).map_err(|f| self.error(f, field).into())
+    }
+
+    fn error(&self, failure: ResolveFailure, field: &str) -> TemplateError {
+        let mut e = TemplateError::new(failure, field);
+        e.file = Some(display_path(self.ctx.collection, &self.def.path));
+        e.environment = self.ctx.environment.map(|e| e.name.clone());
+        e.searched = self.searched.clone();
+        if let ResolveFailure::Unknown { name } = &e.failure {
+            if let Some(c) = self.ctx.collection {
+                e.used_in = usages(c, name)
+                    .into_iter()
+                    .filter(|u| {
+                        !u.starts_with(&format!(
+                            "{} ",
+                            e.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+                        ))
+                    })
+                    .collect();
+            }
+            let known = known_names(self.ctx);
+            e.suggestion = crate::core::collection::diag::did_you_mean(name, known.iter().map(|s| s.as_str())).map(str::to_string);
+        }
+        e
+    }
+}
+
+fn display_path(c: Option<&Collection>, p: &Path) -> PathBuf {
+    match c.and_then(|c| c.root.parent().and_then(|parent| p.strip_prefix(parent).ok())) {
+        Some(rel) => rel.to_path_buf(),
+        None => p.to_path_buf(),
+    }
+}
+
+fn known_names(ctx: &PrepareContext) -> Vec<String> {
+    let mut names: Vec<String> = ctx.overrides.iter().map(|(k, _)| k.clone()).collect();
+    if let Some(e) = ctx.environment {
+        names.extend(e.vars.iter().map(|v| v.name.clone()));
+    }
+    if let Some(c) = ctx.collection {
+        fn walk(f: &Folder, out: &mut Vec<String>) {
+            out.extend(f.defaults.vars.iter().map(|v| v.name.clone()));
+            for c in &f.children {
+                if let crate::core::collection::Node::Folder(sub) = c {
+                    walk(sub, out);
+                }
+            }
+        }
+        walk(&c.tree, &mut names);
+        for e in &c.environments {
+            names.extend(e.vars.iter().map(|v| v.name.clone()));
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Every `file (field)` in the collection that uses `{{name}}`.
+pub fn usages(c: &Collection, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in c.requests() {
+        let file = display_path(Some(c), &r.path).display().to_string();
+        for (field, text) in request_fields(r) {
+            if references(&text).contains(&name) {
+                out.push(format!("{file} ({field})"));
+            }
+        }
+    }
+    out
+}
+
+/// Every templated field of a request, named as errors name them.
+pub fn request_fields(r: &RequestDef) -> Vec<(String, String)> {
+    let mut f = vec![("url".to_string(), r.url.clone())];
+    for q in &r.query {
+        f.push((format!("query {}", q.name), q.value.clone()));
+    }
+    for h in &r.headers {
+        f.push((format!("header {}", h.name), h.value.clone()));
+    }
+    match &r.body {
+        Body::Json(j) => f.push(("body".into(), j.clone())),
+        Body::Text { text, .. } => f.push(("body".into(), text.clone())),
+        Body::Form(kv) => f.extend(kv.iter().map(|k| (format!("form field {}", k.name), k.value.clone()))),
+        Body::Multipart(parts) => f.extend(
+            parts
+                .iter()
+                .filter_map(|p| p.value.clone().map(|v| (format!("multipart part {}", p.name), v))),
+        ),
+        Body::File { path, .. } => f.push(("body file".into(), path.clone())),
+        Body::None => {}
+    }
+    match &r.auth {
+        AuthDef::Basic { username, password } => {
+            f.push(("auth username".into(), username.clone()));
+            f.push(("auth password".into(), password.clone()));
+        }
+        AuthDef::Bearer { token } => f.push(("auth token".into(), token.clone())),
+        AuthDef::ApiKey { value, .. } => f.push(("auth value".into(), value.clone())),
+        AuthDef::Inherit | AuthDef::None => {}
+    }
+    f
+}
+
+fn merged_headers(chain: &[&Folder], def: &RequestDef) -> Vec<KeyValue> {
+    let mut out: Vec<KeyValue> = Vec::new();
+    let levels = chain.iter().map(|f| &f.defaults.headers).chain(std::iter::once(&def.headers));
+    for level in levels {
+        let names: Vec<String> = level.iter().filter(|h| h.enabled).map(|h| h.name.to_ascii_lowercase()).collect();
+        out.retain(|h| !names.contains(&h.name.to_ascii_lowercase()));
+        out.extend(level.iter().filter(|h| h.enabled).cloned());
+    }
+    out
+}
+
+/// The effective auth and where it comes from, walking request → folders (innermost first) → collection.
+pub fn effective_auth<'d>(chain: &[&'d Folder], def: &'d RequestDef) -> (&'d AuthDef, Option<String>) {
+    if def.auth != AuthDef::Inherit {
+        return (&def.auth, Some("request".into()));
+    }
+    for (i, f) in chain.iter().enumerate().rev() {
+        if f.defaults.auth != AuthDef::Inherit {
+            let origin = if i == 0 {
+                "collection".to_string()
+            } else {
+                format!("folder {}", f.name)
+            };
+            return (&f.defaults.auth, Some(origin));
+        }
+    }
+    (&AuthDef::None, None)
+}
+
+fn url_problem(e: url::ParseError, raw: &str) -> String {
+    use url::ParseError as P;
+    match e {
+        P::RelativeUrlWithoutBase => {
+            if raw.trim().is_empty() {
+                "the URL is empty".into()
+            } else {
+                "it has no scheme: start it with http:// or https://".into()
+            }
+        }
+        P::EmptyHost => "the host is empty".into(),
+        P::InvalidPort => "the port is not a number from 1 to 65535".into(),
+        P::InvalidIpv4Address => "the IPv4 address is not valid".into(),
+        P::InvalidIpv6Address => "the IPv6 address is not valid".into(),
+        P::InvalidDomainCharacter => {
+            "the host contains a character that is not allowed in host names (a space or an unresolved placeholder?)".into()
+        }
+        P::IdnaError => "the host name is not a valid international domain name".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Resolves and checks `def` in `ctx`.
+pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, PrepareError> {
+    let chain: Vec<&Folder> = ctx.collection.map(|c| c.folder_chain(&def.path)).unwrap_or_default();
+    let mut searched = Vec::new();
+    if !ctx.overrides.is_empty() {
+        searched.push("--var overrides".to_string());
+    }
+    if let Some(e) = ctx.environment {
+        searched.push(format!("environment `{}`", e.name));
+    }
+    for (i, f) in chain.iter().enumerate().rev() {
+        if i == 0 {
+            searched.push("collection [vars]".into());
+        } else {
+            searched.push(format!("folder `{}`", f.name));
+        }
+    }
+    let scope = Scope {
+        overrides: ctx.overrides,
+        environment: ctx.environment,
+        folders: chain.clone(),
+        collection_root: ctx.collection.map(|c| c.root.as_path()),
+        demo_url: ctx.demo_url.clone(),
+    };
+    let mut env = Env {
+        resolver: Resolver::new(scope),
+        ctx,
+        def,
+        searched,
+    };
+    let file_label = display_path(ctx.collection, &def.path).display().to_string();
+    let base_dir = def.path.parent().map(Path::to_path_buf).unwrap_or_default();
+
+    let raw_url = env.resolve(&def.url, "url")?;
+    let mut url = url::Url::parse(raw_url.trim()).map_err(|e| PrepareError::InvalidUrl {
+        url: raw_url.clone(),
+        part: url_problem(e, &raw_url),
+        file: file_label.clone(),
+    })?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(PrepareError::InvalidUrl {
+            url: raw_url.clone(),
+            part: format!("the scheme `{}` is not supported: use http:// or https://", url.scheme()),
+            file: file_label,
+        });
+    }
+    let mut secrets: Vec<String> = Vec::new();
+    let enabled_query: Vec<&KeyValue> = def.query.iter().filter(|q| q.enabled).collect();
+    if !enabled_query.is_empty() {
+        let mut pairs = Vec::new();
+        for q in enabled_query {
+            let name = env.resolve(&q.name, &format!("query {}", q.name))?;
+            let value = env.resolve(&q.value, &format!("query {}", q.name))?;
+            pairs.push((name, value));
+        }
+        url.query_pairs_mut().extend_pairs(pairs);
+    }
+
+    let mut headers = Vec::new();
+    for h in merged_headers(&chain, def) {
+        let name = env.resolve(&h.name, &format!("header {}", h.name))?;
+        let value = env.resolve(&h.value, &format!("header {}", h.name))?;
+        check_header(&name, &value, &file_label)?;
+        headers.push((name, value));
+    }
+
+    let (auth, auth_origin) = effective_auth(&chain, def);
+    let auth_origin = if matches!(auth, AuthDef::None) { None } else { auth_origin };
+    match auth {
+        AuthDef::Inherit | AuthDef::None => {}
+        AuthDef::Basic { username, password } => {
+            let u = env.resolve(username, "auth username")?;
+            let p = env.resolve(password, "auth password")?;
+            let token = base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"));
+            secrets.push(p);
+            secrets.push(token.clone());
+            set_header(&mut headers, "Authorization", format!("Basic {token}"));
+        }
+        AuthDef::Bearer { token } => {
+            let t = env.resolve(token, "auth token")?;
+            secrets.push(t.clone());
+            set_header(&mut headers, "Authorization", format!("Bearer {t}"));
+        }
+        AuthDef::ApiKey { name, value, location } => {
+            let n = env.resolve(name, "auth name")?;
+            let v = env.resolve(value, "auth value")?;
+            secrets.push(v.clone());
+            match location {
+                ApiKeyLocation::Header => {
+                    check_header(&n, &v, &file_label)?;
+                    set_header(&mut headers, &n, v);
+                }
+                ApiKeyLocation::Query => {
+                    url.query_pairs_mut().append_pair(&n, &v);
+                }
+            }
+        }
+    }
+
+    let mut warnings = Vec::new();
+    let body = match &def.body {
+        Body::None => PreparedBody::Empty,
+        Body::Json(j) => {
+            let text = env.resolve(j, "body")?;
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+                warnings.push(format!(
+                    "the JSON body does not parse (line {}, column {}: {}); sending it as written",
+                    e.line(),
+                    e.column(),
+                    e
+                ));
+            }
+            default_header(&mut headers, "Content-Type", "application/json");
+            PreparedBody::Bytes(text.into_bytes())
+        }
+        Body::Text { text, content_type } => {
+            let text = env.resolve(text, "body")?;
+            default_header(
+                &mut headers,
+                "Content-Type",
+                content_type.as_deref().unwrap_or("text/plain; charset=utf-8"),
+            );
+            PreparedBody::Bytes(text.into_bytes())
+        }
+        Body::Form(fields) => {
+            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            for f in fields.iter().filter(|f| f.enabled) {
+                let n = env.resolve(&f.name, &format!("form field {}", f.name))?;
+                let v = env.resolve(&f.value, &format!("form field {}", f.name))?;
+                ser.append_pair(&n, &v);
+            }
+            default_header(&mut headers, "Content-Type", "application/x-www-form-urlencoded");
+            PreparedBody::Bytes(ser.finish().into_bytes())
+        }
+        Body::Multipart(parts) => {
+            let mut out = Vec::new();
+            for p in parts.iter().filter(|p| p.enabled) {
+                let field = format!("multipart part {}", p.name);
+                let name = env.resolve(&p.name, &field)?;
+                let data = match (&p.value, &p.file) {
+                    (Some(v), _) => PartData::Text(env.resolve(v, &field)?),
+                    (None, Some(f)) => {
+                        let path = base_dir.join(env.resolve(f, &field)?);
+                        if !path.is_file() {
+                            return Err(PrepareError::MissingFile {
+                                what: format!("multipart part `{name}`"),
+                                path: f.clone(),
+                                base: base_dir.display().to_string(),
+                            });
+                        }
+                        PartData::File(path)
+                    }
+                    (None, None) => PartData::Text(String::new()),
+                };
+                out.push(PreparedPart {
+                    name,
+                    data,
+                    content_type: p.content_type.clone(),
+                });
+            }
+            PreparedBody::Multipart(out)
+        }
+        Body::File { path, content_type } => {
+            let rel = env.resolve(path, "body file")?;
+            let full = base_dir.join(&rel);
+            if !full.is_file() {
+                return Err(PrepareError::MissingFile {
+                    what: "body".into(),
+                    path: rel,
+                    base: base_dir.display().to_string(),
+                });
+            }
+            let ct = content_type.clone().unwrap_or_else(|| guess_content_type(&full).to_string());
+            default_header(&mut headers, "Content-Type", &ct);
+            PreparedBody::File(full)
+        }
+    };
+
+    let mut opts = def.options.clone();
+    for f in chain.iter().skip(1).rev() {
+        opts = opts.or(&f.defaults.options);
+    }
+    if let Some(e) = ctx.environment {
+        opts = opts.or(&e.options);
+    }
+    if let Some(root) = chain.first() {
+        opts = opts.or(&root.defaults.options);
+    }
+    let options_base = ctx.collection.map(|c| c.root.clone());
+    let mut options = SendOptions::from_options(&opts, options_base.as_deref().or(Some(base_dir.as_path())));
+    if let Some(p) = &options.proxy {
+        options.proxy = Some(env.resolve(p, "options proxy")?);
+    }
+
+    secrets.extend(env.resolver.into_secrets());
+    secrets.retain(|s| !s.is_empty());
+    secrets.sort();
+    secrets.dedup();
+    Ok(Prepared {
+        method: def.method.to_ascii_uppercase(),
+        url,
+        headers,
+        body,
+        options,
+        secrets,
+        source: (!def.path.as_os_str().is_empty()).then(|| def.path.clone()),
+        auth_origin,
+        warnings,
+    })
+}
+
+fn check_header(name: &str, value: &str, file: &str) -> Result<(), PrepareError> {
+    if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(PrepareError::InvalidHeader {
+            name: name.to_string(),
+            reason: "the name contains characters not allowed in header names".into(),
+            file: file.to_string(),
+        });
+    }
+    if reqwest::header::HeaderValue::from_str(value).is_err() {
+        return Err(PrepareError::InvalidHeader {
+            name: name.to_string(),
+            reason: "the value contains a line break or control character".into(),
+            file: file.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    headers.push((name.to_string(), value));
+}
+
+fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        headers.push((name.to_string(), value.to_string()));
+    }
+}
+
+pub fn guess_content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("html") | Some("htm") => "text/html",
+        Some("txt") => "text/plain",
+        Some("csv") => "text/csv",
+        Some("yaml") | Some("yml") => "application/yaml",
+        Some("png") => "image/png",
+        Some("jpg") | Some("jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,12 @@
+//! The UI-free core: collection files, templating, the HTTP engine, response formatting.
+//! Nothing below this module may import ratatui or crossterm (a test enforces it).
+
+pub mod collection;
+pub mod format;
+pub mod fsutil;
+pub mod http;
+pub mod paths;
+pub mod template;
+pub mod units;
+
+pub use units::{format_duration, format_size};

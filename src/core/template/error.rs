@@ -1,0 +1,106 @@
+//! A resolution failure with its context: which file and field, which layers were searched, where else the
+//! variable is used. Display is the plain sentence; `hint()` says how to fix it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::resolve::ResolveFailure;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub failure: ResolveFailure,
+    /// The field being resolved, e.g. `url`, `header X-Token`, `auth token`.
+    pub field: String,
+    /// The file the field is in (a request file, or a variable's defining file).
+    pub file: Option<PathBuf>,
+    /// The environment that was selected, if any.
+    pub environment: Option<String>,
+    /// The layers searched, in precedence order, as shown to the user.
+    pub searched: Vec<String>,
+    /// Every other place (`file (field)`) that uses the same variable.
+    pub used_in: Vec<String>,
+    pub suggestion: Option<String>,
+}
+
+impl TemplateError {
+    pub fn new(failure: ResolveFailure, field: impl Into<String>) -> Self {
+        TemplateError {
+            failure,
+            field: field.into(),
+            file: None,
+            environment: None,
+            searched: Vec::new(),
+            used_in: Vec::new(),
+            suggestion: None,
+        }
+    }
+
+    /// The variable this error is about, if any.
+    pub fn variable(&self) -> Option<&str> {
+        match &self.failure {
+            ResolveFailure::Unknown { name } | ResolveFailure::UnsupportedSource { name } => Some(name),
+            ResolveFailure::MissingSecret { name, .. } => Some(name),
+            ResolveFailure::Dynamic { name, .. } => Some(name),
+            ResolveFailure::Cycle { chain } => chain.first().map(|s| s.as_str()),
+            ResolveFailure::Syntax { .. } => None,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        let env = self.environment.as_deref();
+        match &self.failure {
+            ResolveFailure::Unknown { name } => {
+                let mut h = String::new();
+                if let Some(s) = &self.suggestion {
+                    h.push_str(&format!("did you mean `{s}`? "));
+                }
+                match env {
+                    Some(e) => h.push_str(&format!("define `{name}` in environment `{e}` (environments/{e}.toml), a folder.toml or collection.toml [vars], or pass --var {name}=VALUE")),
+                    None => h.push_str(&format!("no environment is selected: choose one with --env NAME, or define `{name}` in collection.toml [vars], or pass --var {name}=VALUE")),
+                }
+                if !self.used_in.is_empty() {
+                    h.push_str(&format!("\n  also used in: {}", self.used_in.join(", ")));
+                }
+                Some(h)
+            }
+            ResolveFailure::MissingSecret { name, dotenv } => Some(match dotenv {
+                Some(p) => format!(
+                    "export {name}=... in your shell, or add a line `{name}=...` to {} (git-ignored; never commit secrets)",
+                    p.display()
+                ),
+                None => format!("export {name}=... in your shell"),
+            }),
+            ResolveFailure::Cycle { .. } => Some("a variable cannot depend on itself; give one of them a plain value".into()),
+            ResolveFailure::UnsupportedSource { .. } => {
+                Some("use {{env.NAME}} (process environment or the collection's .env file) for secrets".into())
+            }
+            ResolveFailure::Dynamic { .. } => None,
+            ResolveFailure::Syntax { .. } => Some("placeholders look like {{name}}; close every `{{` with `}}`".into()),
+        }
+    }
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = match &self.file {
+            Some(p) => format!("{} of {}", self.field, p.display()),
+            None => self.field.clone(),
+        };
+        match &self.failure {
+            ResolveFailure::Unknown { name } => {
+                write!(f, "unknown variable `{name}` in {place}")?;
+                if !self.searched.is_empty() {
+                    write!(f, " (searched {})", self.searched.join(", "))?;
+                }
+                Ok(())
+            }
+            ResolveFailure::Cycle { chain } => write!(f, "variables refer to each other in a cycle: {} (in {place})", chain.join(" → ")),
+            ResolveFailure::MissingSecret { name, .. } => write!(f, "secret `env.{name}` used in {place} is not set"),
+            ResolveFailure::UnsupportedSource { name } => write!(f, "`{name}` in {place}: this secret source is not supported yet"),
+            ResolveFailure::Dynamic { name, message } => write!(f, "`${name}` in {place}: {message}"),
+            ResolveFailure::Syntax { offset, message } => write!(f, "{message} in {place} at character {}", offset + 1),
+        }
+    }
+}
+
+impl std::error::Error for TemplateError {}

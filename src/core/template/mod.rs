@@ -1,0 +1,12 @@
+//! Templating: `{{variables}}`, environments, secret references and dynamic values.
+
+pub mod error;
+pub mod parse;
+pub mod resolve;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::TemplateError;
+pub use parse::{parse, references, Segment};
+pub use resolve::{mask_secrets, DemoUrlFn, ResolveFailure, Resolver, Scope, MASK};

@@ -1,0 +1,208 @@
+//! Resolving placeholders against the layers of variables, secrets and dynamic values.
+//!
+//! Precedence, highest first: overrides (`--var`, the TUI's), the selected environment, folder variables (innermost
+//! folder first), collection variables. Values may contain placeholders themselves; a cycle is reported, not looped.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::parse::{parse, Segment};
+use crate::core::collection::{Environment, Folder, KeyValue};
+
+/// Provides `{{$demo}}`: the URL of the embedded demo API, started on first use by the front end.
+pub type DemoUrlFn = Arc<dyn Fn() -> Result<String, String> + Send + Sync>;
+
+/// Why a placeholder could not be resolved, before the caller adds where it was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveFailure {
+    Unknown { name: String },
+    Cycle { chain: Vec<String> },
+    MissingSecret { name: String, dotenv: Option<PathBuf> },
+    UnsupportedSource { name: String },
+    Dynamic { name: String, message: String },
+    Syntax { offset: usize, message: String },
+}
+
+#[derive(Clone, Default)]
+pub struct Scope<'a> {
+    pub overrides: &'a [(String, String)],
+    pub environment: Option<&'a Environment>,
+    /// From the collection root down to the request's folder.
+    pub folders: Vec<&'a Folder>,
+    /// Where `.env` is looked for.
+    pub collection_root: Option<&'a Path>,
+    pub demo_url: Option<DemoUrlFn>,
+}
+
+pub struct Resolver<'a> {
+    scope: Scope<'a>,
+    dotenv: Option<HashMap<String, String>>,
+    /// Every value that came from a secret source, so it can be masked wherever it is shown.
+    secrets: Vec<String>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(scope: Scope<'a>) -> Self {
+        Resolver {
+            scope,
+            dotenv: None,
+            secrets: Vec::new(),
+        }
+    }
+
+    pub fn secrets(&self) -> &[String] {
+        &self.secrets
+    }
+
+    pub fn into_secrets(self) -> Vec<String> {
+        self.secrets
+    }
+
+    /// Resolves every placeholder in `template`.
+    pub fn resolve(&mut self, template: &str) -> Result<String, ResolveFailure> {
+        self.resolve_marked(template).map(|(s, _)| s)
+    }
+
+    /// Like [`Resolver::resolve`], also telling whether any part came from a secret.
+    pub fn resolve_marked(&mut self, template: &str) -> Result<(String, bool), ResolveFailure> {
+        let mut stack = Vec::new();
+        self.resolve_inner(template, &mut stack)
+    }
+
+    fn resolve_inner(&mut self, template: &str, stack: &mut Vec<String>) -> Result<(String, bool), ResolveFailure> {
+        if !template.contains("{{") {
+            return Ok((template.to_string(), false));
+        }
+        let segments = parse(template).map_err(|e| ResolveFailure::Syntax {
+            offset: e.offset,
+            message: e.message,
+        })?;
+        let mut out = String::with_capacity(template.len());
+        let mut secret = false;
+        for seg in segments {
+            match seg {
+                Segment::Lit(s) => out.push_str(s),
+                Segment::Var { name, .. } => {
+                    let (v, s) = self.value_of(name, stack)?;
+                    secret |= s;
+                    out.push_str(&v);
+                }
+            }
+        }
+        Ok((out, secret))
+    }
+
+    fn value_of(&mut self, name: &str, stack: &mut Vec<String>) -> Result<(String, bool), ResolveFailure> {
+        if let Some(dynamic) = name.strip_prefix('$') {
+            return self.dynamic(dynamic).map(|v| (v, false));
+        }
+        if let Some(var) = name.strip_prefix("env.") {
+            let v = self.env_secret(var)?;
+            if !v.is_empty() && !self.secrets.contains(&v) {
+                self.secrets.push(v.clone());
+            }
+            return Ok((v, true));
+        }
+        if name.starts_with("keyring.") || name.starts_with("cmd.") {
+            return Err(ResolveFailure::UnsupportedSource { name: name.to_string() });
+        }
+        if stack.iter().any(|n| n == name) {
+            let mut chain = stack.clone();
+            chain.push(name.to_string());
+            let start = chain.iter().position(|n| n == name).unwrap_or(0);
+            return Err(ResolveFailure::Cycle {
+                chain: chain[start..].to_vec(),
+            });
+        }
+        let Some(raw) = self.lookup(name) else {
+            return Err(ResolveFailure::Unknown { name: name.to_string() });
+        };
+        stack.push(name.to_string());
+        let r = self.resolve_inner(&raw, stack);
+        stack.pop();
+        r
+    }
+
+    /// The raw (unresolved) value of a plain variable, from the highest-precedence layer that defines it.
+    pub fn lookup(&self, name: &str) -> Option<String> {
+        if let Some((_, v)) = self.scope.overrides.iter().rev().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
+        let find = |vars: &[KeyValue]| {
+            vars.iter()
+                .rev()
+                .find(|kv| kv.enabled && kv.name == name)
+                .map(|kv| kv.value.clone())
+        };
+        if let Some(v) = self.scope.environment.and_then(|e| find(&e.vars)) {
+            return Some(v);
+        }
+        self.scope.folders.iter().rev().find_map(|f| find(&f.defaults.vars))
+    }
+
+    fn env_secret(&mut self, var: &str) -> Result<String, ResolveFailure> {
+        if let Ok(v) = std::env::var(var) {
+            return Ok(v);
+        }
+        let dotenv_path = self.scope.collection_root.map(|r| r.join(".env"));
+        if self.dotenv.is_none() {
+            let mut map = HashMap::new();
+            if let Some(p) = dotenv_path.as_ref().filter(|p| p.is_file()) {
+                if let Ok(iter) = dotenvy::from_path_iter(p) {
+                    for (k, v) in iter.flatten() {
+                        map.insert(k, v);
+                    }
+                }
+            }
+            self.dotenv = Some(map);
+        }
+        match self.dotenv.as_ref().and_then(|m| m.get(var)) {
+            Some(v) => Ok(v.clone()),
+            None => Err(ResolveFailure::MissingSecret {
+                name: var.to_string(),
+                dotenv: dotenv_path,
+            }),
+        }
+    }
+
+    fn dynamic(&self, name: &str) -> Result<String, ResolveFailure> {
+        let fail = |message: &str| ResolveFailure::Dynamic {
+            name: name.to_string(),
+            message: message.to_string(),
+        };
+        let now = std::time::SystemTime::now();
+        match name {
+            "uuid" => Ok(uuid::Uuid::new_v4().to_string()),
+            "timestamp" => Ok(now
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+                .to_string()),
+            "isoTimestamp" => Ok(humantime::format_rfc3339_millis(now).to_string()),
+            "randomInt" => Ok(fastrand::u32(0..1000).to_string()),
+            "demo" => match &self.scope.demo_url {
+                Some(f) => f().map_err(|e| fail(&format!("the embedded demo API could not start: {e}"))),
+                None => Err(fail("the embedded demo API is not available here")),
+            },
+            _ => Err(fail(
+                "unknown dynamic value; available: $uuid, $timestamp, $isoTimestamp, $randomInt, $demo",
+            )),
+        }
+    }
+}
+
+/// Replaces every secret value in `text` with a mask, longest first so overlapping secrets are fully hidden.
+pub fn mask_secrets(text: &str, secrets: &[String]) -> String {
+    let mut sorted: Vec<&String> = secrets.iter().filter(|s| s.len() >= 3).collect();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = text.to_string();
+    for s in sorted {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), MASK);
+        }
+    }
+    out
+}
+
+pub const MASK: &str = "••••••";
