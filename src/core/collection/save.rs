@@ -258,9 +258,9 @@ fn body_entries(body: &Body) -> Vec<(String, Item)> {
     let mut out = Vec::new();
     match body {
         Body::None => {}
-        Body::Json(j) => out.push(("json".into(), s(&multiline(j)))),
+        Body::Json(j) => out.push(("json".into(), block(j))),
         Body::Text { text, content_type } => {
-            out.push(("text".into(), s(text)));
+            out.push(("text".into(), block(text)));
             if let Some(ct) = content_type {
                 out.push(("content_type".into(), s(ct)));
             }
@@ -309,13 +309,16 @@ fn body_entries(body: &Body) -> Vec<(String, Item)> {
     out
 }
 
-/// JSON bodies read best as a block: make sure a multi-line body starts and ends on its own line.
-fn multiline(j: &str) -> String {
-    if j.contains('\n') && !j.ends_with('\n') {
-        format!("{j}\n")
-    } else {
-        j.to_string()
+/// Multi-line text (JSON bodies) is written as a '\'\'\'literal block\'\'\'' so it reads as written, with no escaping.
+fn block(text: &str) -> Item {
+    if text.contains('\n') && !text.contains("'''") && !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if let Ok(v) = format!("'''\n{text}'''").parse::<Value>() {
+            if v.as_str() == Some(text) {
+                return Item::Value(v);
+            }
+        }
     }
+    s(text)
 }
 
 fn auth_entries(auth: &AuthDef) -> Vec<(String, Item)> {

@@ -100,13 +100,27 @@ pub struct Prepared {
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum PrepareError {
     #[error("{0}")]
-    Template(#[from] TemplateError),
-    #[error("invalid URL `{url}` in {file}: {part}")]
+    Template(Box<TemplateError>),
+    #[error("invalid URL `{url}`{}: {part}", in_file(file))]
     InvalidUrl { url: String, part: String, file: String },
-    #[error("header `{name}` in {file} is not valid: {reason}")]
+    #[error("header `{name}`{} is not valid: {reason}", in_file(file))]
     InvalidHeader { name: String, reason: String, file: String },
     #[error("the {what} file `{path}` does not exist (paths are relative to {base})")]
     MissingFile { what: String, path: String, base: String },
+}
+
+fn in_file(file: &str) -> String {
+    if file.is_empty() {
+        String::new()
+    } else {
+        format!(" in {file}")
+    }
+}
+
+impl From<TemplateError> for PrepareError {
+    fn from(e: TemplateError) -> Self {
+        PrepareError::Template(Box::new(e))
+    }
 }
 
 impl PrepareError {
@@ -146,7 +160,9 @@ impl Env<'_, '_> {
     }
 
     fn resolve_marked(&mut self, template: &str, field: &str) -> Result<(String, bool), PrepareError> {
-        self.resolver.resolve_marked(template).map_err(|f| self.error(f, field).into())
+        self.resolver
+            .resolve_marked(template)
+            .map_err(|f| PrepareError::Template(Box::new(self.error(f, field))))
     }
 
     fn error(&self, failure: ResolveFailure, field: &str) -> TemplateError {
@@ -282,6 +298,9 @@ pub fn effective_auth<'d>(chain: &[&'d Folder], def: &'d RequestDef) -> (&'d Aut
 
 fn url_problem(e: url::ParseError, raw: &str) -> String {
     use url::ParseError as P;
+    if raw.trim().contains(char::is_whitespace) {
+        return "it contains a space (write %20, or check the variables that build it)".into();
+    }
     match e {
         P::RelativeUrlWithoutBase => {
             if raw.trim().is_empty() {

@@ -41,6 +41,7 @@ pub struct StatusInsight {
     pub api_message: Option<ApiMessage>,
 }
 
+#[allow(clippy::match_overlapping_arm)] // specific codes first, then the class as a fallback
 pub fn status_meaning(status: u16) -> &'static str {
     match status {
         200 => "Success.",

@@ -1,60 +1,6 @@
 //! The byte-level state machine behind [`Reindenter`].
 
-use super::{Reindenter, MAX_DEPTH};
-
-/// Progress through a number, following the JSON grammar
-/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Num {
-    Minus,
-    Zero,
-    Int,
-    Dot,
-    Frac,
-    Exp,
-    ExpSign,
-    ExpInt,
-}
-
-impl Num {
-    pub(super) fn is_complete(self) -> bool {
-        matches!(self, Num::Zero | Num::Int | Num::Frac | Num::ExpInt)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum State {
-    /// Matched this many bytes of a UTF-8 byte order mark at the very start.
-    Bom(u8),
-    TopValue,
-    AfterColon,
-    ArrayFirst,
-    ArrayNext,
-    ObjectFirst,
-    ObjectNext,
-    Colon,
-    AfterValue,
-    TopEnd,
-    Str {
-        key: bool,
-    },
-    Escape {
-        key: bool,
-    },
-    Unicode {
-        key: bool,
-        left: u8,
-    },
-    /// Inside a multi-byte UTF-8 sequence that was split across chunks.
-    Utf8 {
-        key: bool,
-    },
-    Num(Num),
-    Lit {
-        lit: u8,
-        pos: u8,
-    },
-}
+use super::{Num, Reindenter, State, MAX_DEPTH};
 
 const LITERALS: [&[u8]; 3] = [b"true", b"false", b"null"];
 

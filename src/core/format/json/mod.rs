@@ -9,8 +9,6 @@ use std::fmt;
 
 mod machine;
 
-use machine::State;
-
 /// Deeper documents are rejected: pretty-printing them would produce output quadratic in the
 /// input (`[[[[…` of 1 MB would need ~10^11 bytes of indentation), which would freeze the viewer.
 pub const MAX_DEPTH: usize = 512;
@@ -33,6 +31,60 @@ impl fmt::Display for JsonSyntaxError {
 }
 
 impl std::error::Error for JsonSyntaxError {}
+
+/// Progress through a number, following the JSON grammar
+/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Num {
+    Minus,
+    Zero,
+    Int,
+    Dot,
+    Frac,
+    Exp,
+    ExpSign,
+    ExpInt,
+}
+
+impl Num {
+    fn is_complete(self) -> bool {
+        matches!(self, Num::Zero | Num::Int | Num::Frac | Num::ExpInt)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Matched this many bytes of a UTF-8 byte order mark at the very start.
+    Bom(u8),
+    TopValue,
+    AfterColon,
+    ArrayFirst,
+    ArrayNext,
+    ObjectFirst,
+    ObjectNext,
+    Colon,
+    AfterValue,
+    TopEnd,
+    Str {
+        key: bool,
+    },
+    Escape {
+        key: bool,
+    },
+    Unicode {
+        key: bool,
+        left: u8,
+    },
+    /// Inside a multi-byte UTF-8 sequence that was split across chunks.
+    Utf8 {
+        key: bool,
+    },
+    Num(Num),
+    Lit {
+        lit: u8,
+        pos: u8,
+    },
+}
 
 /// Streaming JSON validator and pretty-printer producing `serde_json::to_string_pretty` style
 /// output (`"key": value`, one member per line, empty containers as `{}`/`[]`).
@@ -57,8 +109,9 @@ pub struct Reindenter {
 }
 
 impl Reindenter {
-    /// `indent` is the number of spaces per nesting level (serde_json uses 2).
+    /// `indent` is the number of spaces per nesting level (serde_json uses 2); at most 64.
     pub fn new(indent: usize) -> Self {
+        let indent = indent.min(64);
         Reindenter {
             state: State::Bom(0),
             stack: Vec::new(),
@@ -75,8 +128,8 @@ impl Reindenter {
         }
     }
 
-    /// Validates `chunk` and appends its pretty-printed form to `out`. Once an error has been
-    /// returned, every later call returns the same error.
+    /// Validates `chunk` and appends its pretty-printed form to `out`. On error, `out` holds the
+    /// output up to the offending byte, and every later call returns the same error.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), JsonSyntaxError> {
         if let Some(e) = &self.error {
             return Err(e.clone());

@@ -1,0 +1,51 @@
+//! History: every send, recorded locally in SQLite, searchable and comparable.
+//!
+//! Lifecycle of one entry: the front end finishes a send → [`NewEntry::from_send`] redacts everything that could
+//! carry a credential (see [`redact`]) and compresses the bodies under a cap → [`HistoryStore::record`] writes the
+//! entry, its bodies and its full-text row in one `BEGIN IMMEDIATE` transaction → retention
+//! ([`HistoryStore::apply_retention`]) drops the oldest entries past `max_entries`.
+//! [`record_send`] does all of that for the CLI and the TUI in one call.
+//!
+//! Concurrency and crash safety come from SQLite itself: WAL journal, `synchronous = NORMAL` (a committed entry
+//! survives a killed process; only a power cut can lose the last few), a busy timeout instead of failing when another
+//! apix holds the write lock, and one transaction per entry, so a kill -9 leaves either the whole entry or none of it.
+//!
+//! Every call blocks on disk I/O: a UI must call the store from a background thread (`spawn_blocking`), never from its
+//! render path. A [`HistoryStore`] is `Send`; open one per thread rather than sharing one.
+
+mod config;
+mod diff;
+mod entry;
+mod error;
+mod identity;
+mod read;
+mod record;
+pub mod redact;
+mod schema;
+mod store;
+
+pub use config::{HistoryConfig, CONFIG_FILE};
+pub use diff::{diff_entries, BodyDiff, ChangeKind, Comparison, HeaderChange, JsonChange};
+pub use entry::{Entry, NewEntry, RecordContext, StoredBody, StoredResponse, StoredTimings, Summary};
+pub use error::HistoryError;
+pub use identity::{fingerprint, RequestRef};
+pub use read::Query;
+pub use record::{record_send, RecordOutcome};
+pub use schema::SCHEMA_VERSION;
+pub use store::{HistoryStore, Prune};
+
+use std::path::PathBuf;
+
+/// The database file name inside the data directory.
+pub const DB_FILE: &str = "history.sqlite3";
+
+/// Bodies larger than this are stored truncated (config: `[history] max_body_size`).
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 10_000_000;
+
+/// Entries kept before the oldest are dropped (config: `[history] max_entries`).
+pub const DEFAULT_MAX_ENTRIES: u64 = 10_000;
+
+/// `<data dir>/history.sqlite3`; the data dir follows `APIX_DATA_DIR`.
+pub fn default_db_path() -> PathBuf {
+    crate::core::paths::data_dir().join(DB_FILE)
+}

@@ -1,0 +1,250 @@
+//! What a key can be bound to. Small and `Copy`: the keymap, the help overlay and the command palette all speak
+//! in actions, and `config.toml` names them (`[keys] send = "ctrl-r"`).
+
+/// Every command a person can give apix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    Palette,
+    SwitchEnv,
+    NextPane,
+    PrevPane,
+    FocusTree,
+    FocusRequest,
+    FocusResponse,
+    Send,
+    Cancel,
+    Save,
+    ReloadWorkspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    Top,
+    Bottom,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    NextTab,
+    PrevTab,
+    Open,
+    Filter,
+    NewRequest,
+    NewFolder,
+    Rename,
+    Duplicate,
+    Delete,
+    Move,
+    EditUrl,
+    EditMethod,
+    AddRow,
+    DeleteRow,
+    ToggleRow,
+    ExternalEditor,
+    CycleKind,
+    Search,
+    SearchNext,
+    SearchPrev,
+    ToggleWrap,
+    ToggleDetail,
+    ScrollLeft,
+    ScrollRight,
+}
+
+impl Action {
+    pub const ALL: [Action; 47] = [
+        Action::Quit,
+        Action::Help,
+        Action::Palette,
+        Action::SwitchEnv,
+        Action::NextPane,
+        Action::PrevPane,
+        Action::FocusTree,
+        Action::FocusRequest,
+        Action::FocusResponse,
+        Action::Send,
+        Action::Cancel,
+        Action::Save,
+        Action::ReloadWorkspace,
+        Action::Up,
+        Action::Down,
+        Action::Left,
+        Action::Right,
+        Action::Top,
+        Action::Bottom,
+        Action::HalfPageDown,
+        Action::HalfPageUp,
+        Action::PageDown,
+        Action::PageUp,
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Open,
+        Action::Filter,
+        Action::NewRequest,
+        Action::NewFolder,
+        Action::Rename,
+        Action::Duplicate,
+        Action::Delete,
+        Action::Move,
+        Action::EditUrl,
+        Action::EditMethod,
+        Action::AddRow,
+        Action::DeleteRow,
+        Action::ToggleRow,
+        Action::ExternalEditor,
+        Action::CycleKind,
+        Action::Search,
+        Action::SearchNext,
+        Action::SearchPrev,
+        Action::ToggleWrap,
+        Action::ToggleDetail,
+        Action::ScrollLeft,
+        Action::ScrollRight,
+    ];
+
+    /// The name used in `config.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Palette => "palette",
+            Action::SwitchEnv => "switch_env",
+            Action::NextPane => "next_pane",
+            Action::PrevPane => "prev_pane",
+            Action::FocusTree => "focus_tree",
+            Action::FocusRequest => "focus_request",
+            Action::FocusResponse => "focus_response",
+            Action::Send => "send",
+            Action::Cancel => "cancel",
+            Action::Save => "save",
+            Action::ReloadWorkspace => "reload",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Left => "left",
+            Action::Right => "right",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::HalfPageDown => "half_page_down",
+            Action::HalfPageUp => "half_page_up",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::NextTab => "next_tab",
+            Action::PrevTab => "prev_tab",
+            Action::Open => "open",
+            Action::Filter => "filter",
+            Action::NewRequest => "new_request",
+            Action::NewFolder => "new_folder",
+            Action::Rename => "rename",
+            Action::Duplicate => "duplicate",
+            Action::Delete => "delete",
+            Action::Move => "move",
+            Action::EditUrl => "edit_url",
+            Action::EditMethod => "edit_method",
+            Action::AddRow => "add_row",
+            Action::DeleteRow => "delete_row",
+            Action::ToggleRow => "toggle_row",
+            Action::ExternalEditor => "external_editor",
+            Action::CycleKind => "cycle_kind",
+            Action::Search => "search",
+            Action::SearchNext => "search_next",
+            Action::SearchPrev => "search_prev",
+            Action::ToggleWrap => "toggle_wrap",
+            Action::ToggleDetail => "toggle_detail",
+            Action::ScrollLeft => "scroll_left",
+            Action::ScrollRight => "scroll_right",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    /// What it does, for the help overlay and the palette.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "Quit apix",
+            Action::Help => "Show the keys of this pane",
+            Action::Palette => "Command palette: run an action or jump to a request",
+            Action::SwitchEnv => "Switch environment",
+            Action::NextPane => "Focus the next pane",
+            Action::PrevPane => "Focus the previous pane",
+            Action::FocusTree => "Focus the collections tree",
+            Action::FocusRequest => "Focus the request",
+            Action::FocusResponse => "Focus the response",
+            Action::Send => "Send the request",
+            Action::Cancel => "Cancel the send, or leave a field",
+            Action::Save => "Save the request to its file",
+            Action::ReloadWorkspace => "Reload collections from disk",
+            Action::Up => "Move up",
+            Action::Down => "Move down",
+            Action::Left => "Collapse / previous tab",
+            Action::Right => "Expand / next tab",
+            Action::Top => "Go to the top",
+            Action::Bottom => "Go to the bottom",
+            Action::HalfPageDown => "Half a page down",
+            Action::HalfPageUp => "Half a page up",
+            Action::PageDown => "Page down",
+            Action::PageUp => "Page up",
+            Action::NextTab => "Next tab",
+            Action::PrevTab => "Previous tab",
+            Action::Open => "Open / edit the selected item",
+            Action::Filter => "Filter requests by name (fuzzy)",
+            Action::NewRequest => "New request in this folder",
+            Action::NewFolder => "New folder here",
+            Action::Rename => "Rename the selected request or folder",
+            Action::Duplicate => "Duplicate the selected request",
+            Action::Delete => "Delete the selected request or folder",
+            Action::Move => "Move the selected request or folder",
+            Action::EditUrl => "Edit the URL",
+            Action::EditMethod => "Edit the method",
+            Action::AddRow => "Add a row",
+            Action::DeleteRow => "Delete the selected row",
+            Action::ToggleRow => "Enable / disable the selected row",
+            Action::ExternalEditor => "Edit the body in $EDITOR",
+            Action::CycleKind => "Change the body kind / auth type",
+            Action::Search => "Search the response body",
+            Action::SearchNext => "Next match",
+            Action::SearchPrev => "Previous match",
+            Action::ToggleWrap => "Wrap long lines on/off",
+            Action::ToggleDetail => "Show / hide the raw error detail",
+            Action::ScrollLeft => "Scroll left",
+            Action::ScrollRight => "Scroll right",
+        }
+    }
+
+    /// Actions worth offering in the command palette (movement keys are not).
+    pub fn in_palette(self) -> bool {
+        !matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::Left
+                | Action::Right
+                | Action::Top
+                | Action::Bottom
+                | Action::HalfPageDown
+                | Action::HalfPageUp
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Open
+                | Action::Cancel
+                | Action::Palette
+                | Action::ScrollLeft
+                | Action::ScrollRight
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+        }
+    }
+}

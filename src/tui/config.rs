@@ -1,0 +1,110 @@
+//! `config.toml` in the config dir holds only what the user changed:
+//!
+//! ```toml
+//! theme = "light"
+//! [keys]
+//! send = "ctrl-r"
+//! quit = ["q", "ctrl-c"]
+//! ```
+//!
+//! A bad file never stops the app: every problem becomes a message and the defaults stay.
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, Value};
+
+use crate::core::collection::diag::{did_you_mean, line_col};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    pub theme: Option<String>,
+    /// Action name → keys, in file order.
+    pub keys: Vec<(String, Vec<String>)>,
+}
+
+pub fn config_path(dir: &Path) -> PathBuf {
+    dir.join("config.toml")
+}
+
+impl Config {
+    /// Reads `config.toml` from `dir`. A missing file is not a problem.
+    pub fn load(dir: &Path) -> (Config, Vec<String>) {
+        let path = config_path(dir);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), Vec::new()),
+            Err(e) => (Config::default(), vec![format!("cannot read {}: {e}; using the defaults", path.display())]),
+        }
+    }
+
+    pub fn parse(text: &str, origin: &str) -> (Config, Vec<String>) {
+        let mut problems = Vec::new();
+        let doc: DocumentMut = match text.parse() {
+            Ok(d) => d,
+            Err(e) => {
+                let e: toml_edit::TomlError = e;
+                let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+                problems.push(format!("{origin}:{line}:{col}: {}; using the defaults", e.message().trim()));
+                return (Config::default(), problems);
+            }
+        };
+        let mut config = Config::default();
+        for (key, item) in doc.iter() {
+            match key {
+                "theme" => match item.as_str() {
+                    Some(s) => config.theme = Some(s.to_string()),
+                    None => problems.push(format!("{origin}: `theme` must be a string such as \"light\"")),
+                },
+                "keys" => match item.as_table_like() {
+                    Some(table) => {
+                        for (action, value) in table.iter() {
+                            match keys_of(value) {
+                                Some(keys) => config.keys.push((action.to_string(), keys)),
+                                None => problems.push(format!(
+                                    "{origin}: [keys] {action} must be a key such as \"ctrl-r\" or a list of keys"
+                                )),
+                            }
+                        }
+                    }
+                    None => problems.push(format!("{origin}: `keys` must be a table: [keys]")),
+                },
+                other => {
+                    let hint = did_you_mean(other, ["theme", "keys"]).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                    problems.push(format!("{origin}: unknown setting `{other}`{hint}"));
+                }
+            }
+        }
+        (config, problems)
+    }
+}
+
+fn keys_of(item: &Item) -> Option<Vec<String>> {
+    match item.as_value()? {
+        Value::String(s) => Some(vec![s.value().clone()]),
+        Value::Array(a) => a.iter().map(|v| v.as_str().map(str::to_string)).collect(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_overrides() {
+        let (c, p) = Config::parse("theme = \"light\"\n[keys]\nsend = \"f5\"\nquit = [\"q\", \"ctrl-q\"]\n", "config.toml");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(c.theme.as_deref(), Some("light"));
+        assert_eq!(c.keys[1], ("quit".to_string(), vec!["q".to_string(), "ctrl-q".to_string()]));
+    }
+
+    #[test]
+    fn bad_files_say_where() {
+        let (c, p) = Config::parse("theme = \n", "config.toml");
+        assert_eq!(c, Config::default());
+        assert!(p[0].starts_with("config.toml:1:"), "{p:?}");
+        let (_, p) = Config::parse("thme = \"x\"\n[keys]\nsend = 5\n", "config.toml");
+        assert!(p[0].contains("did you mean `theme`"), "{p:?}");
+        assert!(p[1].contains("[keys] send"), "{p:?}");
+    }
+}

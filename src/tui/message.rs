@@ -1,0 +1,60 @@
+//! What happens: input, HTTP completion, background formatting, files changing on disk. Unlike `Action`, messages
+//! carry data and are never written in a config file. Background tasks only ever talk to the app through these.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::Event;
+
+use super::app::body::TextDoc;
+use crate::core::http::{Exchange, HttpError};
+
+#[derive(Debug)]
+pub enum Message {
+    /// A terminal event (key, mouse, paste, resize).
+    Input(Event),
+    /// A send finished (successfully, with an error, or cancelled).
+    Http {
+        id: u64,
+        path: PathBuf,
+        result: Box<Result<Exchange, HttpError>>,
+        elapsed: Duration,
+    },
+    /// A response body finished formatting off the render path.
+    Formatted { id: u64, path: PathBuf, doc: Arc<TextDoc> },
+    /// Time to check whether the open file changed on disk (sent about once a second).
+    PollFiles,
+    /// The open file is no longer what we loaded (`None`: it was deleted).
+    DiskChanged { path: PathBuf, stamp: Option<FileStamp> },
+    /// Something is animating (a spinner): redraw.
+    Tick,
+    /// A status message reached the end of its life.
+    ExpireNotice(u64),
+    /// SIGTERM or SIGHUP: leave cleanly.
+    Terminate(&'static str),
+}
+
+/// What a file looked like when we last read or wrote it: enough to notice any change to its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    pub len: u64,
+    pub hash: u64,
+}
+
+impl FileStamp {
+    pub fn of_bytes(bytes: &[u8]) -> FileStamp {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        FileStamp {
+            len: bytes.len() as u64,
+            hash: h.finish(),
+        }
+    }
+
+    /// Reads the file now; `None` if it cannot be read (deleted, moved away).
+    pub fn read(path: &Path) -> Option<FileStamp> {
+        std::fs::read(path).ok().map(|b| FileStamp::of_bytes(&b))
+    }
+}

@@ -1,0 +1,105 @@
+//! Collection files on disk: the sample collections load cleanly, and a folder of files broken on purpose
+//! gives one precise message each (path:line:col, what, hint) while the rest still loads.
+
+mod common;
+
+use std::path::Path;
+
+use apix::core::collection::{load_collection, load_workspace, Node};
+
+#[test]
+fn every_bundled_collection_loads_without_problems() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("collections");
+    let collections = load_workspace(&root);
+    assert!(collections.len() >= 4, "demo plus the public API samples");
+    for c in &collections {
+        assert!(c.diagnostics.is_empty(), "{}: {:#?}", c.name, c.diagnostics);
+        assert!(!c.requests().is_empty(), "{} has requests", c.name);
+        for r in c.requests() {
+            assert!(!r.url.is_empty(), "{} has a url", r.path.display());
+        }
+        let warnings = apix::cli::check::undefined_variables(c);
+        assert!(warnings.is_empty(), "{}: {:#?}", c.name, warnings);
+    }
+    let demo = collections.iter().find(|c| c.name == "Demo API").expect("demo collection");
+    assert!(demo.environment("local").is_some());
+}
+
+fn expected() -> Vec<(&'static str, &'static str, &'static str)> {
+    // (file, line:col, message start)
+    vec![
+        ("syntax.toml", "1:", "invalid TOML"),
+        ("conflict.toml", "2:1", "unresolved git merge conflict marker"),
+        ("unknown-key.toml", "4:2", "unknown key `heders` in a request file"),
+        ("wrong-type.toml", "2:7", "`url` must be a string, found an integer"),
+        ("bad-auth.toml", "5:8", "unknown auth type \"beare\""),
+        (
+            "two-bodies.toml",
+            "4:1",
+            "[body] has 2 kinds (json, text); a request has exactly one",
+        ),
+        ("bad-duration.toml", "5:11", "`timeout` is not a duration"),
+        ("no-url.toml", "1:1", "a request file needs a `url`"),
+        ("bad-method.toml", "2:10", "\"GET USERS\" is not a valid HTTP method"),
+        ("not-utf8.toml", "1:", "the file is not valid UTF-8"),
+        ("sub/bad-entry.toml", "3:", "unknown key `enabld` in entry `X-A` of [headers]"),
+        (
+            "environments/bad.toml",
+            "2:2",
+            "variable `nested` must be a string, number or boolean",
+        ),
+    ]
+}
+
+#[test]
+fn malformed_files_each_give_their_message_and_the_rest_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    let c = load_collection(&root);
+    for (file, pos, msg) in expected() {
+        let path = root.join(file);
+        let d = c
+            .diagnostics
+            .iter()
+            .find(|d| d.path == path)
+            .unwrap_or_else(|| panic!("no diagnostic for {file}: {:#?}", c.diagnostics));
+        let loc = format!("{}:{}", d.line, d.col);
+        assert!(loc.starts_with(pos), "{file}: expected at {pos}, got {loc} ({})", d.message);
+        assert!(d.message.starts_with(msg), "{file}: expected '{msg}', got '{}'", d.message);
+        assert!(d.to_string().starts_with(&format!("{}:{loc}: error: ", path.display())), "{d}");
+    }
+    // Hints say how to fix it.
+    let typo = c.diagnostics.iter().find(|d| d.path.ends_with("unknown-key.toml")).unwrap();
+    assert!(typo.hint.as_deref().unwrap().contains("did you mean `headers`?"));
+    let auth = c.diagnostics.iter().find(|d| d.path.ends_with("bad-auth.toml")).unwrap();
+    assert!(auth.hint.as_deref().unwrap().contains("did you mean \"bearer\"?"));
+    // The good file loads; broken ones are listed as broken.
+    assert_eq!(c.requests().len(), 1);
+    assert_eq!(c.requests()[0].name, "ok");
+    let broken = c.tree.children.iter().filter(|n| matches!(n, Node::Broken(_))).count();
+    assert_eq!(broken, 10);
+    assert!(c.environments.is_empty(), "the broken environment is not loaded");
+}
+
+#[test]
+fn check_command_prints_every_problem_and_fails() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apix"))
+        .arg("check")
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for (file, _, msg) in expected() {
+        assert!(stdout.contains(file) && stdout.contains(msg), "missing {file}: {msg}\n{stdout}");
+    }
+    assert!(stdout.contains("hint: did you mean `headers`?"));
+    assert!(stdout.contains("12 errors"), "{stdout}");
+
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_apix"))
+        .arg("check")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("collections"))
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+}
