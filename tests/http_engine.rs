@@ -489,3 +489,33 @@ mod tls {
         );
     }
 }
+
+#[tokio::test]
+async fn connect_timeout_when_the_server_never_accepts() {
+    // A listener with a backlog of 1 that never accepts: once the queue is full, new connections hang in SYN.
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = sock.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        if let Ok(Ok(c)) = tokio::time::timeout(Duration::from_millis(200), tokio::net::TcpStream::connect(addr)).await {
+            fillers.push(c);
+        }
+    }
+    let mut d = req("GET", &format!("http://{addr}/"));
+    d.options.connect_timeout = Some(Duration::from_millis(300));
+    let e = exchange(&d).await.unwrap_err();
+    assert!(matches!(e, HttpError::Timeout { phase: TimeoutPhase::Connect, .. }), "{e:?}");
+    assert!(e.to_string().starts_with("Timed out while connecting after"), "{e}");
+    assert!(e.hint().unwrap().contains("connect_timeout"));
+    drop(listener);
+}
+
+#[tokio::test]
+async fn tls_verification_off_is_said_loudly() {
+    let mut d = req("GET", "https://localhost:1/");
+    d.options.verify_tls = Some(false);
+    let p = prep(&d);
+    assert!(p.warnings.iter().any(|w| w.contains("TLS certificate verification is OFF")), "{:?}", p.warnings);
+}

@@ -95,6 +95,13 @@ impl Redactor {
         }
     }
 
+    /// Learns `value` when `name` is a secret name (a multipart part, say).
+    pub fn learn_named(&mut self, name: &str, value: &str) {
+        if is_secret_name(name) {
+            self.learn(value);
+        }
+    }
+
     /// Learns the credential values in a raw (unmasked) header list.
     pub fn learn_headers(&mut self, headers: &[(String, String)]) {
         for (k, v) in headers.iter().filter(|(k, _)| is_secret_header(k)) {

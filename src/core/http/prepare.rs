@@ -515,6 +515,13 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         options.proxy = Some(env.resolve(p, "options proxy")?);
     }
 
+    if !options.verify_tls {
+        let from = match ctx.environment {
+            Some(e) if e.options.verify_tls == Some(false) => format!(" (environment `{}`)", e.name),
+            _ => String::new(),
+        };
+        warnings.push(format!("TLS certificate verification is OFF{from}: anyone on the network path could read or change this exchange"));
+    }
     secrets.extend(env.resolver.into_secrets());
     secrets.retain(|s| !s.is_empty());
     secrets.sort();

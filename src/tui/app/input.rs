@@ -1,0 +1,257 @@
+//! From terminal events to actions: overlays first, then the field being edited, then the keymap. Mouse clicks
+//! focus and select; the wheel scrolls whatever is under the pointer.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+use super::{App, Pane};
+use crate::tui::action::Action;
+use crate::tui::keymap::{Context, KeyCombo};
+use crate::tui::text_input::InputOutcome;
+
+/// Global actions that still work while a text field has the keyboard.
+const THROUGH_FIELDS: [Action; 6] = [Action::Send, Action::Save, Action::Quit, Action::Palette, Action::SwitchEnv, Action::Help];
+
+impl App {
+    pub fn handle_event(&mut self, ev: Event) {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
+            Event::Mouse(m) => self.handle_mouse(m),
+            Event::Paste(text) => self.handle_paste(&text),
+            Event::Resize(..) => self.redraw = true,
+            _ => {}
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        self.redraw = true;
+        if self.modal.is_some() {
+            self.modal_key(key);
+            return;
+        }
+        if self.text_field_key(&key) {
+            return;
+        }
+        let combo = KeyCombo::from_event(&key);
+        if let Some(action) = self.keymap.lookup(self.context(), combo) {
+            self.handle_action(action);
+        }
+    }
+
+    fn handle_paste(&mut self, text: &str) {
+        self.redraw = true;
+        if let Some(input) = self.modal.as_mut().and_then(|m| m.input_mut()) {
+            input.insert_str(text);
+            self.after_modal_input();
+            return;
+        }
+        if let Some(input) = self.tree.filter_input.as_mut() {
+            input.insert_str(text);
+            let f = input.text();
+            self.tree.set_filter(&self.workspace, &f);
+            return;
+        }
+        if let Some(edit) = self.open.as_mut().and_then(|o| o.editing.as_mut()) {
+            edit.input.insert_str(text);
+            self.apply_field_edit();
+            return;
+        }
+        if let Some(input) = self.current_slot_mut().and_then(|s| s.view.search_input.as_mut()) {
+            input.insert_str(text);
+        }
+    }
+
+    /// Gives the key to the field being edited, if any. Returns true when it was used up.
+    fn text_field_key(&mut self, key: &KeyEvent) -> bool {
+        let fall_through = |app: &App| {
+            app.keymap
+                .lookup(Context::Global, KeyCombo::from_event(key))
+                .filter(|a| THROUGH_FIELDS.contains(a) && !(matches!(key.code, KeyCode::Char(_)) && key.modifiers.is_empty()))
+        };
+        if let Some(input) = self.tree.filter_input.as_mut() {
+            match input.handle_key(key) {
+                InputOutcome::Handled => {
+                    let f = input.text();
+                    self.tree.set_filter(&self.workspace, &f);
+                }
+                InputOutcome::Commit => {
+                    self.tree.filter_input = None;
+                    if self.tree.selected_row().is_some_and(|r| r.is_request()) {
+                        self.tree_action(Action::Open);
+                    }
+                }
+                InputOutcome::Leave => {
+                    self.tree.filter_input = None;
+                    self.tree.set_filter(&self.workspace, "");
+                }
+                InputOutcome::Ignored => match key.code {
+                    KeyCode::Up | KeyCode::Down => {
+                        self.tree.move_by(if key.code == KeyCode::Up { -1 } else { 1 });
+                    }
+                    _ => {
+                        if let Some(a) = fall_through(self) {
+                            self.tree.filter_input = None;
+                            self.handle_action(a);
+                        }
+                    }
+                },
+            }
+            return true;
+        }
+        if self.open.as_ref().is_some_and(|o| o.editing.is_some()) {
+            let outcome = match self.open.as_mut().and_then(|o| o.editing.as_mut()) {
+                Some(edit) => edit.input.handle_key(key),
+                None => return false,
+            };
+            match outcome {
+                InputOutcome::Handled => self.apply_field_edit(),
+                InputOutcome::Commit => self.commit_field_edit(),
+                InputOutcome::Leave => self.end_field_edit(),
+                InputOutcome::Ignored => {
+                    if !self.field_special_key(key) {
+                        if let Some(a) = fall_through(self) {
+                            self.end_field_edit();
+                            self.handle_action(a);
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+        let searching = self.current_slot().is_some_and(|s| s.view.search_input.is_some());
+        if searching && self.focus == Pane::Response {
+            let outcome = match self.current_slot_mut().and_then(|s| s.view.search_input.as_mut()) {
+                Some(input) => input.handle_key(key),
+                None => return false,
+            };
+            match outcome {
+                InputOutcome::Handled => {}
+                InputOutcome::Commit => self.run_search(),
+                InputOutcome::Leave => {
+                    if let Some(s) = self.current_slot_mut() {
+                        s.view.search_input = None;
+                    }
+                }
+                InputOutcome::Ignored => {
+                    if let Some(a) = fall_through(self) {
+                        if let Some(s) = self.current_slot_mut() {
+                            s.view.search_input = None;
+                        }
+                        self.handle_action(a);
+                    }
+                }
+            }
+            return true;
+        }
+        false
+    }
+
+    fn handle_mouse(&mut self, m: MouseEvent) {
+        let pos = Position::new(m.column, m.row);
+        if self.modal.is_some() {
+            return;
+        }
+        let inside = |r: Option<Rect>| r.is_some_and(|r| r.contains(pos));
+        let tree_visible = !self.areas.narrow || self.focus == Pane::Tree;
+        let pane = if tree_visible && inside(self.areas.tree) {
+            Some(Pane::Tree)
+        } else if inside(Some(self.areas.request)) {
+            Some(Pane::Request)
+        } else if inside(Some(self.areas.response)) {
+            Some(Pane::Response)
+        } else {
+            None
+        };
+        let Some(pane) = pane else { return };
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.redraw = true;
+                self.set_focus(pane);
+                self.click(pane, pos);
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                self.redraw = true;
+                let down = m.kind == MouseEventKind::ScrollDown;
+                let previous = self.focus;
+                self.focus = pane;
+                for _ in 0..3 {
+                    self.handle_action(if down { Action::Down } else { Action::Up });
+                }
+                if pane == Pane::Tree || previous != Pane::Tree || !self.areas.narrow {
+                    self.focus = previous;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn click(&mut self, pane: Pane, pos: Position) {
+        match pane {
+            Pane::Tree => {
+                let Some(area) = self.areas.tree else { return };
+                // The first inner line is the filter line.
+                let first = area.y + 2;
+                if pos.y < first {
+                    return;
+                }
+                let index = self.tree.scroll + (pos.y - first) as usize;
+                if index < self.tree.rows.len() {
+                    let was = self.tree.selected;
+                    self.tree.selected = index;
+                    let row = &self.tree.rows[index];
+                    if row.is_request() {
+                        self.tree_action(Action::Open);
+                    } else if was == index {
+                        self.tree.toggle(&self.workspace);
+                    }
+                }
+            }
+            Pane::Request => {
+                let tabs = self.areas.request_tabs;
+                if pos.y == tabs.y {
+                    if let Some(i) = tab_at(&crate::tui::view::request::tab_titles(self), tabs.x, pos.x) {
+                        if let Some(open) = self.open.as_mut() {
+                            open.tab = super::RequestTab::ALL[i];
+                            open.cursor = 0;
+                            open.scroll = 0;
+                        }
+                    }
+                } else if pos.y > tabs.y {
+                    let row = (pos.y - tabs.y - 1) as usize;
+                    if let Some(open) = self.open.as_mut() {
+                        let target = open.scroll + row + 1;
+                        if target <= open.item_count() {
+                            open.cursor = target;
+                        }
+                    }
+                } else if let Some(open) = self.open.as_mut() {
+                    open.cursor = 0;
+                }
+            }
+            Pane::Response => {
+                let tabs = self.areas.response_tabs;
+                if pos.y == tabs.y {
+                    let titles = crate::tui::view::response::tab_titles(self);
+                    if let Some(i) = tab_at(&titles, tabs.x, pos.x) {
+                        if let Some(slot) = self.current_slot_mut() {
+                            slot.view.set_tab(super::ResponseTab::ALL[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Which tab title is under column `x`, given titles drawn from `x0` separated by " │ ".
+pub fn tab_at(titles: &[String], x0: u16, x: u16) -> Option<usize> {
+    let mut start = x0 + 1;
+    for (i, t) in titles.iter().enumerate() {
+        let w = unicode_width::UnicodeWidthStr::width(t.as_str()) as u16;
+        if x >= start && x < start + w + 2 {
+            return Some(i);
+        }
+        start += w + 3;
+    }
+    None
+}

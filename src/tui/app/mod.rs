@@ -1,0 +1,459 @@
+//! The app: all state, and the two ways it changes: `handle_action` (what a person asked for) and
+//! `handle_message` (what happened). No terminal is needed: tests build an `App`, feed it keys and messages, and
+//! draw it on a `TestBackend`.
+
+pub mod body;
+mod files;
+mod input;
+mod modal;
+mod open;
+mod response;
+mod send;
+pub mod tree;
+mod tree_ops;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub use modal::{Confirm, ConfirmPurpose, EnvPicker, Modal, PaletteItem, PaletteState, Prompt, PromptPurpose};
+pub use open::{Field, FieldEdit, OpenRequest, RequestTab};
+pub use response::{Hit, ResponseTab, ResponseView, Search};
+pub use send::{DoneState, Failure, RequestState, Slot};
+
+use super::action::Action;
+use super::config::Config;
+use super::keymap::{Context, Keymap};
+use super::message::Message;
+use super::theme::{ColorMode, Styles, ThemeSpec, DEFAULT_THEME_NAME};
+use crate::core::collection::{load_workspace, Collection, Environment};
+use crate::core::template::DemoUrlFn;
+use tree::TreeState;
+
+/// How the app is started; `App::new` reads nothing else from the environment.
+#[derive(Clone)]
+pub struct AppOptions {
+    pub dir: PathBuf,
+    /// `--theme`; wins over the config file.
+    pub theme: Option<String>,
+    /// `--env`; otherwise `local` when a collection has it.
+    pub env: Option<String>,
+    pub config_dir: PathBuf,
+    pub color_mode: ColorMode,
+    /// The `{{$demo}}` provider; the embedded demo API by default.
+    pub demo: Option<DemoUrlFn>,
+}
+
+impl AppOptions {
+    pub fn new(dir: impl Into<PathBuf>) -> AppOptions {
+        AppOptions {
+            dir: dir.into(),
+            theme: None,
+            env: None,
+            config_dir: crate::core::paths::config_dir(),
+            color_mode: ColorMode::detect(),
+            demo: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Tree,
+    Request,
+    Response,
+}
+
+impl Pane {
+    pub fn context(self) -> Context {
+        match self {
+            Pane::Tree => Context::Tree,
+            Pane::Request => Context::Request,
+            Pane::Response => Context::Response,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+    id: u64,
+}
+
+/// Work the app cannot do itself because it needs the real terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Suspend the UI, edit `text` in `$EDITOR` (a temp file with `extension`), and hand the result to
+    /// `App::editor_finished`.
+    ExternalEditor { text: String, extension: &'static str },
+}
+
+/// Where things were drawn last time: for scrolling limits and mouse hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub too_small: bool,
+    pub narrow: bool,
+    pub tree: Option<Rect>,
+    pub request: Rect,
+    pub response: Rect,
+    pub request_tabs: Rect,
+    pub request_body: Rect,
+    pub response_tabs: Rect,
+    pub response_body: Rect,
+}
+
+pub struct App {
+    pub dir: PathBuf,
+    pub workspace: Vec<Collection>,
+    pub tree: TreeState,
+    pub focus: Pane,
+    pub open: Option<OpenRequest>,
+    /// Send state per request file: several requests can be in flight, each with its own state.
+    pub slots: HashMap<PathBuf, Slot>,
+    /// Selected environment per collection root.
+    pub envs: HashMap<PathBuf, Option<String>>,
+    pub modal: Option<Modal>,
+    pub notice: Option<Notice>,
+    pub keymap: Keymap,
+    pub styles: Styles,
+    pub wrap: bool,
+    pub areas: Areas,
+    pub quit: bool,
+    /// Set when SIGTERM/SIGHUP asked us to leave.
+    pub terminated_by: Option<&'static str>,
+    tx: UnboundedSender<Message>,
+    demo: DemoUrlFn,
+    demo_url: Arc<Mutex<Option<String>>>,
+    next_id: u64,
+    redraw: bool,
+    effect: Option<Effect>,
+    /// A disk check is running; do not start another.
+    polling: bool,
+    /// The disk version the user already chose to ignore ("keep mine").
+    ignored_stamp: Option<super::message::FileStamp>,
+}
+
+impl App {
+    pub fn new(opts: AppOptions, tx: UnboundedSender<Message>) -> App {
+        let (config, mut problems) = Config::load(&opts.config_dir);
+        let (keymap, key_problems) = Keymap::with_overrides(&config.keys);
+        problems.extend(key_problems);
+        let theme_name = opts.theme.clone().or(config.theme.clone()).unwrap_or_else(|| DEFAULT_THEME_NAME.to_string());
+        let (spec, theme_problem) = ThemeSpec::load(&theme_name, &opts.config_dir);
+        problems.extend(theme_problem);
+        let styles = Styles::new(&spec, opts.color_mode);
+
+        let workspace = load_workspace(&opts.dir);
+        let tree = TreeState::new(&workspace);
+        let mut envs = HashMap::new();
+        for c in &workspace {
+            let chosen = match &opts.env {
+                Some(name) if c.environment(name).is_some() => Some(name.clone()),
+                Some(name) => {
+                    problems.push(format!("collection `{}` has no environment `{name}`", c.name));
+                    default_env(c)
+                }
+                None => default_env(c),
+            };
+            envs.insert(c.root.clone(), chosen);
+        }
+
+        let demo_url = Arc::new(Mutex::new(None));
+        let inner = opts.demo.clone().unwrap_or_else(crate::embedded::provider);
+        let seen = demo_url.clone();
+        let demo: DemoUrlFn = Arc::new(move || {
+            let r = inner();
+            if let (Ok(url), Ok(mut slot)) = (&r, seen.lock()) {
+                *slot = Some(url.clone());
+            }
+            r
+        });
+
+        let mut app = App {
+            dir: opts.dir,
+            workspace,
+            tree,
+            focus: Pane::Tree,
+            open: None,
+            slots: HashMap::new(),
+            envs,
+            modal: None,
+            notice: None,
+            keymap,
+            styles,
+            wrap: false,
+            areas: Areas::default(),
+            quit: false,
+            terminated_by: None,
+            tx,
+            demo,
+            demo_url,
+            next_id: 1,
+            redraw: true,
+            effect: None,
+            polling: false,
+            ignored_stamp: None,
+        };
+        if app.workspace.is_empty() {
+            app.notify(
+                Level::Warning,
+                format!(
+                    "No collections in {}: a collection is a folder with a collection.toml (try `apix collections`)",
+                    app.dir.display()
+                ),
+            );
+        } else if let Some(first) = app.workspace.iter().flat_map(|c| c.diagnostics.iter()).find(|d| d.is_error()) {
+            let count = app.workspace.iter().flat_map(|c| c.diagnostics.iter()).filter(|d| d.is_error()).count();
+            app.notify(
+                Level::Warning,
+                format!("{count} problem(s) in the collection files; first: {} (run `apix check`)", first.message),
+            );
+        }
+        if !problems.is_empty() {
+            app.notify(Level::Warning, problems.join(" · "));
+        }
+        app
+    }
+
+    /// Something changed since the last draw.
+    pub fn take_redraw(&mut self) -> bool {
+        std::mem::take(&mut self.redraw)
+    }
+
+    pub fn request_redraw(&mut self) {
+        self.redraw = true;
+    }
+
+    pub fn take_effect(&mut self) -> Option<Effect> {
+        self.effect.take()
+    }
+
+    /// True while something on screen moves by itself (a spinner), so the loop should tick.
+    pub fn is_animating(&self) -> bool {
+        self.slots.values().any(|s| match &s.state {
+            RequestState::Sending { .. } => true,
+            RequestState::Done(d) => d.body.is_pending(),
+            _ => false,
+        })
+    }
+
+    pub fn demo_running(&self) -> Option<String> {
+        self.demo_url.lock().ok().and_then(|g| g.clone())
+    }
+
+    pub fn context(&self) -> Context {
+        self.focus.context()
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.open.as_ref().is_some_and(|o| o.is_dirty())
+    }
+
+    pub fn collection_of(&self, path: &Path) -> Option<usize> {
+        self.workspace.iter().position(|c| path.starts_with(&c.root))
+    }
+
+    pub fn env_name(&self, collection: usize) -> Option<&str> {
+        let c = self.workspace.get(collection)?;
+        self.envs.get(&c.root)?.as_deref()
+    }
+
+    pub fn environment(&self, collection: usize) -> Option<&Environment> {
+        let name = self.env_name(collection)?;
+        self.workspace.get(collection)?.environment(name)
+    }
+
+    /// The collection that the header and the environment switcher are about.
+    pub fn current_collection(&self) -> Option<usize> {
+        self.open
+            .as_ref()
+            .map(|o| o.collection)
+            .or_else(|| self.tree.selected_row().map(|r| r.collection))
+            .or(if self.workspace.is_empty() { None } else { Some(0) })
+    }
+
+    /// A path as people read it: relative to the folder apix was opened on.
+    pub fn rel(&self, path: &Path) -> String {
+        path.strip_prefix(&self.dir).unwrap_or(path).display().to_string()
+    }
+
+    pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.notice = Some(Notice {
+            level,
+            text: text.into(),
+            id,
+        });
+        self.redraw = true;
+        // Errors stay until the next one; the rest fade after a few seconds.
+        if level != Level::Error {
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                let tx = self.tx.clone();
+                let life = if level == Level::Warning { 10 } else { 5 };
+                handle.spawn(async move {
+                    tokio::time::sleep(Duration::from_secs(life)).await;
+                    let _ = tx.send(Message::ExpireNotice(id));
+                });
+            }
+        }
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    pub fn handle_message(&mut self, msg: Message) {
+        match msg {
+            Message::Input(ev) => self.handle_event(ev),
+            Message::Http { id, path, result, elapsed } => self.on_http(id, path, *result, elapsed),
+            Message::Formatted { id, path, doc } => self.on_formatted(id, &path, doc),
+            Message::PollFiles => self.poll_files(),
+            Message::DiskChanged { path, stamp } => {
+                self.polling = false;
+                self.on_disk_changed(&path, stamp);
+            }
+            Message::Tick => {
+                if self.is_animating() {
+                    self.redraw = true;
+                }
+            }
+            Message::ExpireNotice(id) => {
+                if self.notice.as_ref().is_some_and(|n| n.id == id) {
+                    self.notice = None;
+                    self.redraw = true;
+                }
+            }
+            Message::Terminate(signal) => {
+                self.terminated_by = Some(signal);
+                self.cancel_all();
+                self.quit = true;
+            }
+        }
+    }
+
+    pub fn handle_action(&mut self, action: Action) {
+        self.redraw = true;
+        match action {
+            Action::Quit => self.request_quit(),
+            Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
+            Action::Palette => self.open_palette(),
+            Action::SwitchEnv => self.open_env_picker(),
+            Action::NextPane => self.cycle_focus(1),
+            Action::PrevPane => self.cycle_focus(-1),
+            Action::FocusTree => self.set_focus(Pane::Tree),
+            Action::FocusRequest => self.set_focus(Pane::Request),
+            Action::FocusResponse => self.set_focus(Pane::Response),
+            Action::Send => self.send_open(),
+            Action::Cancel => self.cancel(),
+            Action::Save => self.save(),
+            Action::ReloadWorkspace => self.reload_workspace(),
+            other => match self.focus {
+                Pane::Tree => self.tree_action(other),
+                Pane::Request => self.request_action(other),
+                Pane::Response => self.response_action(other),
+            },
+        }
+    }
+
+    pub fn set_focus(&mut self, pane: Pane) {
+        if self.focus != pane {
+            self.finish_text_inputs();
+        }
+        self.focus = pane;
+        self.redraw = true;
+    }
+
+    fn cycle_focus(&mut self, delta: isize) {
+        let order = [Pane::Tree, Pane::Request, Pane::Response];
+        let i = order.iter().position(|p| *p == self.focus).unwrap_or(0) as isize;
+        let next = order[(i + delta).rem_euclid(order.len() as isize) as usize];
+        self.set_focus(next);
+    }
+
+    /// Closes any field being edited, keeping what was typed.
+    fn finish_text_inputs(&mut self) {
+        if self.tree.filter_input.take().is_some() {
+            self.tree.rebuild(&self.workspace);
+        }
+        self.end_field_edit();
+        if let Some(slot) = self.open.as_ref().and_then(|o| self.slots.get_mut(&o.draft.path)) {
+            slot.view.search_input = None;
+        }
+    }
+
+    fn request_quit(&mut self) {
+        if self.is_dirty() {
+            self.confirm_unsaved(modal::AfterUnsaved::Quit);
+        } else {
+            self.cancel_all();
+            self.quit = true;
+        }
+    }
+
+    /// Esc outside a field: cancel the send of the open request, or clear the tree filter.
+    fn cancel(&mut self) {
+        let path = self.open.as_ref().map(|o| o.draft.path.clone());
+        if let Some(path) = path {
+            if let Some(Slot {
+                state: RequestState::Sending { cancel, .. },
+                ..
+            }) = self.slots.get(&path)
+            {
+                cancel.cancel();
+                return;
+            }
+        }
+        if self.focus == Pane::Tree && !self.tree.filter.is_empty() {
+            self.tree.set_filter(&self.workspace, "");
+            return;
+        }
+        if self.focus == Pane::Response {
+            if let Some(slot) = self.slots.get_mut(&path.unwrap_or_default()) {
+                if slot.view.search.take().is_some() {
+                    return;
+                }
+            }
+        }
+        if self.areas.narrow && self.focus == Pane::Tree && self.open.is_some() {
+            self.set_focus(Pane::Request);
+        }
+    }
+
+    fn cancel_all(&mut self) {
+        for slot in self.slots.values() {
+            if let RequestState::Sending { cancel, .. } = &slot.state {
+                cancel.cancel();
+            }
+        }
+    }
+
+    /// The slot of the open request, if it was ever sent.
+    pub fn current_slot(&self) -> Option<&Slot> {
+        let open = self.open.as_ref()?;
+        self.slots.get(&open.draft.path)
+    }
+
+    fn current_slot_mut(&mut self) -> Option<&mut Slot> {
+        let path = self.open.as_ref()?.draft.path.clone();
+        self.slots.get_mut(&path)
+    }
+}
+
+fn default_env(c: &Collection) -> Option<String> {
+    c.environment("local").map(|e| e.name.clone())
+}
