@@ -105,8 +105,27 @@ fn bench_highlight(c: &mut Criterion) {
     let mut group = c.benchmark_group("highlight_yaml");
     let mut warm = HighlightCache::new(&BodyKind::Yaml, DEFAULT_THEME);
     black_box(warm.window(&get, 10_000, 60));
-    group.bench_function("window_60_at_10000_checkpointed", |b| {
+    // Resuming from the checkpoint at line 9,984 (set_theme drops the per-line memo).
+    group.bench_function("window_60_at_10000_from_checkpoint", |b| {
+        b.iter(|| {
+            warm.set_theme(DEFAULT_THEME);
+            warm.window(&get, black_box(10_000), 60).len()
+        })
+    });
+    // Redrawing the same window, and scrolling by one line, reuse the per-line memo.
+    group.bench_function("window_60_at_10000_redraw", |b| {
         b.iter(|| warm.window(&get, black_box(10_000), 60).len())
+    });
+    let mut offset = 0;
+    group.bench_function("window_60_scroll_by_one_line", |b| {
+        b.iter(|| {
+            // Each step reveals one line never highlighted before (the memo is dropped on wrap).
+            offset = (offset + 1) % 1_500;
+            if offset == 0 {
+                warm.set_theme(DEFAULT_THEME);
+            }
+            warm.window(&get, black_box(offset), 60).len()
+        })
     });
     group.bench_function("window_60_at_10000_cold", |b| {
         b.iter(|| {

@@ -201,3 +201,20 @@ fn terminal_rendering_highlights_json_and_respects_no_color() {
     let shown = body_for_terminal(&invalid, false);
     assert!(shown.contains('\u{FFFD}') && shown.contains("invalid"), "{shown}");
 }
+
+#[test]
+fn proxy_from_the_environment_is_used() {
+    let e = env();
+    let out = Command::new(env!("CARGO_BIN_EXE_apix"))
+        .args(["send", "http://nonexistent.invalid/echo/env-proxy"])
+        .env("APIX_DATA_DIR", e.dirs.path().join("data"))
+        .env("HTTP_PROXY", e.server.url())
+        .env("http_proxy", e.server.url())
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let echo: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(echo["path"], "/echo/env-proxy");
+}

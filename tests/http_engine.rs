@@ -506,7 +506,16 @@ async fn connect_timeout_when_the_server_never_accepts() {
     let mut d = req("GET", &format!("http://{addr}/"));
     d.options.connect_timeout = Some(Duration::from_millis(300));
     let e = exchange(&d).await.unwrap_err();
-    assert!(matches!(e, HttpError::Timeout { phase: TimeoutPhase::Connect, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            HttpError::Timeout {
+                phase: TimeoutPhase::Connect,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().starts_with("Timed out while connecting after"), "{e}");
     assert!(e.hint().unwrap().contains("connect_timeout"));
     drop(listener);
@@ -517,5 +526,44 @@ async fn tls_verification_off_is_said_loudly() {
     let mut d = req("GET", "https://localhost:1/");
     d.options.verify_tls = Some(false);
     let p = prep(&d);
-    assert!(p.warnings.iter().any(|w| w.contains("TLS certificate verification is OFF")), "{:?}", p.warnings);
+    assert!(
+        p.warnings.iter().any(|w| w.contains("TLS certificate verification is OFF")),
+        "{:?}",
+        p.warnings
+    );
+}
+
+#[tokio::test]
+async fn proxy_from_options_carries_the_request() {
+    // The demo server routes by path, so it can stand in for an HTTP proxy: the request for an unresolvable host
+    // only succeeds if it really went through the proxy.
+    let s = demo();
+    let mut d = req("GET", "http://nonexistent.invalid/echo/via-proxy");
+    d.options.proxy = Some(s.url());
+    let x = ok(&d).await;
+    assert_eq!(json(&x)["path"], "/echo/via-proxy");
+}
+
+#[tokio::test]
+async fn body_that_does_not_match_its_encoding_is_a_decode_failure() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        if let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 2048];
+            let _ = sock.read(&mut buf).await;
+            let body = b"this is not gzip at all";
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(body).await;
+        }
+    });
+    let e = exchange(&req("GET", &format!("http://{addr}/"))).await.unwrap_err();
+    assert!(matches!(&e, HttpError::Decode { encoding, .. } if encoding == "gzip"), "{e:?}");
+    assert!(e.to_string().starts_with("The response body could not be decoded (gzip)"), "{e}");
+    assert!(e.hint().unwrap().contains("Accept-Encoding: identity"));
 }

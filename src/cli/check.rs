@@ -19,7 +19,27 @@ pub fn undefined_variables(c: &Collection) -> Vec<Diagnostic> {
         let mut seen = Vec::new();
         for (field, text) in request_fields(r) {
             for name in references(&text) {
-                if name.starts_with('$') || name.starts_with("env.") || defined(name) || seen.contains(&name.to_string()) {
+                if let Some(cmd) = name
+                    .strip_prefix("cmd.")
+                    .filter(|n| c.command(n).is_none() && !seen.contains(&name.to_string()))
+                {
+                    seen.push(name.to_string());
+                    out.push(
+                        Diagnostic::warning(
+                            &r.path,
+                            (0, 0),
+                            format!("`{{{{cmd.{cmd}}}}}` (in {field}) has no command in [commands] of collection.toml"),
+                        )
+                        .with_hint(format!("add `{cmd} = \"...\"` under [commands] in collection.toml")),
+                    );
+                }
+                if name.starts_with('$')
+                    || name.starts_with("env.")
+                    || name.starts_with("keyring.")
+                    || name.starts_with("cmd.")
+                    || defined(name)
+                    || seen.contains(&name.to_string())
+                {
                     continue;
                 }
                 seen.push(name.to_string());
@@ -67,6 +87,7 @@ pub fn run(dir: &Path) -> i32 {
     for c in &collections {
         let mut diags = c.diagnostics.clone();
         diags.extend(undefined_variables(c));
+        diags.extend(crate::core::auth::literal::find(c));
         let (ok, bad) = count_requests(&c.tree);
         requests += ok;
         broken += bad;

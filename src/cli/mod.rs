@@ -1,8 +1,11 @@
 //! The command line: `apix send|check|demo-server`, and `apix [DIR]` for the TUI. Thin: parsing and printing
 //! only; the work happens in `core`.
 
+pub mod auth;
 pub mod check;
+pub mod history;
 pub mod output;
+pub mod secret;
 pub mod send;
 
 use std::path::PathBuf;
@@ -38,6 +41,14 @@ pub enum Command {
         /// Folder with collections (default: ./collections if present, else the current folder).
         dir: Option<PathBuf>,
     },
+    /// Browse, search, compare and prune the history of sends (`apix history --help`).
+    History(history::HistoryArgs),
+    /// OAuth 2.0 tokens of a request: login (fetch), status, refresh, logout (forget).
+    Auth(auth::AuthArgs),
+    /// Secrets in the OS keyring, for {{keyring.NAME}} references.
+    Secret(secret::SecretArgs),
+    /// Let a collection's [commands] run on this machine (for {{cmd.NAME}} secrets).
+    Trust(secret::TrustArgs),
     /// Serve the demo API on 127.0.0.1 (used by the sample collection, tests and benchmarks).
     DemoServer {
         /// Port to listen on (0 picks a free one).
@@ -85,6 +96,10 @@ pub fn run(command: Command) -> i32 {
     match command {
         Command::Send(args) => send::run(args),
         Command::Check { dir } => check::run(&default_dir(dir)),
+        Command::Auth(args) => auth::run(args),
+        Command::Secret(args) => secret::run_secret(args),
+        Command::Trust(args) => secret::run_trust(args),
+        Command::History(args) => history::run(args),
         Command::DemoServer { port, routes } => {
             if routes {
                 for (m, p, what) in crate::server::route_summary() {

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::output::{body_for_terminal, explanation, headers_block, print_http_error, summary_line, use_color};
 use super::SendArgs;
 use crate::core::collection::{collection_root_of, load_collection, Body, Collection, KeyValue, RequestDef};
-use crate::core::http::{self, prepare, PrepareContext, PrepareError};
+use crate::core::http::{self, PrepareContext, PrepareError};
 
 fn fail(msg: impl std::fmt::Display, hint: Option<String>) -> i32 {
     eprintln!("error: {msg}");
@@ -153,7 +153,7 @@ pub fn run(args: SendArgs) -> i32 {
             overrides: &overrides,
             demo_url: Some(crate::embedded::provider()),
         };
-        let prepared = match prepare(&ctx, &def) {
+        let mut prepared = match super::auth::prepare_with_trust(&ctx, &def, &mut super::auth::tty_prompt) {
             Ok(p) => p,
             Err(e) => return report_prepare_error(&e),
         };
@@ -167,15 +167,39 @@ pub fn run(args: SendArgs) -> i32 {
                 ctrl_c.cancel();
             }
         });
+        if let Err(e) = crate::core::auth::authorize(&mut prepared, &super::auth::send_context(), cancel.clone()).await {
+            return super::auth::report(&e);
+        }
         let started = Instant::now();
-        match http::send(&prepared, cancel, None).await {
-            Ok(x) => print_exchange(&x, &args),
+        // Piped: stream the body to stdout while it arrives (as curl does) instead of after the last byte.
+        let stream_out = !std::io::stdout().is_terminal() && args.output.is_none();
+        let mut stdout = std::io::stdout();
+        let mut pipe_closed = false;
+        let mut write_chunk = |chunk: &[u8]| -> std::io::Result<()> {
+            if pipe_closed {
+                return Ok(());
+            }
+            match stdout.write_all(chunk) {
+                // The reader went away (`| head`): stop writing, keep the exchange.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    pipe_closed = true;
+                    Ok(())
+                }
+                other => other,
+            }
+        };
+        let sink: Option<http::ChunkSink> = if stream_out { Some(&mut write_chunk) } else { None };
+        let result = http::send_with_sink(&prepared, cancel, None, sink).await;
+        let code = match &result {
+            Ok(x) => print_exchange(x, &args, stream_out),
             Err(e) => {
                 let shown_url = crate::core::template::mask_secrets(prepared.url.as_str(), &prepared.secrets);
-                print_http_error(&e, &prepared.method, &shown_url, started.elapsed());
+                print_http_error(e, &prepared.method, &shown_url, started.elapsed());
                 e.exit_code()
             }
-        }
+        };
+        super::history::record_after_send(&prepared, result.as_ref(), collection.as_ref(), &def, env_name.as_deref());
+        code
     })
 }
 
@@ -191,7 +215,7 @@ fn report_prepare_error(e: &PrepareError) -> i32 {
     fail(e, e.hint())
 }
 
-fn print_exchange(x: &http::Exchange, args: &SendArgs) -> i32 {
+fn print_exchange(x: &http::Exchange, args: &SendArgs, body_already_written: bool) -> i32 {
     let stdout_tty = std::io::stdout().is_terminal();
     let stderr_tty = std::io::stderr().is_terminal();
     let mut out = std::io::stdout().lock();
@@ -226,7 +250,7 @@ fn print_exchange(x: &http::Exchange, args: &SendArgs) -> i32 {
             let _ = writeln!(out);
         }
         let _ = write!(out, "{}", body_for_terminal(x, use_color(true)));
-    } else {
+    } else if !body_already_written {
         let _ = out.write_all(&x.response.body);
     }
     let _ = out.flush();

@@ -1,9 +1,11 @@
 //! The UI-free core: collection files, templating, the HTTP engine, response formatting.
 //! Nothing below this module may import ratatui or crossterm (a test enforces it).
 
+pub mod auth;
 pub mod collection;
 pub mod format;
 pub mod fsutil;
+pub mod history;
 pub mod http;
 pub mod paths;
 pub mod template;

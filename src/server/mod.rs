@@ -9,7 +9,9 @@ mod content;
 mod echo;
 mod large;
 mod misc;
+mod oauth;
 mod problem;
+mod signed;
 mod users;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -34,6 +36,17 @@ pub const DEMO_BASIC_PASSWORD: &str = "apix-demo-password";
 pub const DEMO_BEARER_TOKEN: &str = "demo-token";
 /// Key accepted by `GET /auth/apikey` (header `X-Api-Key` or query `api_key`).
 pub const DEMO_API_KEY: &str = "demo-key";
+
+/// OAuth 2.0 confidential client of the demo provider (`/oauth/*`).
+pub const DEMO_CLIENT_ID: &str = "apix-demo-client";
+pub const DEMO_CLIENT_SECRET: &str = "apix-demo-client-secret";
+/// Public client (no secret) for the authorization-code and device flows.
+pub const DEMO_PUBLIC_CLIENT_ID: &str = "apix-demo-public";
+/// Credentials accepted by `/auth/aws` (region us-east-1, service `demo`).
+pub const DEMO_AWS_ACCESS_KEY: &str = "AKIDAPIXDEMO";
+pub const DEMO_AWS_SECRET_KEY: &str = "apix-demo-aws-secret";
+pub const DEMO_AWS_REGION: &str = "us-east-1";
+pub const DEMO_AWS_SERVICE: &str = "demo";
 
 /// Router state; handlers extract the part they need via `FromRef`.
 #[derive(Debug, Clone)]
@@ -107,6 +120,33 @@ pub fn route_summary() -> Vec<(&'static str, &'static str, &'static str)> {
         ("GET", "/auth/basic", "Requires Basic demo:apix-demo-password"),
         ("GET", "/auth/bearer", "Requires Authorization: Bearer demo-token"),
         ("GET", "/auth/apikey", "Requires X-Api-Key: demo-key or ?api_key=demo-key"),
+        (
+            "ANY",
+            "/auth/digest",
+            "Requires Digest demo:apix-demo-password (SHA-256; ?algorithm=MD5)",
+        ),
+        (
+            "ANY",
+            "/auth/aws",
+            "Requires AWS SigV4 with AKIDAPIXDEMO / apix-demo-aws-secret, us-east-1, service demo",
+        ),
+        (
+            "GET",
+            "/oauth/authorize",
+            "OAuth 2.0 authorization (PKCE S256); approves at once, ?decision=deny refuses",
+        ),
+        (
+            "POST",
+            "/oauth/token",
+            "OAuth 2.0 token endpoint: client_credentials, authorization_code, refresh_token, device_code; ?ttl=N",
+        ),
+        ("POST", "/oauth/device", "OAuth 2.0 device authorization (RFC 8628)"),
+        (
+            "GET",
+            "/oauth/device/verify",
+            "Approve a device code: ?user_code=X (&decision=deny refuses)",
+        ),
+        ("GET", "/oauth/protected", "Requires a live access token from this provider"),
         (
             "GET",
             "/limited",
@@ -190,12 +230,21 @@ pub fn router() -> Router {
         .route("/auth/basic", get(auth::basic))
         .route("/auth/bearer", get(auth::bearer))
         .route("/auth/apikey", get(auth::api_key))
+        .route("/auth/digest", any(signed::digest))
+        .route("/auth/aws", any(signed::aws))
+        .route("/oauth/authorize", get(oauth::authorize))
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/device", post(oauth::device))
+        .route("/oauth/device/verify", get(oauth::device_verify))
+        .route("/oauth/protected", get(oauth::protected))
         .route("/limited", get(auth::limited))
         .route("/limited/reset", post(auth::limited_reset))
         .route("/headers/many", get(misc::many_headers))
         // Must come after the routes: it applies to the method routers registered so far.
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
+        .layer(axum::Extension(signed::Nonces::default()))
+        .layer(axum::Extension(oauth::Provider::default()))
         .with_state(state)
 }
 

@@ -33,7 +33,10 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), Vec::new()),
-            Err(e) => (Config::default(), vec![format!("cannot read {}: {e}; using the defaults", path.display())]),
+            Err(e) => (
+                Config::default(),
+                vec![format!("cannot read {}: {e}; using the defaults", path.display())],
+            ),
         }
     }
 
@@ -69,7 +72,9 @@ impl Config {
                     None => problems.push(format!("{origin}: `keys` must be a table: [keys]")),
                 },
                 other => {
-                    let hint = did_you_mean(other, ["theme", "keys"]).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                    let hint = did_you_mean(other, ["theme", "keys"])
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
                     problems.push(format!("{origin}: unknown setting `{other}`{hint}"));
                 }
             }
@@ -92,7 +97,10 @@ mod tests {
 
     #[test]
     fn reads_overrides() {
-        let (c, p) = Config::parse("theme = \"light\"\n[keys]\nsend = \"f5\"\nquit = [\"q\", \"ctrl-q\"]\n", "config.toml");
+        let (c, p) = Config::parse(
+            "theme = \"light\"\n[keys]\nsend = \"f5\"\nquit = [\"q\", \"ctrl-q\"]\n",
+            "config.toml",
+        );
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(c.keys[1], ("quit".to_string(), vec!["q".to_string(), "ctrl-q".to_string()]));

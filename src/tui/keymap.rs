@@ -191,7 +191,11 @@ fn defaults() -> Vec<(Context, KeyCombo, Action)> {
         (Global, p('2'), Action::FocusRequest),
         (Global, p('3'), Action::FocusResponse),
         (Global, ctrl('r'), Action::Send),
-        (Global, KeyCombo::new(K::Enter, crossterm::event::KeyModifiers::CONTROL), Action::Send),
+        (
+            Global,
+            KeyCombo::new(K::Enter, crossterm::event::KeyModifiers::CONTROL),
+            Action::Send,
+        ),
         // Many terminals send Ctrl-Enter as a line feed, which reads as Ctrl-J.
         (Global, ctrl('j'), Action::Send),
         (Global, c(K::Esc), Action::Cancel),
@@ -303,6 +307,14 @@ impl Keymap {
             }
         }
         find(Context::Global)
+    }
+
+    /// The pane an action belongs to, if it is bound only in a pane (the palette focuses it before running it).
+    pub fn home_context(&self, action: Action) -> Option<Context> {
+        self.bindings
+            .iter()
+            .find(|(c, _, a)| *a == action && *c != Context::Global)
+            .map(|(c, _, _)| *c)
     }
 
     pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<KeyCombo> {

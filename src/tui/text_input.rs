@@ -301,7 +301,11 @@ impl TextArea {
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
         if focused && self.row >= self.scroll && self.row < self.scroll + area.height as usize {
-            let before: String = self.lines.get(self.row).map(|l| l.chars().take(self.col).collect()).unwrap_or_default();
+            let before: String = self
+                .lines
+                .get(self.row)
+                .map(|l| l.chars().take(self.col).collect())
+                .unwrap_or_default();
             let x = area.x + (before.width()).min(width.saturating_sub(1)) as u16;
             frame.set_cursor_position(Position::new(x, area.y + (self.row - self.scroll) as u16));
         }
@@ -326,7 +330,10 @@ mod tests {
         assert_eq!(t.handle_key(&key(KeyCode::Enter)), InputOutcome::Commit);
         t.handle_key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
         assert_eq!(t.text(), "héll");
-        assert_eq!(t.handle_key(&KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)), InputOutcome::Ignored);
+        assert_eq!(
+            t.handle_key(&KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+            InputOutcome::Ignored
+        );
     }
 
     #[test]

@@ -77,7 +77,10 @@ pub fn nearest_ansi(c: Rgb) -> Color {
         let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
         d(a.0, c.0) + d(a.1, c.1) + d(a.2, c.2)
     };
-    ANSI.iter().min_by_key(|(_, _, rgb)| dist(*rgb)).map(|(_, col, _)| *col).unwrap_or(Color::Reset)
+    ANSI.iter()
+        .min_by_key(|(_, _, rgb)| dist(*rgb))
+        .map(|(_, col, _)| *col)
+        .unwrap_or(Color::Reset)
 }
 
 impl PaletteColor {
@@ -300,7 +303,11 @@ impl Styles {
             border_focus: bold(fg_of(spec.accent)),
             title: fg_of(spec.fg),
             title_focus: bold(fg_of(spec.accent)),
-            muted: if no_color { Style::new().add_modifier(Modifier::DIM) } else { fg_of(spec.muted) },
+            muted: if no_color {
+                Style::new().add_modifier(Modifier::DIM)
+            } else {
+                fg_of(spec.muted)
+            },
             accent: fg_of(spec.accent),
             success: fg_of(spec.success),
             warning: fg_of(spec.warning),

@@ -5,6 +5,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub(crate) mod parse;
+mod parse_auth;
 pub mod save;
 
 #[cfg(test)]

@@ -92,6 +92,78 @@ pub enum AuthDef {
         value: String,
         location: ApiKeyLocation,
     },
+    /// HTTP Digest (RFC 7616): a challenge round trip at send time.
+    Digest {
+        username: String,
+        password: String,
+    },
+    /// AWS Signature Version 4, computed at send time over the final request.
+    Aws(AwsAuth),
+    /// OAuth 2.0: the token comes from a flow and is cached in the data dir, never in the collection.
+    OAuth2(OAuth2Auth),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AwsAuth {
+    pub access_key: String,
+    pub secret_key: String,
+    /// For temporary credentials (STS); sent as `X-Amz-Security-Token`.
+    pub session_token: Option<String>,
+    pub region: String,
+    pub service: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OAuthGrant {
+    #[default]
+    ClientCredentials,
+    /// Authorization code with PKCE: a browser (or a pasted URL) and a loopback redirect.
+    AuthorizationCode,
+    /// Device authorization (RFC 8628): the user enters a code on another device.
+    DeviceCode,
+}
+
+impl OAuthGrant {
+    pub const ALL: [(&'static str, OAuthGrant); 3] = [
+        ("client_credentials", OAuthGrant::ClientCredentials),
+        ("authorization_code", OAuthGrant::AuthorizationCode),
+        ("device_code", OAuthGrant::DeviceCode),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuthGrant::ClientCredentials => "client_credentials",
+            OAuthGrant::AuthorizationCode => "authorization_code",
+            OAuthGrant::DeviceCode => "device_code",
+        }
+    }
+}
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientAuth {
+    /// HTTP Basic with client_id:client_secret (RFC 6749's recommended way).
+    #[default]
+    Basic,
+    /// client_id and client_secret in the form body.
+    Body,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OAuth2Auth {
+    pub grant: OAuthGrant,
+    pub token_url: String,
+    /// Needed for `authorization_code`.
+    pub auth_url: Option<String>,
+    /// Needed for `device_code`.
+    pub device_url: Option<String>,
+    pub client_id: String,
+    /// Empty for public clients.
+    pub client_secret: Option<String>,
+    pub scopes: Vec<String>,
+    /// Loopback port for the redirect (`authorization_code`); a free one when unset.
+    pub redirect_port: Option<u16>,
+    pub client_auth: ClientAuth,
 }
 
 impl AuthDef {
@@ -102,7 +174,53 @@ impl AuthDef {
             AuthDef::Basic { .. } => "basic",
             AuthDef::Bearer { .. } => "bearer",
             AuthDef::ApiKey { .. } => "apikey",
+            AuthDef::Digest { .. } => "digest",
+            AuthDef::Aws(_) => "aws",
+            AuthDef::OAuth2(_) => "oauth2",
         }
+    }
+
+    /// Every templated field: (field name as errors show it, template).
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut f = Vec::new();
+        match self {
+            AuthDef::Inherit | AuthDef::None => {}
+            AuthDef::Basic { username, password } | AuthDef::Digest { username, password } => {
+                f.push(("auth username", username.clone()));
+                f.push(("auth password", password.clone()));
+            }
+            AuthDef::Bearer { token } => f.push(("auth token", token.clone())),
+            AuthDef::ApiKey { name, value, .. } => {
+                f.push(("auth name", name.clone()));
+                f.push(("auth value", value.clone()));
+            }
+            AuthDef::Aws(a) => {
+                f.push(("auth access_key", a.access_key.clone()));
+                f.push(("auth secret_key", a.secret_key.clone()));
+                if let Some(t) = &a.session_token {
+                    f.push(("auth session_token", t.clone()));
+                }
+                f.push(("auth region", a.region.clone()));
+                f.push(("auth service", a.service.clone()));
+            }
+            AuthDef::OAuth2(o) => {
+                f.push(("auth token_url", o.token_url.clone()));
+                if let Some(u) = &o.auth_url {
+                    f.push(("auth auth_url", u.clone()));
+                }
+                if let Some(u) = &o.device_url {
+                    f.push(("auth device_url", u.clone()));
+                }
+                f.push(("auth client_id", o.client_id.clone()));
+                if let Some(s) = &o.client_secret {
+                    f.push(("auth client_secret", s.clone()));
+                }
+                for s in &o.scopes {
+                    f.push(("auth scopes", s.clone()));
+                }
+            }
+        }
+        f
     }
 }
 
@@ -173,6 +291,8 @@ pub struct Defaults {
     pub options: Options,
     /// Entry names (file or folder names) listed first, in this order.
     pub order: Vec<String>,
+    /// `[commands]` of `collection.toml`: secret name → shell command, for `{{cmd.NAME}}` (run only once trusted).
+    pub commands: Vec<KeyValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -270,6 +390,16 @@ impl Collection {
 
     pub fn find_request(&self, path: &Path) -> Option<&RequestDef> {
         self.requests().into_iter().find(|r| r.path == path)
+    }
+
+    /// The command declared for `{{cmd.NAME}}` in `collection.toml`'s `[commands]`.
+    pub fn command(&self, name: &str) -> Option<&str> {
+        self.tree
+            .defaults
+            .commands
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.value.as_str())
     }
 
     pub fn has_errors(&self) -> bool {

@@ -11,6 +11,7 @@ use toml_edit::{Document, Item, TableLike, Value};
 
 use super::diag::{did_you_mean, line_col, Diagnostic};
 use super::model::*;
+pub(crate) use super::parse_auth::parse_auth;
 
 pub(crate) struct Ctx<'a> {
     pub path: &'a Path,
@@ -34,7 +35,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn error(&mut self, span: Option<Range<usize>>, msg: impl Into<String>, hint: Option<String>) {
+    pub(crate) fn error(&mut self, span: Option<Range<usize>>, msg: impl Into<String>, hint: Option<String>) {
         let mut d = Diagnostic::error(self.path, self.pos(span), msg);
         d.hint = hint;
         self.diags.push(d);
@@ -75,7 +76,7 @@ pub(crate) fn parse_toml(ctx: &mut Ctx) -> Option<Document<String>> {
     }
 }
 
-fn type_name(item: &Item) -> &'static str {
+pub(crate) fn type_name(item: &Item) -> &'static str {
     match item {
         Item::None => "nothing",
         Item::Value(Value::String(_)) => "a string",
@@ -120,7 +121,7 @@ pub(crate) fn get_string(ctx: &mut Ctx, table: &dyn TableLike, key: &str) -> Opt
     }
 }
 
-fn get_bool(ctx: &mut Ctx, table: &dyn TableLike, key: &str) -> Option<bool> {
+pub(crate) fn get_bool(ctx: &mut Ctx, table: &dyn TableLike, key: &str) -> Option<bool> {
     let item = table.get(key)?;
     match item.as_bool() {
         Some(b) => Some(b),
@@ -300,80 +301,6 @@ pub(crate) fn parse_options(ctx: &mut Ctx, item: &Item) -> Options {
     o
 }
 
-pub(crate) fn parse_auth(ctx: &mut Ctx, item: &Item) -> AuthDef {
-    let Some(t) = as_table_like(ctx, item, "auth") else {
-        return AuthDef::Inherit;
-    };
-    let types = ["inherit", "none", "basic", "bearer", "apikey"];
-    let Some(kind) = get_string(ctx, t, "type") else {
-        if t.get("type").is_none() {
-            ctx.error(item.span(), "[auth] needs a `type`", Some(format!("one of: {}", types.join(", "))));
-        }
-        return AuthDef::Inherit;
-    };
-    let required = |ctx: &mut Ctx, key: &str| -> String {
-        match get_string(ctx, t, key) {
-            Some(v) => v,
-            None => {
-                if t.get(key).is_none() {
-                    ctx.error(
-                        item.span(),
-                        format!("auth type `{kind}` needs `{key}`"),
-                        Some(format!("add {key} = \"...\" (use {{{{env.NAME}}}} for secrets)")),
-                    );
-                }
-                String::new()
-            }
-        }
-    };
-    match kind.as_str() {
-        "inherit" => {
-            check_keys(ctx, t, &["type"], "[auth] of type inherit");
-            AuthDef::Inherit
-        }
-        "none" => {
-            check_keys(ctx, t, &["type"], "[auth] of type none");
-            AuthDef::None
-        }
-        "basic" => {
-            check_keys(ctx, t, &["type", "username", "password"], "[auth] of type basic");
-            let username = required(ctx, "username");
-            let password = get_string(ctx, t, "password").unwrap_or_default();
-            AuthDef::Basic { username, password }
-        }
-        "bearer" => {
-            check_keys(ctx, t, &["type", "token"], "[auth] of type bearer");
-            AuthDef::Bearer {
-                token: required(ctx, "token"),
-            }
-        }
-        "apikey" => {
-            check_keys(ctx, t, &["type", "name", "value", "in"], "[auth] of type apikey");
-            let name = required(ctx, "name");
-            let value = required(ctx, "value");
-            let location = match get_string(ctx, t, "in").as_deref() {
-                None | Some("header") => ApiKeyLocation::Header,
-                Some("query") => ApiKeyLocation::Query,
-                Some(other) => {
-                    let span = t.get("in").and_then(|i| i.span());
-                    ctx.error(span, format!("`in` must be \"header\" or \"query\", not \"{other}\""), None);
-                    ApiKeyLocation::Header
-                }
-            };
-            AuthDef::ApiKey { name, value, location }
-        }
-        other => {
-            let span = t.get("type").and_then(|i| i.span());
-            let hint = match did_you_mean(other, types) {
-                Some(s) => format!("did you mean \"{s}\"? supported: {}", types.join(", ")),
-                None => format!("supported: {}", types.join(", ")),
-            };
-            ctx.error(span, format!("unknown auth type \"{other}\""), Some(hint));
-            AuthDef::Inherit
-        }
-    }
-}
-
 pub(crate) fn parse_body(ctx: &mut Ctx, item: &Item) -> Body {
     let Some(t) = as_table_like(ctx, item, "body") else {
         return Body::None;
@@ -462,6 +389,8 @@ pub(crate) const REQUEST_KEYS: &[&str] = &[
     "options",
 ];
 pub(crate) const DEFAULTS_KEYS: &[&str] = &["name", "description", "vars", "headers", "auth", "options", "order"];
+/// `collection.toml` also declares the commands behind `{{cmd.NAME}}`.
+pub(crate) const COLLECTION_KEYS: &[&str] = &["name", "description", "vars", "headers", "auth", "options", "order", "commands"];
 
 fn valid_method(m: &str) -> bool {
     !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
@@ -528,7 +457,8 @@ pub(crate) fn parse_defaults(ctx: &mut Ctx) -> Option<(Option<String>, String, D
     } else {
         "folder.toml"
     };
-    check_keys(ctx, root, DEFAULTS_KEYS, what);
+    let is_root = what == "collection.toml";
+    check_keys(ctx, root, if is_root { COLLECTION_KEYS } else { DEFAULTS_KEYS }, what);
     let name = get_string(ctx, root, "name");
     let description = get_string(ctx, root, "description").unwrap_or_default();
     let mut d = Defaults::default();
@@ -543,6 +473,9 @@ pub(crate) fn parse_defaults(ctx: &mut Ctx) -> Option<(Option<String>, String, D
     }
     if let Some(i) = root.get("options") {
         d.options = parse_options(ctx, i);
+    }
+    if let Some(i) = root.get("commands").filter(|_| is_root) {
+        d.commands = parse_kv_table(ctx, i, "commands");
     }
     if let Some(i) = root.get("order") {
         match i.as_array() {

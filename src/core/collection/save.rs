@@ -340,6 +340,43 @@ fn auth_entries(auth: &AuthDef) -> Vec<(String, Item)> {
             };
             out.push(("in".into(), s(loc)));
         }
+        AuthDef::Digest { username, password } => {
+            out.push(("username".into(), s(username)));
+            out.push(("password".into(), s(password)));
+        }
+        AuthDef::Aws(a) => {
+            out.push(("access_key".into(), s(&a.access_key)));
+            out.push(("secret_key".into(), s(&a.secret_key)));
+            if let Some(t) = &a.session_token {
+                out.push(("session_token".into(), s(t)));
+            }
+            out.push(("region".into(), s(&a.region)));
+            out.push(("service".into(), s(&a.service)));
+        }
+        AuthDef::OAuth2(o) => {
+            out.push(("grant".into(), s(o.grant.as_str())));
+            out.push(("token_url".into(), s(&o.token_url)));
+            let optional = [("auth_url", &o.auth_url), ("device_url", &o.device_url)];
+            for (k, v) in optional {
+                if let Some(v) = v {
+                    out.push((k.into(), s(v)));
+                }
+            }
+            out.push(("client_id".into(), s(&o.client_id)));
+            if let Some(v) = &o.client_secret {
+                out.push(("client_secret".into(), s(v)));
+            }
+            if !o.scopes.is_empty() {
+                let arr: Array = o.scopes.iter().map(|x| Value::from(x.clone())).collect();
+                out.push(("scopes".into(), Item::Value(Value::Array(arr))));
+            }
+            if let Some(p) = o.redirect_port {
+                out.push(("redirect_port".into(), Item::Value(Value::from(i64::from(p)))));
+            }
+            if o.client_auth == ClientAuth::Body {
+                out.push(("client_auth".into(), s("body")));
+            }
+        }
     }
     out
 }

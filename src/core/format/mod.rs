@@ -7,7 +7,9 @@
 //! syntect manages ~3 MB/s and must never see more than the screen.
 
 pub mod ansi;
+pub mod cache;
 pub mod charset;
+pub mod document;
 pub mod hex;
 pub mod highlight;
 pub mod json;
@@ -17,9 +19,10 @@ pub mod theme;
 pub mod tokens;
 
 pub use ansi::{highlight_json_ansi, AnsiPalette};
+pub use cache::HighlightCache;
 pub use charset::{content_type_charset, decode_text, DecodedText};
 pub use hex::{hex_dump_line, hex_line_count};
-pub use highlight::{HighlightCache, StyledSpan, SyntaxHighlighter};
+pub use highlight::{StyledSpan, SyntaxHighlighter};
 pub use json::{json_error_position, reindent, JsonSyntaxError, Reindenter};
 pub use magic::{detect_magic, image_info};
 pub use sniff::{media_type, sniff, BinaryInfo, BodyKind, ImageInfo};

@@ -287,6 +287,21 @@ fn multipart_outline(parts: &[PreparedPart]) -> String {
     s
 }
 
+/// The less-queried parts of an entry, kept as one JSON column so they can grow without a migration.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub(crate) struct Meta {
+    #[serde(default)]
+    pub timings: StoredTimings,
+    #[serde(default)]
+    pub redirects: Vec<(u16, String, String)>,
+    #[serde(default)]
+    pub content_encoding: Option<String>,
+    #[serde(default)]
+    pub wire_size: u64,
+    #[serde(default)]
+    pub body_note: Option<String>,
+}
+
 /// Codecs of stored bodies.
 pub(crate) const CODEC_RAW: i64 = 0;
 pub(crate) const CODEC_ZSTD: i64 = 1;
@@ -312,7 +327,10 @@ pub(crate) fn unpack(blob: &[u8], codec: i64, limit: u64) -> Result<Vec<u8>, Str
         CODEC_ZSTD => {
             let mut out = Vec::new();
             let decoder = zstd::stream::read::Decoder::new(blob).map_err(|e| e.to_string())?;
-            decoder.take(limit.saturating_add(1)).read_to_end(&mut out).map_err(|e| e.to_string())?;
+            decoder
+                .take(limit.saturating_add(1))
+                .read_to_end(&mut out)
+                .map_err(|e| e.to_string())?;
             Ok(out)
         }
         other => Err(format!("unknown body codec {other}")),

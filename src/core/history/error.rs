@@ -65,7 +65,9 @@ impl HistoryError {
                  `sqlite3 '{p}.broken' .recover` may save the old entries",
                 p = path.display()
             )),
-            HistoryError::Busy { .. } => Some("another apix is writing a large entry or is stuck; try again, or close the other apix".into()),
+            HistoryError::Busy { .. } => {
+                Some("another apix is writing a large entry or is stuck; try again, or close the other apix".into())
+            }
             HistoryError::TooNew { .. } => Some("update apix, or point APIX_DATA_DIR at another folder".into()),
             HistoryError::NotFound(_) => Some("`apix history` lists the entries that exist".into()),
             HistoryError::BadSearch { .. } => Some("search words are matched as written; quotes and operators are not needed".into()),

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::collection::{collection_root_of, load_collection, RequestDef};
+use crate::core::collection::{collection_root_of, load_collection, Collection, RequestDef};
 
 /// A request as history knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,21 +30,36 @@ impl RequestRef {
         }
     }
 
+    /// From a request of a loaded collection. When another request of the collection has the same fingerprint (a
+    /// copy), following renames by fingerprint would be a guess, so the fingerprint is left out.
+    pub fn from_collection(collection: &Collection, def: &RequestDef) -> Self {
+        let mut r = Self::from_def(&collection.root, def);
+        let twins = collection
+            .requests()
+            .into_iter()
+            .filter(|d| Some(fingerprint(d)) == r.fingerprint)
+            .count();
+        if twins > 1 {
+            r.fingerprint = None;
+        }
+        r
+    }
+
     /// From a request file path given by a person: finds its collection and, when the file loads, its fingerprint.
     /// A file that no longer exists still names its entries by path, if its collection folder can be found.
     pub fn from_file(file: &Path) -> Option<Self> {
         let abs = absolute(file);
-        let root = collection_root_of(&abs)?;
-        let root = absolute(&root);
-        let fingerprint = if abs.is_file() {
-            load_collection(&root).find_request(&abs).map(fingerprint)
-        } else {
-            None
-        };
+        let root = absolute(&collection_root_of(&abs)?);
+        if abs.is_file() {
+            let collection = load_collection(&root);
+            if let Some(def) = collection.find_request(&abs) {
+                return Some(Self::from_collection(&collection, def));
+            }
+        }
         Some(RequestRef {
             path: relative_path(&root, &abs),
             collection: root,
-            fingerprint,
+            fingerprint: None,
         })
     }
 
@@ -89,7 +104,12 @@ pub(crate) fn relative_path(root: &Path, file: &Path) -> String {
 pub fn fingerprint(def: &RequestDef) -> String {
     let stem = def.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name = if def.name == stem { "" } else { def.name.trim() };
-    let text = format!("{}\n{}\n{}", def.method.trim().to_ascii_uppercase(), normalise_url_template(&def.url), name);
+    let text = format!(
+        "{}\n{}\n{}",
+        def.method.trim().to_ascii_uppercase(),
+        normalise_url_template(&def.url),
+        name
+    );
     format!("{:016x}", fnv1a64(text.as_bytes()))
 }
 

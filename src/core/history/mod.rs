@@ -14,6 +14,7 @@
 //! render path. A [`HistoryStore`] is `Send`; open one per thread rather than sharing one.
 
 mod config;
+mod convert;
 mod diff;
 mod entry;
 mod error;
@@ -25,8 +26,8 @@ mod schema;
 mod store;
 
 pub use config::{HistoryConfig, CONFIG_FILE};
-pub use diff::{diff_entries, BodyDiff, ChangeKind, Comparison, HeaderChange, JsonChange};
-pub use entry::{Entry, NewEntry, RecordContext, StoredBody, StoredResponse, StoredTimings, Summary};
+pub use diff::{diff_entries, fold_changes, BodyDiff, ChangeKind, Comparison, HeaderChange, JsonChange};
+pub use entry::{Entry, NewEntry, RecordContext, Source, StoredBody, StoredRequest, StoredResponse, StoredTimings, Summary};
 pub use error::HistoryError;
 pub use identity::{fingerprint, RequestRef};
 pub use read::Query;

@@ -47,7 +47,10 @@ const SECRET_NAMES: &[&str] = &[
 ];
 
 fn normalise(name: &str) -> String {
-    name.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Whether a header, query parameter, form field or JSON key of this name holds a credential.
@@ -298,7 +301,16 @@ mod tests {
 
     #[test]
     fn secret_names_are_recognised_in_any_spelling() {
-        for n in ["api_key", "X-Api-Key", "apiKey", "access_token", "client_secret", "Password", "db_password", "Cookie"] {
+        for n in [
+            "api_key",
+            "X-Api-Key",
+            "apiKey",
+            "access_token",
+            "client_secret",
+            "Password",
+            "db_password",
+            "Cookie",
+        ] {
             assert!(is_secret_name(n), "{n}");
         }
         for n in ["page", "user_id", "next_page_token_count", "limit", "sort_key"] {
@@ -313,7 +325,10 @@ mod tests {
         r.learn_url(raw);
         r.seal();
         let out = r.url(raw);
-        assert_eq!(out, format!("https://ada:{MASK}@api.test/v1?limit=5&api_key={MASK}&access_token={MASK}#top"));
+        assert_eq!(
+            out,
+            format!("https://ada:{MASK}@api.test/v1?limit=5&api_key={MASK}&access_token={MASK}#top")
+        );
         assert_eq!(r.text("echo: CANARY-1 tok/en"), format!("echo: {MASK} {MASK}"));
     }
 

@@ -13,8 +13,8 @@ pub mod status;
 pub mod timing;
 
 pub use error::{HttpError, TimeoutPhase, TlsProblem};
-pub use prepare::{prepare, PrepareContext, PrepareError, Prepared, PreparedBody, SendOptions};
+pub use prepare::{prepare, PendingAuth, PrepareContext, PrepareError, Prepared, PreparedBody, SendOptions};
 pub use record::{Exchange, RedirectHop, ResponseRecord, SentRequest};
-pub use send::{send, Progress};
+pub use send::{send, send_with_sink, ChunkSink, Progress};
 pub use status::{insight, StatusInsight};
 pub use timing::Timings;

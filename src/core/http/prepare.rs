@@ -7,7 +7,9 @@ use std::time::Duration;
 use base64::Engine;
 use thiserror::Error;
 
-use crate::core::collection::{ApiKeyLocation, AuthDef, Body, Collection, Environment, Folder, KeyValue, Options, RequestDef};
+use crate::core::collection::{
+    ApiKeyLocation, AuthDef, AwsAuth, Body, Collection, Environment, Folder, KeyValue, OAuth2Auth, Options, RequestDef,
+};
 use crate::core::template::{references, DemoUrlFn, ResolveFailure, Resolver, Scope, TemplateError};
 
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -95,6 +97,35 @@ pub struct Prepared {
     pub auth_origin: Option<String>,
     /// Things worth saying that do not stop the send (e.g. a JSON body that does not parse).
     pub warnings: Vec<String>,
+    /// Auth that needs send-time work; `core::auth::authorize` does it (and clears this) before `send`.
+    pub pending_auth: Option<PendingAuth>,
+}
+
+/// Auth resolved from the files but not yet applied: a Digest challenge round trip, a SigV4 signature over the final
+/// request, or an OAuth 2.0 token from the cache or a flow. Every field is resolved (no placeholders left).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PendingAuth {
+    Digest {
+        username: String,
+        password: String,
+    },
+    Aws(AwsAuth),
+    OAuth2 {
+        config: OAuth2Auth,
+        /// The collection root and environment: with the config they key the token cache.
+        collection: Option<PathBuf>,
+        environment: Option<String>,
+    },
+}
+
+impl PendingAuth {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            PendingAuth::Digest { .. } => "digest",
+            PendingAuth::Aws(_) => "aws",
+            PendingAuth::OAuth2 { .. } => "oauth2",
+        }
+    }
 }
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -255,15 +286,7 @@ pub fn request_fields(r: &RequestDef) -> Vec<(String, String)> {
         Body::File { path, .. } => f.push(("body file".into(), path.clone())),
         Body::None => {}
     }
-    match &r.auth {
-        AuthDef::Basic { username, password } => {
-            f.push(("auth username".into(), username.clone()));
-            f.push(("auth password".into(), password.clone()));
-        }
-        AuthDef::Bearer { token } => f.push(("auth token".into(), token.clone())),
-        AuthDef::ApiKey { value, .. } => f.push(("auth value".into(), value.clone())),
-        AuthDef::Inherit | AuthDef::None => {}
-    }
+    f.extend(r.auth.fields().into_iter().map(|(k, v)| (k.to_string(), v)));
     f
 }
 
@@ -344,6 +367,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         folders: chain.clone(),
         collection_root: ctx.collection.map(|c| c.root.as_path()),
         demo_url: ctx.demo_url.clone(),
+        trust: Default::default(),
     };
     let mut env = Env {
         resolver: Resolver::new(scope),
@@ -388,6 +412,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
     }
 
     let (auth, auth_origin) = effective_auth(&chain, def);
+    let mut pending_auth = None;
     let auth_origin = if matches!(auth, AuthDef::None) { None } else { auth_origin };
     match auth {
         AuthDef::Inherit | AuthDef::None => {}
@@ -417,6 +442,52 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
                     url.query_pairs_mut().append_pair(&n, &v);
                 }
             }
+        }
+        AuthDef::Digest { username, password } => {
+            let username = env.resolve(username, "auth username")?;
+            let password = env.resolve(password, "auth password")?;
+            secrets.push(password.clone());
+            pending_auth = Some(PendingAuth::Digest { username, password });
+        }
+        AuthDef::Aws(a) => {
+            let session_token = match &a.session_token {
+                Some(t) => Some(env.resolve(t, "auth session_token")?),
+                None => None,
+            };
+            let aws = AwsAuth {
+                access_key: env.resolve(&a.access_key, "auth access_key")?,
+                secret_key: env.resolve(&a.secret_key, "auth secret_key")?,
+                session_token,
+                region: env.resolve(&a.region, "auth region")?,
+                service: env.resolve(&a.service, "auth service")?,
+            };
+            secrets.push(aws.secret_key.clone());
+            secrets.extend(aws.session_token.clone());
+            pending_auth = Some(PendingAuth::Aws(aws));
+        }
+        AuthDef::OAuth2(o) => {
+            let mut opt = |v: &Option<String>, field: &str| v.as_ref().map(|t| env.resolve(t, field)).transpose();
+            let (auth_url, device_url) = (opt(&o.auth_url, "auth auth_url")?, opt(&o.device_url, "auth device_url")?);
+            let client_secret = opt(&o.client_secret, "auth client_secret")?;
+            let mut scopes = Vec::new();
+            for sc in &o.scopes {
+                scopes.extend(env.resolve(sc, "auth scopes")?.split_whitespace().map(str::to_string));
+            }
+            let config = OAuth2Auth {
+                token_url: env.resolve(&o.token_url, "auth token_url")?,
+                client_id: env.resolve(&o.client_id, "auth client_id")?,
+                auth_url,
+                device_url,
+                client_secret,
+                scopes,
+                ..o.clone()
+            };
+            secrets.extend(config.client_secret.clone());
+            pending_auth = Some(PendingAuth::OAuth2 {
+                config,
+                collection: ctx.collection.map(|c| c.root.clone()),
+                environment: ctx.environment.map(|e| e.name.clone()),
+            });
         }
     }
 
@@ -520,7 +591,9 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
             Some(e) if e.options.verify_tls == Some(false) => format!(" (environment `{}`)", e.name),
             _ => String::new(),
         };
-        warnings.push(format!("TLS certificate verification is OFF{from}: anyone on the network path could read or change this exchange"));
+        warnings.push(format!(
+            "TLS certificate verification is OFF{from}: anyone on the network path could read or change this exchange"
+        ));
     }
     secrets.extend(env.resolver.into_secrets());
     secrets.retain(|s| !s.is_empty());
@@ -536,6 +609,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         source: (!def.path.as_os_str().is_empty()).then(|| def.path.clone()),
         auth_origin,
         warnings,
+        pending_auth,
     })
 }
 

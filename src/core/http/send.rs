@@ -53,20 +53,46 @@ fn remaining(deadline: Instant) -> Duration {
     deadline.saturating_duration_since(Instant::now())
 }
 
+/// Receives each decoded body chunk as it arrives (e.g. to stream to a pipe while the body is still coming).
+pub type ChunkSink<'a> = &'a mut (dyn FnMut(&[u8]) -> std::io::Result<()> + Send);
+
 /// Sends `prepared`. Cancelling `cancel` stops the transfer promptly and yields `HttpError::Cancelled`.
 pub async fn send(
     prepared: &Prepared,
     cancel: CancellationToken,
     progress: Option<watch::Sender<Progress>>,
 ) -> Result<Exchange, HttpError> {
+    send_with_sink(prepared, cancel, progress, None).await
+}
+
+/// Like [`send`], also handing every decoded chunk to `sink` as it arrives. A sink error stops the transfer.
+pub async fn send_with_sink(
+    prepared: &Prepared,
+    cancel: CancellationToken,
+    progress: Option<watch::Sender<Progress>>,
+    sink: Option<ChunkSink<'_>>,
+) -> Result<Exchange, HttpError> {
+    if let Some(pending) = &prepared.pending_auth {
+        // Sending without the auth step would go out without credentials and come back as a puzzling 401.
+        return Err(HttpError::InvalidRequest {
+            what: format!(
+                "the {} auth was not applied: call core::auth::authorize before sending",
+                pending.type_name()
+            ),
+        });
+    }
     tokio::select! {
         biased;
         _ = cancel.cancelled() => Err(HttpError::Cancelled),
-        r = send_inner(prepared, progress) => r,
+        r = send_inner(prepared, progress, sink) => r,
     }
 }
 
-async fn send_inner(p: &Prepared, progress: Option<watch::Sender<Progress>>) -> Result<Exchange, HttpError> {
+async fn send_inner(
+    p: &Prepared,
+    progress: Option<watch::Sender<Progress>>,
+    mut sink: Option<ChunkSink<'_>>,
+) -> Result<Exchange, HttpError> {
     let opts = &p.options;
     let host = p.url.host_str().unwrap_or_default().to_string();
     let port = p.url.port_or_known_default().unwrap_or(80);
@@ -300,6 +326,12 @@ async fn send_inner(p: &Prepared, progress: Option<watch::Sender<Progress>>) -> 
         }
         if body.len() as u64 > cap {
             return Err(HttpError::BodyTooLarge { limit: cap });
+        }
+        if let Some(sink) = sink.as_mut() {
+            let start = body.len() - n;
+            sink(&body[start..]).map_err(|e| HttpError::Other {
+                detail: format!("could not write the body out: {e}"),
+            })?;
         }
         if let Some(tx) = &progress {
             if last_report.elapsed() >= Duration::from_millis(50) {

@@ -39,6 +39,7 @@ impl TemplateError {
     pub fn variable(&self) -> Option<&str> {
         match &self.failure {
             ResolveFailure::Unknown { name } | ResolveFailure::UnsupportedSource { name } => Some(name),
+            ResolveFailure::Untrusted { name, .. } | ResolveFailure::SourceFailed { name, .. } => Some(name),
             ResolveFailure::MissingSecret { name, .. } => Some(name),
             ResolveFailure::Dynamic { name, .. } => Some(name),
             ResolveFailure::Cycle { chain } => chain.first().map(|s| s.as_str()),
@@ -74,6 +75,11 @@ impl TemplateError {
             ResolveFailure::UnsupportedSource { .. } => {
                 Some("use {{env.NAME}} (process environment or the collection's .env file) for secrets".into())
             }
+            ResolveFailure::Untrusted { collection, .. } => Some(format!(
+                "if you trust this collection, allow its commands with `apix trust {}` (asked once per command)",
+                collection.display()
+            )),
+            ResolveFailure::SourceFailed { hint, .. } => (!hint.is_empty()).then(|| hint.clone()),
             ResolveFailure::Dynamic { .. } => None,
             ResolveFailure::Syntax { .. } => Some("placeholders look like {{name}}; close every `{{` with `}}`".into()),
         }
@@ -97,6 +103,12 @@ impl fmt::Display for TemplateError {
             ResolveFailure::Cycle { chain } => write!(f, "variables refer to each other in a cycle: {} (in {place})", chain.join(" → ")),
             ResolveFailure::MissingSecret { name, .. } => write!(f, "secret `env.{name}` used in {place} is not set"),
             ResolveFailure::UnsupportedSource { name } => write!(f, "`{name}` in {place}: this secret source is not supported yet"),
+            ResolveFailure::Untrusted { name, command, collection } => write!(
+                f,
+                "secret `cmd.{name}` in {place} needs the command `{command}`, and collection {} is not trusted to run it on this machine",
+                collection.display()
+            ),
+            ResolveFailure::SourceFailed { message, .. } => write!(f, "{message} (used in {place})"),
             ResolveFailure::Dynamic { name, message } => write!(f, "`${name}` in {place}: {message}"),
             ResolveFailure::Syntax { offset, message } => write!(f, "{message} in {place} at character {}", offset + 1),
         }

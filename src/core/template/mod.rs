@@ -3,6 +3,8 @@
 pub mod error;
 pub mod parse;
 pub mod resolve;
+pub mod sources;
+pub mod trust;
 
 #[cfg(test)]
 mod tests;

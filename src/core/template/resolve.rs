@@ -16,12 +16,39 @@ pub type DemoUrlFn = Arc<dyn Fn() -> Result<String, String> + Send + Sync>;
 /// Why a placeholder could not be resolved, before the caller adds where it was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveFailure {
-    Unknown { name: String },
-    Cycle { chain: Vec<String> },
-    MissingSecret { name: String, dotenv: Option<PathBuf> },
-    UnsupportedSource { name: String },
-    Dynamic { name: String, message: String },
-    Syntax { offset: usize, message: String },
+    Unknown {
+        name: String,
+    },
+    Cycle {
+        chain: Vec<String>,
+    },
+    MissingSecret {
+        name: String,
+        dotenv: Option<PathBuf>,
+    },
+    UnsupportedSource {
+        name: String,
+    },
+    /// `{{cmd.NAME}}` whose command this collection has not been trusted to run on this machine.
+    Untrusted {
+        name: String,
+        command: String,
+        collection: PathBuf,
+    },
+    /// A keyring or command source failed; `message` and `hint` say why and what to do.
+    SourceFailed {
+        name: String,
+        message: String,
+        hint: String,
+    },
+    Dynamic {
+        name: String,
+        message: String,
+    },
+    Syntax {
+        offset: usize,
+        message: String,
+    },
 }
 
 #[derive(Clone, Default)]
@@ -33,6 +60,8 @@ pub struct Scope<'a> {
     /// Where `.env` is looked for.
     pub collection_root: Option<&'a Path>,
     pub demo_url: Option<DemoUrlFn>,
+    /// Which commands may run for `{{cmd.NAME}}` (the data dir's trust.json by default).
+    pub trust: super::trust::TrustStore,
 }
 
 pub struct Resolver<'a> {
@@ -105,7 +134,11 @@ impl<'a> Resolver<'a> {
             return Ok((v, true));
         }
         if name.starts_with("keyring.") || name.starts_with("cmd.") {
-            return Err(ResolveFailure::UnsupportedSource { name: name.to_string() });
+            let v = self.source_secret(name)?;
+            if !self.secrets.contains(&v) {
+                self.secrets.push(v.clone());
+            }
+            return Ok((v, true));
         }
         if stack.iter().any(|n| n == name) {
             let mut chain = stack.clone();
@@ -139,6 +172,41 @@ impl<'a> Resolver<'a> {
             return Some(v);
         }
         self.scope.folders.iter().rev().find_map(|f| find(&f.defaults.vars))
+    }
+
+    /// `{{keyring.NAME}}` or `{{cmd.NAME}}` (a trusted command of the collection).
+    fn source_secret(&self, full: &str) -> Result<String, ResolveFailure> {
+        let failed = |e: super::sources::SourceError| ResolveFailure::SourceFailed {
+            name: full.to_string(),
+            message: e.message,
+            hint: e.hint,
+        };
+        if let Some(name) = full.strip_prefix("keyring.") {
+            return super::sources::keyring_get(name).map_err(failed);
+        }
+        let name = full.trim_start_matches("cmd.");
+        let (Some(root), Some(top)) = (self.scope.collection_root, self.scope.folders.first()) else {
+            return Err(ResolveFailure::SourceFailed {
+                name: full.to_string(),
+                message: format!("`{{{{cmd.{name}}}}}` works only in a request of a collection"),
+                hint: "declare the command under [commands] in collection.toml".into(),
+            });
+        };
+        let Some(command) = top.defaults.commands.iter().find(|c| c.enabled && c.name == name) else {
+            return Err(ResolveFailure::SourceFailed {
+                name: full.to_string(),
+                message: format!("no command `{name}` in [commands] of collection.toml"),
+                hint: format!("add `{name} = \"your-password-manager show ...\"` under [commands] in collection.toml"),
+            });
+        };
+        if !self.scope.trust.is_trusted(root, &command.value) {
+            return Err(ResolveFailure::Untrusted {
+                name: name.to_string(),
+                command: command.value.clone(),
+                collection: root.to_path_buf(),
+            });
+        }
+        super::sources::run_command(root, name, &command.value).map_err(failed)
     }
 
     fn env_secret(&mut self, var: &str) -> Result<String, ResolveFailure> {

@@ -105,6 +105,7 @@ fn syntax_errors_and_unknowns() {
     let mut r = Resolver::new(Scope::default());
     assert!(matches!(r.resolve("x {{oops"), Err(ResolveFailure::Syntax { offset: 2, .. })));
     assert_eq!(r.resolve("{{missing}}"), Err(ResolveFailure::Unknown { name: "missing".into() }));
-    assert!(matches!(r.resolve("{{keyring.x}}"), Err(ResolveFailure::UnsupportedSource { .. })));
+    // Outside a collection a command source cannot work (and nothing runs).
+    assert!(matches!(r.resolve("{{cmd.x}}"), Err(ResolveFailure::SourceFailed { .. })));
     assert_eq!(r.resolve("no placeholders").unwrap(), "no placeholders");
 }

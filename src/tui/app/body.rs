@@ -72,7 +72,9 @@ pub enum BodyDoc {
     Empty,
     Text(std::sync::Arc<TextDoc>),
     /// Binary data and images: a summary line and a hex dump of the bytes.
-    Hex { kind: BodyKind },
+    Hex {
+        kind: BodyKind,
+    },
 }
 
 impl BodyDoc {

@@ -10,7 +10,14 @@ use crate::tui::keymap::{Context, KeyCombo};
 use crate::tui::text_input::InputOutcome;
 
 /// Global actions that still work while a text field has the keyboard.
-const THROUGH_FIELDS: [Action; 6] = [Action::Send, Action::Save, Action::Quit, Action::Palette, Action::SwitchEnv, Action::Help];
+const THROUGH_FIELDS: [Action; 6] = [
+    Action::Send,
+    Action::Save,
+    Action::Quit,
+    Action::Palette,
+    Action::SwitchEnv,
+    Action::Help,
+];
 
 impl App {
     pub fn handle_event(&mut self, ev: Event) {

@@ -151,7 +151,11 @@ impl App {
         let (config, mut problems) = Config::load(&opts.config_dir);
         let (keymap, key_problems) = Keymap::with_overrides(&config.keys);
         problems.extend(key_problems);
-        let theme_name = opts.theme.clone().or(config.theme.clone()).unwrap_or_else(|| DEFAULT_THEME_NAME.to_string());
+        let theme_name = opts
+            .theme
+            .clone()
+            .or(config.theme.clone())
+            .unwrap_or_else(|| DEFAULT_THEME_NAME.to_string());
         let (spec, theme_problem) = ThemeSpec::load(&theme_name, &opts.config_dir);
         problems.extend(theme_problem);
         let styles = Styles::new(&spec, opts.color_mode);
@@ -216,10 +220,18 @@ impl App {
                 ),
             );
         } else if let Some(first) = app.workspace.iter().flat_map(|c| c.diagnostics.iter()).find(|d| d.is_error()) {
-            let count = app.workspace.iter().flat_map(|c| c.diagnostics.iter()).filter(|d| d.is_error()).count();
+            let count = app
+                .workspace
+                .iter()
+                .flat_map(|c| c.diagnostics.iter())
+                .filter(|d| d.is_error())
+                .count();
             app.notify(
                 Level::Warning,
-                format!("{count} problem(s) in the collection files; first: {} (run `apix check`)", first.message),
+                format!(
+                    "{count} problem(s) in the collection files; first: {} (run `apix check`)",
+                    first.message
+                ),
             );
         }
         if !problems.is_empty() {
@@ -408,11 +420,11 @@ impl App {
     /// Esc outside a field: cancel the send of the open request, or clear the tree filter.
     fn cancel(&mut self) {
         let path = self.open.as_ref().map(|o| o.draft.path.clone());
-        if let Some(path) = path {
+        if let Some(path) = &path {
             if let Some(Slot {
                 state: RequestState::Sending { cancel, .. },
                 ..
-            }) = self.slots.get(&path)
+            }) = self.slots.get(path)
             {
                 cancel.cancel();
                 return;

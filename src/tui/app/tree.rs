@@ -12,7 +12,9 @@ use super::super::text_input::TextArea;
 pub enum RowKind {
     Collection,
     Folder,
-    Request { method: String },
+    Request {
+        method: String,
+    },
     /// A file that did not load; its diagnostics say why.
     Broken,
 }

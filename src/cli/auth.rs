@@ -1,0 +1,267 @@
+//! `apix auth login|status|refresh|logout FILE`, the trust prompt for `{{cmd.NAME}}` sources, and the terminal side
+//! of interactive OAuth flows (print or open the URL, show the device code, read a pasted redirect).
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+use crate::core::auth::{self, oauth::open_browser, AuthContext, AuthError, AuthErrorKind, Interaction};
+use crate::core::collection::{collection_root_of, load_collection, Collection, RequestDef};
+use crate::core::http::{prepare, PrepareContext, PrepareError, Prepared};
+use crate::core::template::trust::TrustStore;
+use crate::core::template::ResolveFailure;
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub action: AuthAction,
+}
+
+#[derive(Debug, Args)]
+pub struct Target {
+    /// A request file whose effective auth is OAuth 2.0.
+    pub file: PathBuf,
+    /// Environment (tokens are cached per collection and environment).
+    #[arg(long, short)]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthAction {
+    /// Fetch a new token (client credentials, browser login or device code) and cache it.
+    Login {
+        #[command(flatten)]
+        target: Target,
+        /// Print the authorization URL instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Show the cached token's status: valid until, scopes, refreshable (never the token).
+    Status {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Use the refresh token now.
+    Refresh {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Forget the cached token.
+    Logout {
+        #[command(flatten)]
+        target: Target,
+    },
+}
+
+/// Prints an auth failure (the step, what to check) and returns the exit code.
+pub fn report(e: &AuthError) -> i32 {
+    eprintln!("error: {e}");
+    if e.kind == AuthErrorKind::NeedsLogin {
+        eprintln!("  hint: run `apix auth login FILE` with the request file (and --env) you are sending");
+    }
+    1
+}
+
+/// Asks on the terminal; `None` when there is no terminal to ask on.
+pub fn tty_prompt(question: &str) -> Option<bool> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ok()?;
+    Some(matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+/// Prepares `def`; when a `{{cmd.NAME}}` source is not trusted yet, asks `ask` ("Trust it? [y/N]") and, on yes,
+/// records the trust and tries again. Without an answer (no terminal) the error says to run `apix trust DIR`.
+pub fn prepare_with_trust(
+    ctx: &PrepareContext,
+    def: &RequestDef,
+    ask: &mut dyn FnMut(&str) -> Option<bool>,
+) -> Result<Prepared, PrepareError> {
+    let store = TrustStore::default();
+    // Each round trusts one more command; a collection has few, so this bound is never reached in practice.
+    for _ in 0..64 {
+        let err = match prepare(ctx, def) {
+            Ok(p) => return Ok(p),
+            Err(e) => e,
+        };
+        let PrepareError::Template(t) = &err else { return Err(err) };
+        let ResolveFailure::Untrusted { name, command, collection } = &t.failure else {
+            return Err(err);
+        };
+        let question = format!(
+            "Collection {} wants to run `{command}` to get secret {name}. Trust it? [y/N] ",
+            collection.display()
+        );
+        if ask(&question) != Some(true) {
+            return Err(err);
+        }
+        if let Err(e) = store.trust(collection, command) {
+            eprintln!("warning: cannot record the trust in {}: {e}", store.path.display());
+            return Err(err);
+        }
+    }
+    prepare(ctx, def)
+}
+
+/// The terminal as the user's side of a flow.
+pub struct Terminal {
+    pub browser: bool,
+}
+
+impl Interaction for Terminal {
+    fn open_authorization(&self, url: &str, redirect_uri: &str) {
+        eprintln!("Sign in at:\n  {url}");
+        if self.browser && open_browser(url) {
+            eprintln!("(opened in your browser)");
+        }
+        eprintln!("Waiting for the redirect to {redirect_uri}.");
+        if std::io::stdin().is_terminal() {
+            eprintln!("If the browser runs on another machine (SSH), paste the URL it ends on here and press Enter.");
+        }
+    }
+
+    fn show_device_code(&self, verification_uri: &str, user_code: &str, complete: Option<&str>) {
+        eprintln!("On any device, open {verification_uri} and enter the code: {user_code}");
+        if let Some(c) = complete {
+            eprintln!("  (or open {c})");
+        }
+        eprintln!("Waiting for approval…");
+    }
+
+    fn pasted_redirects(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
+        if !std::io::stdin().is_terminal() {
+            return None;
+        }
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Some(rx)
+    }
+
+    fn note(&self, message: &str) {
+        eprintln!("{message}");
+    }
+}
+
+/// What `apix send` passes to the auth step: interactive flows only on a terminal.
+pub fn send_context() -> AuthContext {
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        AuthContext::interactive(Arc::new(Terminal { browser: true }))
+    } else {
+        AuthContext::default()
+    }
+}
+
+/// Loads the collection around `file` and picks the environment as `apix send` does.
+pub fn load_target(file: &Path, env: Option<&str>) -> Result<(Collection, RequestDef, Option<String>), i32> {
+    let fail = |msg: String| {
+        eprintln!("error: {msg}");
+        1
+    };
+    let abs = std::fs::canonicalize(file).map_err(|e| fail(format!("cannot open {}: {e}", file.display())))?;
+    let root = collection_root_of(&abs).ok_or_else(|| {
+        fail(format!(
+            "{} is not inside a collection (no collection.toml above it)",
+            file.display()
+        ))
+    })?;
+    let c = load_collection(&root);
+    let def = c.find_request(&abs).cloned().ok_or_else(|| {
+        fail(format!(
+            "{} is not a loadable request of {} (run `apix check`)",
+            file.display(),
+            root.display()
+        ))
+    })?;
+    let env_name = match env {
+        Some(n) if c.environment(n).is_none() => return Err(fail(format!("no environment `{n}` in collection {}", c.name))),
+        Some(n) => Some(n.to_string()),
+        None => super::send::default_environment(&c),
+    };
+    Ok((c, def, env_name))
+}
+
+pub fn run(args: AuthArgs) -> i32 {
+    let (target, no_browser) = match &args.action {
+        AuthAction::Login { target, no_browser } => (target, *no_browser),
+        AuthAction::Status { target } | AuthAction::Refresh { target } | AuthAction::Logout { target } => (target, false),
+    };
+    let (collection, def, env_name) = match load_target(&target.file, target.env.as_deref()) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let ctx = PrepareContext {
+        collection: Some(&collection),
+        environment: env_name.as_deref().and_then(|n| collection.environment(n)),
+        overrides: &[],
+        demo_url: Some(crate::embedded::provider()),
+    };
+    let prepared = match prepare_with_trust(&ctx, &def, &mut tty_prompt) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(h) = e.hint() {
+                eprintln!("  hint: {h}");
+            }
+            return 1;
+        }
+    };
+    let env_label = env_name.map(|e| format!(" (environment `{e}`)")).unwrap_or_default();
+    let auth_ctx = AuthContext::interactive(Arc::new(Terminal { browser: !no_browser }));
+    let rt = match super::runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let cancel = CancellationToken::new();
+    let result = rt.block_on(async {
+        let c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                c.cancel();
+            }
+        });
+        match &args.action {
+            AuthAction::Login { .. } => auth::login(&prepared, &auth_ctx, cancel.clone())
+                .await
+                .map(|s| format!("token obtained{env_label}: {}", s.summary())),
+            AuthAction::Refresh { .. } => auth::refresh(&prepared, &auth_ctx, cancel.clone())
+                .await
+                .map(|s| format!("token refreshed{env_label}: {}", s.summary())),
+            AuthAction::Status { .. } => match (auth::oauth_of(&prepared), auth::token_status(&prepared, &auth_ctx)) {
+                (None, _) => Err(AuthError::new(AuthErrorKind::Config, "oauth2", "is not this request's auth")
+                    .check("status applies to requests whose effective auth is type = \"oauth2\"")),
+                (Some((cfg, _)), Some(s)) => Ok(format!("oauth2 {}{env_label}: {}", cfg.grant.as_str(), s.summary())),
+                (Some((cfg, _)), None) => Ok(format!(
+                    "oauth2 {}{env_label}: no token cached (`apix auth login` fetches one; a send does too)",
+                    cfg.grant.as_str()
+                )),
+            },
+            AuthAction::Logout { .. } => auth::logout(&prepared, &auth_ctx).map(|had| {
+                if had {
+                    format!("forgot the cached token{env_label}")
+                } else {
+                    format!("no token was cached{env_label}")
+                }
+            }),
+        }
+    });
+    match result {
+        Ok(line) => {
+            println!("{line}");
+            0
+        }
+        Err(e) => report(&e),
+    }
+}

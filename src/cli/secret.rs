@@ -1,0 +1,180 @@
+//! `apix secret set|delete NAME` (the OS keyring behind `{{keyring.NAME}}`) and `apix trust [DIR]` (let a
+//! collection's `[commands]` run on this machine).
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::core::collection::{load_collection, load_workspace};
+use crate::core::template::sources::{keyring_delete, keyring_service, keyring_set};
+use crate::core::template::trust::TrustStore;
+
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    #[command(subcommand)]
+    pub action: SecretAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretAction {
+    /// Store a secret in the OS keyring; requests use it as {{keyring.NAME}}. The value is read from the terminal
+    /// (not echoed) or from standard input, never from the command line.
+    Set { name: String },
+    /// Remove a secret from the OS keyring.
+    Delete { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Collection folder (default: ./collections if present, else the current folder).
+    pub dir: Option<PathBuf>,
+    /// Trust every command without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Forget the trust given to the collections in DIR.
+    #[arg(long, conflicts_with = "yes")]
+    pub revoke: bool,
+}
+
+/// Reads a line from the terminal without echoing it (crossterm raw mode).
+fn read_hidden(prompt: &str) -> Option<String> {
+    use crossterm::event::{read, Event, KeyCode, KeyEventKind, KeyModifiers};
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    crossterm::terminal::enable_raw_mode().ok()?;
+    let mut value = String::new();
+    let done = loop {
+        match read() {
+            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Enter => break true,
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => break false,
+                KeyCode::Backspace => {
+                    value.pop();
+                }
+                KeyCode::Char(ch) => value.push(ch),
+                _ => {}
+            },
+            Ok(Event::Paste(text)) => value.push_str(&text),
+            Ok(_) => {}
+            Err(_) => break false,
+        }
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    done.then_some(value)
+}
+
+pub fn run_secret(args: SecretArgs) -> i32 {
+    match args.action {
+        SecretAction::Set { name } => {
+            let value = if std::io::stdin().is_terminal() {
+                match read_hidden(&format!("Value for {name} (not shown): ")) {
+                    Some(v) => v,
+                    None => {
+                        eprintln!("cancelled; nothing stored");
+                        return 1;
+                    }
+                }
+            } else {
+                let mut s = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                    eprintln!("error: cannot read the value from standard input: {e}");
+                    return 1;
+                }
+                s.trim_end_matches(['\n', '\r']).to_string()
+            };
+            if value.is_empty() {
+                eprintln!("error: the value is empty; nothing stored");
+                return 1;
+            }
+            match keyring_set(&name, &value) {
+                Ok(()) => {
+                    println!(
+                        "stored `{name}` in the OS keyring (service `{}`); use it as {{{{keyring.{name}}}}}",
+                        keyring_service()
+                    );
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {}\n  hint: {}", e.message, e.hint);
+                    1
+                }
+            }
+        }
+        SecretAction::Delete { name } => match keyring_delete(&name) {
+            Ok(true) => {
+                println!("deleted `{name}` from the OS keyring");
+                0
+            }
+            Ok(false) => {
+                println!("there was no `{name}` in the OS keyring");
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {}\n  hint: {}", e.message, e.hint);
+                1
+            }
+        },
+    }
+}
+
+pub fn run_trust(args: TrustArgs) -> i32 {
+    let dir = super::default_dir(args.dir);
+    let mut collections = load_workspace(&dir);
+    if collections.is_empty() && dir.join("collection.toml").is_file() {
+        collections.push(load_collection(&dir));
+    }
+    if collections.is_empty() {
+        eprintln!("error: no collection found in {}", dir.display());
+        return 1;
+    }
+    let store = TrustStore::default();
+    let mut code = 0;
+    for c in &collections {
+        if args.revoke {
+            match store.revoke(&c.root) {
+                Ok(n) => println!("{}: forgot {n} trusted command{}", c.root.display(), if n == 1 { "" } else { "s" }),
+                Err(e) => {
+                    eprintln!("error: cannot update {}: {e}", store.path.display());
+                    code = 1;
+                }
+            }
+            continue;
+        }
+        let commands = &c.defaults().commands;
+        if commands.is_empty() {
+            println!("{}: no [commands] to trust", c.root.display());
+            continue;
+        }
+        for cmd in commands {
+            if store.is_trusted(&c.root, &cmd.value) {
+                println!("{}: `{}` ({}) is already trusted", c.root.display(), cmd.value, cmd.name);
+                continue;
+            }
+            let question = format!(
+                "Collection {} wants to run `{}` to get secret {}. Trust it? [y/N] ",
+                c.root.display(),
+                cmd.value,
+                cmd.name
+            );
+            let yes = args.yes || super::auth::tty_prompt(&question) == Some(true);
+            if !yes {
+                println!(
+                    "{}: `{}` not trusted (pass --yes to trust without a prompt)",
+                    c.root.display(),
+                    cmd.value
+                );
+                continue;
+            }
+            match store.trust(&c.root, &cmd.value) {
+                Ok(()) => println!("{}: trusted `{}` for {{{{cmd.{}}}}}", c.root.display(), cmd.value, cmd.name),
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", store.path.display());
+                    code = 1;
+                }
+            }
+        }
+    }
+    code
+}

@@ -1,0 +1,259 @@
+//! Secret sources besides `{{env.NAME}}`: `{{keyring.NAME}}` (the OS keyring through the `keyring` crate) and
+//! `{{cmd.NAME}}` (the output of a command declared in `collection.toml`'s `[commands]`, e.g. a password manager).
+//! A command runs only once the user has trusted it for this collection (see `trust`), and its output is kept in
+//! memory for a few minutes so a password manager is not asked at every send.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The keyring "service" apix stores under (tests point it elsewhere with `APIX_KEYRING_SERVICE`).
+pub fn keyring_service() -> String {
+    std::env::var("APIX_KEYRING_SERVICE")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "apix".into())
+}
+
+/// A failure to get a secret, in plain words with what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub message: String,
+    pub hint: String,
+}
+
+fn entry(name: &str) -> Result<keyring::Entry, SourceError> {
+    keyring::Entry::new(&keyring_service(), name).map_err(|e| keyring_error(name, e))
+}
+
+fn keyring_error(name: &str, e: keyring::Error) -> SourceError {
+    match e {
+        keyring::Error::NoEntry => SourceError {
+            message: format!("there is no secret `{name}` in the OS keyring"),
+            hint: format!("store it with `apix secret set {name}` (or from the TUI), or use {{{{env.{name}}}}} and a .env file"),
+        },
+        keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => SourceError {
+            message: format!("the OS keyring is not available here ({e})"),
+            hint: format!("use {{{{env.{name}}}}} with the variable exported or in the collection's .env file instead"),
+        },
+        other => SourceError {
+            message: format!("the OS keyring refused secret `{name}`: {other}"),
+            hint: "check the name (letters, digits, - _ .) and that the keyring is unlocked".into(),
+        },
+    }
+}
+
+pub fn keyring_get(name: &str) -> Result<String, SourceError> {
+    match entry(name)?.get_password() {
+        Ok(v) => Ok(v),
+        Err(e) => session::get(name).ok_or_else(|| keyring_error(name, e)),
+    }
+}
+
+pub fn keyring_set(name: &str, value: &str) -> Result<(), SourceError> {
+    match entry(name)?.set_password(value) {
+        Ok(()) => Ok(()),
+        // keyring-rs reports a refused link into the persistent keyring as "no entry"; keep it in the session one.
+        Err(e) => session::set(name, value).map_err(|()| match e {
+            keyring::Error::NoEntry => SourceError {
+                message: "the OS keyring is not available here (it refused to store the secret)".into(),
+                hint: format!("use {{{{env.{name}}}}} with the variable exported or in the collection's .env file instead"),
+            },
+            other => keyring_error(name, other),
+        }),
+    }
+}
+
+/// Deletes a stored secret; false when there was none.
+pub fn keyring_delete(name: &str) -> Result<bool, SourceError> {
+    let from_session = session::delete(name);
+    match entry(name)?.delete_credential() {
+        Ok(()) => Ok(true),
+        Err(keyring::Error::NoEntry) => Ok(from_session),
+        Err(_) if from_session => Ok(true),
+        Err(e) => Err(keyring_error(name, e)),
+    }
+}
+
+/// Linux: the session keyring alone, under keyring-rs's own key description, for machines (containers) where
+/// keyring-rs cannot link keys into the persistent keyring. Like keyring-rs's store, keys last until logout/reboot.
+#[cfg(target_os = "linux")]
+mod session {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+
+    fn description(name: &str) -> String {
+        format!("keyring-rs:{name}@{}", super::keyring_service())
+    }
+
+    fn ring() -> Option<KeyRing> {
+        KeyRing::from_special_id(KeyRingIdentifier::Session, false).ok()
+    }
+
+    pub fn get(name: &str) -> Option<String> {
+        let key = ring()?.search(&description(name)).ok()?;
+        String::from_utf8(key.read_to_vec().ok()?).ok()
+    }
+
+    pub fn set(name: &str, value: &str) -> Result<(), ()> {
+        let ring = ring().ok_or(())?;
+        ring.add_key(&description(name), value.as_bytes()).map(|_| ()).map_err(|_| ())
+    }
+
+    pub fn delete(name: &str) -> bool {
+        let Some(ring) = ring() else { return false };
+        match ring.search(&description(name)) {
+            Ok(key) => key.invalidate().is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod session {
+    pub fn get(_: &str) -> Option<String> {
+        None
+    }
+    pub fn set(_: &str, _: &str) -> Result<(), ()> {
+        Err(())
+    }
+    pub fn delete(_: &str) -> bool {
+        false
+    }
+}
+
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+const MEMO_TTL: Duration = Duration::from_secs(300);
+
+type Memo = HashMap<(PathBuf, String), (String, Instant)>;
+static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+
+/// Forgets every remembered command output (e.g. after the user changes a password).
+pub fn forget_command_outputs() {
+    if let Ok(mut m) = MEMO.lock() {
+        *m = None;
+    }
+}
+
+/// Runs `command` (through the shell, in the collection folder) and returns its standard output without the final
+/// line break. The caller checks trust first.
+pub fn run_command(root: &Path, name: &str, command: &str) -> Result<String, SourceError> {
+    let key = (root.to_path_buf(), command.to_string());
+    if let Ok(m) = MEMO.lock() {
+        if let Some((v, at)) = m.as_ref().and_then(|m| m.get(&key)) {
+            if at.elapsed() < MEMO_TTL {
+                return Ok(v.clone());
+            }
+        }
+    }
+    let value = run_uncached(root, name, command)?;
+    if let Ok(mut m) = MEMO.lock() {
+        m.get_or_insert_with(HashMap::new).insert(key, (value.clone(), Instant::now()));
+    }
+    Ok(value)
+}
+
+fn run_uncached(root: &Path, name: &str, command: &str) -> Result<String, SourceError> {
+    let fail = |message: String, hint: &str| SourceError {
+        message,
+        hint: hint.to_string(),
+    };
+    let mut cmd = if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.arg("/C").arg(command);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(command);
+        c
+    };
+    let mut child = cmd
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            fail(
+                format!("command `{command}` for secret `cmd.{name}` could not start: {e}"),
+                "check the command in [commands] of collection.toml",
+            )
+        })?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > COMMAND_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(
+                    format!(
+                        "command `{command}` for secret `cmd.{name}` did not finish within {} s",
+                        COMMAND_TIMEOUT.as_secs()
+                    ),
+                    "run it in a terminal to see whether it waits for input (a locked password manager?)",
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(fail(format!("command `{command}` for secret `cmd.{name}` failed: {e}"), "")),
+        }
+    };
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    if !status.success() {
+        let first = String::from_utf8_lossy(&err)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect::<String>();
+        let code = status.code().map(|c| c.to_string()).unwrap_or_else(|| "a signal".into());
+        let said = if first.is_empty() { String::new() } else { format!(": {first}") };
+        return Err(fail(
+            format!("command `{command}` for secret `cmd.{name}` exited with {code}{said}"),
+            "run the command in a terminal to check it prints the secret (e.g. is the password manager unlocked?)",
+        ));
+    }
+    let text = String::from_utf8_lossy(&out).trim_end_matches(['\n', '\r']).to_string();
+    if text.is_empty() {
+        return Err(fail(
+            format!("command `{command}` for secret `cmd.{name}` printed nothing"),
+            "the command must print the secret on standard output",
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyring_round_trip() {
+        std::env::set_var("APIX_KEYRING_SERVICE", "apix-smoke");
+        let e = entry("demo_token").unwrap();
+        eprintln!("rs get: {:?}", e.get_password());
+        eprintln!("session get: {:?}", session::get("demo_token"));
+        let ring = linux_keyutils::KeyRing::from_special_id(linux_keyutils::KeyRingIdentifier::Session, false);
+        eprintln!("ring: {:?}", ring.map(|r| r.search("keyring-rs:demo_token@apix-smoke")));
+    }
+}

@@ -1,0 +1,331 @@
+//! Overlays that take the keyboard: help, the command palette, the environment switcher, name prompts and
+//! confirmations.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::tree::request_label;
+use super::{App, Level, Pane};
+use crate::tui::action::Action;
+use crate::tui::fuzzy::Fuzzy;
+use crate::tui::keymap::{Context, KeyCombo};
+use crate::tui::text_input::{InputOutcome, TextArea};
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Help { scroll: usize },
+    Palette(PaletteState),
+    Env(EnvPicker),
+    Prompt(Prompt),
+    Confirm(Confirm),
+}
+
+impl Modal {
+    pub fn input_mut(&mut self) -> Option<&mut TextArea> {
+        match self {
+            Modal::Palette(p) => Some(&mut p.input),
+            Modal::Prompt(p) => Some(&mut p.input),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaletteItem {
+    Action(Action),
+    Request { path: PathBuf, label: String, method: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct PaletteState {
+    pub input: TextArea,
+    pub items: Vec<PaletteItem>,
+    /// Indices into `items`, best match first.
+    pub matches: Vec<usize>,
+    pub selected: usize,
+}
+
+impl PaletteState {
+    pub fn item_text(item: &PaletteItem) -> String {
+        match item {
+            PaletteItem::Action(a) => a.description().to_string(),
+            PaletteItem::Request { label, method, .. } => format!("{method} {label}"),
+        }
+    }
+
+    pub fn refilter(&mut self) {
+        let query = self.input.text();
+        let mut fuzzy = Fuzzy::new(&query);
+        let mut scored: Vec<(u32, usize)> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| fuzzy.score(&PaletteState::item_text(item)).map(|s| (s, i)))
+            .collect();
+        // Stable: equal scores keep actions first, then requests in tree order.
+        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        self.matches = scored.into_iter().map(|(_, i)| i).collect();
+        self.selected = 0;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvPicker {
+    pub collection: usize,
+    /// 0 is "no environment"; `i > 0` is environment `i - 1`.
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptPurpose {
+    NewRequest { folder: PathBuf },
+    NewFolder { parent: PathBuf },
+    Rename { path: PathBuf },
+    Duplicate { path: PathBuf },
+    Move { path: PathBuf },
+}
+
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub title: String,
+    pub help: String,
+    pub input: TextArea,
+    pub purpose: PromptPurpose,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterUnsaved {
+    Quit,
+    /// Open this request next (and focus it).
+    Open(PathBuf, bool),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmPurpose {
+    Delete(PathBuf),
+    Unsaved(AfterUnsaved),
+    DiskChanged { path: PathBuf, saving: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    /// Key and what it does.
+    pub choices: Vec<(char, String)>,
+    pub purpose: ConfirmPurpose,
+}
+
+impl App {
+    pub(super) fn open_palette(&mut self) {
+        let mut items: Vec<PaletteItem> = Action::ALL
+            .iter()
+            .filter(|a| a.in_palette())
+            .map(|a| PaletteItem::Action(*a))
+            .collect();
+        for c in &self.workspace {
+            for r in c.requests() {
+                items.push(PaletteItem::Request {
+                    path: r.path.clone(),
+                    label: request_label(c, &r.path, &r.name),
+                    method: r.method.clone(),
+                });
+            }
+        }
+        let mut state = PaletteState {
+            input: TextArea::single(""),
+            items,
+            matches: Vec::new(),
+            selected: 0,
+        };
+        state.refilter();
+        self.modal = Some(Modal::Palette(state));
+    }
+
+    pub(super) fn open_env_picker(&mut self) {
+        let Some(ci) = self.current_collection() else {
+            self.notify(Level::Info, "No collection is loaded, so there are no environments");
+            return;
+        };
+        let c = &self.workspace[ci];
+        let selected = match self.env_name(ci) {
+            Some(name) => c.environments.iter().position(|e| e.name == name).map(|i| i + 1).unwrap_or(0),
+            None => 0,
+        };
+        self.modal = Some(Modal::Env(EnvPicker { collection: ci, selected }));
+    }
+
+    /// A text field in a modal changed.
+    pub(super) fn after_modal_input(&mut self) {
+        if let Some(Modal::Palette(p)) = self.modal.as_mut() {
+            p.refilter();
+        }
+    }
+
+    pub(super) fn modal_key(&mut self, key: KeyEvent) {
+        let Some(modal) = self.modal.take() else { return };
+        match modal {
+            Modal::Help { scroll } => {
+                let combo = KeyCombo::from_event(&key);
+                let action = self.keymap.lookup(self.context(), combo);
+                self.modal = match (key.code, action) {
+                    (KeyCode::Esc, _) | (KeyCode::Char('q'), _) | (_, Some(Action::Help)) => None,
+                    (_, Some(Action::Down)) => Some(Modal::Help { scroll: scroll + 1 }),
+                    (_, Some(Action::Up)) => Some(Modal::Help {
+                        scroll: scroll.saturating_sub(1),
+                    }),
+                    (_, Some(Action::PageDown | Action::HalfPageDown)) => Some(Modal::Help { scroll: scroll + 10 }),
+                    (_, Some(Action::PageUp | Action::HalfPageUp)) => Some(Modal::Help {
+                        scroll: scroll.saturating_sub(10),
+                    }),
+                    (_, Some(Action::Top)) => Some(Modal::Help { scroll: 0 }),
+                    _ => Some(Modal::Help { scroll }),
+                };
+            }
+            Modal::Palette(p) => self.palette_key(p, key),
+            Modal::Env(e) => self.env_key(e, key),
+            Modal::Prompt(p) => self.prompt_key(p, key),
+            Modal::Confirm(c) => self.confirm_key(c, key),
+        }
+    }
+
+    fn palette_key(&mut self, mut p: PaletteState, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Up => p.selected = p.selected.saturating_sub(1),
+            KeyCode::Char('k' | 'p') if ctrl => p.selected = p.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(p.matches.len().saturating_sub(1)),
+            KeyCode::Char('j' | 'n') if ctrl => p.selected = (p.selected + 1).min(p.matches.len().saturating_sub(1)),
+            KeyCode::Enter => {
+                let item = p.matches.get(p.selected).and_then(|i| p.items.get(*i)).cloned();
+                match item {
+                    Some(PaletteItem::Action(a)) => {
+                        if let Some(ctx) = self.keymap.home_context(a) {
+                            self.set_focus(match ctx {
+                                Context::Tree => Pane::Tree,
+                                Context::Request => Pane::Request,
+                                Context::Response => Pane::Response,
+                                Context::Global => self.focus,
+                            });
+                        }
+                        self.handle_action(a);
+                    }
+                    Some(PaletteItem::Request { path, .. }) => self.open_request(&path, true),
+                    None => {}
+                }
+                return;
+            }
+            _ => match p.input.handle_key(&key) {
+                InputOutcome::Leave => return,
+                InputOutcome::Handled => p.refilter(),
+                _ => {}
+            },
+        }
+        self.modal = Some(Modal::Palette(p));
+    }
+
+    fn env_key(&mut self, mut e: EnvPicker, key: KeyEvent) {
+        let count = self.workspace.get(e.collection).map(|c| c.environments.len()).unwrap_or(0) + 1;
+        let action = self.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+        match (key.code, action) {
+            (KeyCode::Esc, _) | (_, Some(Action::SwitchEnv | Action::Quit)) => return,
+            (_, Some(Action::Up)) => e.selected = e.selected.saturating_sub(1),
+            (_, Some(Action::Down)) => e.selected = (e.selected + 1).min(count - 1),
+            (KeyCode::Enter, _) => {
+                let Some(c) = self.workspace.get(e.collection) else { return };
+                let name = e
+                    .selected
+                    .checked_sub(1)
+                    .and_then(|i| c.environments.get(i))
+                    .map(|env| env.name.clone());
+                let root = c.root.clone();
+                let cname = c.name.clone();
+                let said = match &name {
+                    Some(n) => format!("Environment `{n}` selected for {cname}"),
+                    None => format!("No environment for {cname}: only collection and folder variables apply"),
+                };
+                self.envs.insert(root, name);
+                self.notify(Level::Success, said);
+                return;
+            }
+            _ => {}
+        }
+        self.modal = Some(Modal::Env(e));
+    }
+
+    fn prompt_key(&mut self, mut p: Prompt, key: KeyEvent) {
+        match p.input.handle_key(&key) {
+            InputOutcome::Leave => {}
+            InputOutcome::Commit => {
+                let text = p.input.text().trim().to_string();
+                if text.is_empty() {
+                    self.modal = Some(Modal::Prompt(p));
+                    self.notify(Level::Warning, "Type a name, or Esc to cancel");
+                    return;
+                }
+                self.run_prompt(p.purpose, &text);
+            }
+            _ => self.modal = Some(Modal::Prompt(p)),
+        }
+    }
+
+    fn confirm_key(&mut self, c: Confirm, key: KeyEvent) {
+        let choice = match key.code {
+            KeyCode::Esc => 'c',
+            KeyCode::Char(ch) if key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT => ch.to_ascii_lowercase(),
+            _ => {
+                self.modal = Some(Modal::Confirm(c));
+                return;
+            }
+        };
+        if !c.choices.iter().any(|(k, _)| *k == choice) {
+            self.modal = Some(Modal::Confirm(c));
+            return;
+        }
+        match (c.purpose, choice) {
+            (_, 'c') => {}
+            (ConfirmPurpose::Delete(path), 'y') => self.delete_now(&path),
+            (ConfirmPurpose::Unsaved(after), 's') => {
+                if self.save_now() {
+                    self.after_unsaved(after);
+                }
+            }
+            (ConfirmPurpose::Unsaved(after), 'd') => {
+                if let Some(open) = self.open.as_mut() {
+                    open.draft = open.original.clone();
+                    open.editing = None;
+                }
+                self.after_unsaved(after);
+            }
+            (ConfirmPurpose::DiskChanged { .. }, 'r') => {
+                self.reload_open_from_disk();
+                self.notify(Level::Info, "Reloaded from disk");
+            }
+            (ConfirmPurpose::DiskChanged { path, saving }, 'k') => {
+                self.keep_mine(&path);
+                if saving {
+                    self.save_now();
+                } else {
+                    self.notify(Level::Info, "Kept your version; Ctrl-S will write it over the file on disk");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn after_unsaved(&mut self, after: AfterUnsaved) {
+        match after {
+            AfterUnsaved::Quit => {
+                self.cancel_all();
+                self.quit = true;
+            }
+            AfterUnsaved::Open(path, focus) => {
+                self.open_now(&path, focus);
+                if !focus {
+                    self.set_focus(Pane::Tree);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Overlays: help, command palette, environment switcher, prompts and confirmations.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::method_badge;
+use crate::core::template::MASK;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Confirm, EnvPicker, Modal, PaletteItem, PaletteState, Prompt};
+use crate::tui::keymap::Context;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(modal) = &app.modal else { return };
+    match modal {
+        Modal::Help { scroll } => draw_help(app, frame, area, *scroll),
+        Modal::Palette(p) => draw_palette(app, frame, area, p),
+        Modal::Env(e) => draw_env(app, frame, area, e),
+        Modal::Prompt(p) => draw_prompt(app, frame, area, p),
+        Modal::Confirm(c) => draw_confirm(app, frame, area, c),
+    }
+}
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height.saturating_sub(2));
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+fn frame_block<'a>(app: &App, title: &str) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(app.styles.border_focus)
+        .title(Span::styled(format!(" {title} "), app.styles.title_focus))
+        .style(app.styles.base)
+}
+
+fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
+    let s = &app.styles;
+    let ctx = app.context();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut section = |title: &str, rows: Vec<(String, String)>| {
+        lines.push(Line::from(Span::styled(title.to_string(), s.title_focus)));
+        for (keys, what) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<22}"), s.key),
+                Span::styled(what, s.base),
+            ]));
+        }
+        lines.push(Line::from(""));
+    };
+    let rows_of = |c: Context| -> Vec<(String, String)> {
+        app.keymap
+            .bindings_in(c)
+            .into_iter()
+            .map(|(keys, a)| {
+                let labels: Vec<String> = keys.iter().map(|k| k.label()).collect();
+                let desc = match (c, a) {
+                    (Context::Tree, Action::Open) => "Open without leaving the tree".to_string(),
+                    _ => a.description().to_string(),
+                };
+                (labels.join(", "), desc)
+            })
+            .collect()
+    };
+    if ctx != Context::Global {
+        section(&format!("{} pane", ctx.title()), rows_of(ctx));
+    }
+    if ctx == Context::Request {
+        section(
+            "While editing a field",
+            vec![
+                ("Enter".into(), "Done (a row's name moves on to its value)".into()),
+                ("Esc".into(), "Leave the field (the text stays; Ctrl-S saves)".into()),
+                ("Tab".into(), "Switch between a row's name and value".into()),
+                ("↑ ↓".into(), "In the method field: GET, POST, PUT…".into()),
+                ("Ctrl-W, Ctrl-U, Ctrl-K".into(), "Delete word / to start / to end".into()),
+            ],
+        );
+    }
+    section(Context::Global.title(), rows_of(Context::Global));
+    section(
+        "Mouse",
+        vec![
+            ("Click".into(), "Focus a pane, select a row or a tab".into()),
+            ("Wheel".into(), "Scroll what is under the pointer".into()),
+        ],
+    );
+    let popup_area = popup(area, 76, area.height.saturating_sub(4));
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, "Keys (Esc closes, ↑↓ scroll)");
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    let max = lines.len().saturating_sub(inner.height as usize);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll.min(max) as u16, 0)), inner);
+}
+
+fn draw_palette(app: &App, frame: &mut Frame, area: Rect, p: &PaletteState) {
+    let s = &app.styles;
+    let popup_area = popup(area, 80, 18.min(area.height.saturating_sub(4)));
+    let popup_area = Rect::new(popup_area.x, area.y + 2.min(area.height), popup_area.width, popup_area.height);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, "Commands and requests");
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    if inner.height < 2 {
+        return;
+    }
+    frame.render_widget(Paragraph::new(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y, 2, 1));
+    p.input.render(
+        frame,
+        Rect::new(inner.x + 2, inner.y, inner.width.saturating_sub(2), 1),
+        s.base,
+        true,
+    );
+    let list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    let height = list.height as usize;
+    let first = p.selected.saturating_sub(height.saturating_sub(1));
+    let ctx = app.context();
+    let lines: Vec<Line> = p
+        .matches
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .filter_map(|(i, idx)| p.items.get(*idx).map(|item| (i, item)))
+        .map(|(i, item)| {
+            let mut spans = match item {
+                PaletteItem::Action(a) => {
+                    let key = app.keymap.label(ctx, *a);
+                    vec![
+                        Span::styled("  ▸ ", s.muted),
+                        Span::styled(format!("{:<52}", a.description()), s.base),
+                        Span::styled(key, s.key),
+                    ]
+                }
+                PaletteItem::Request { label, method, .. } => vec![
+                    Span::styled("  ", s.muted),
+                    Span::styled(format!("{} ", method_badge(method)), s.method(method)),
+                    Span::styled(label.clone(), s.base),
+                ],
+            };
+            if i == p.selected {
+                spans.insert(0, Span::styled("›", s.key));
+                Line::from(spans).style(s.selection)
+            } else {
+                spans.insert(0, Span::raw(" "));
+                Line::from(spans)
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        frame.render_widget(Paragraph::new(Span::styled("  Nothing matches.", s.muted)), list);
+    } else {
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+}
+
+/// Values that look like credentials are masked; references to the process environment are shown as references.
+pub fn shown_value(name: &str, value: &str) -> String {
+    let n = name.to_ascii_lowercase();
+    let secret_name = ["password", "passwd", "secret", "token", "key", "auth", "credential", "pass"]
+        .iter()
+        .any(|w| n.contains(w));
+    if value.contains("{{env.") || value.contains("{{secret") {
+        return format!("{value} → {MASK}");
+    }
+    if value.contains("{{") {
+        return value.to_string();
+    }
+    if secret_name && !value.is_empty() {
+        return MASK.to_string();
+    }
+    value.to_string()
+}
+
+fn draw_env(app: &App, frame: &mut Frame, area: Rect, e: &EnvPicker) {
+    let s = &app.styles;
+    let Some(c) = app.workspace.get(e.collection) else { return };
+    let popup_area = popup(area, 90, 18);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, &format!("Environment for {} (Enter selects, Esc closes)", c.name));
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    let list_w = 24.min(inner.width / 3);
+    let current = app.env_name(e.collection);
+    let mut names: Vec<(String, bool)> = vec![("(none)".into(), current.is_none())];
+    names.extend(
+        c.environments
+            .iter()
+            .map(|env| (env.name.clone(), current == Some(env.name.as_str()))),
+    );
+    let lines: Vec<Line> = names
+        .iter()
+        .enumerate()
+        .map(|(i, (n, active))| {
+            let mark = if *active { "● " } else { "  " };
+            let line = Line::from(vec![Span::styled(mark, s.success), Span::raw(n.clone())]);
+            if i == e.selected {
+                line.style(s.selection)
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), Rect::new(inner.x, inner.y, list_w, inner.height));
+    let detail = Rect::new(inner.x + list_w + 1, inner.y, inner.width.saturating_sub(list_w + 1), inner.height);
+    let mut vars: Vec<Line> = Vec::new();
+    match e.selected.checked_sub(1).and_then(|i| c.environments.get(i)) {
+        Some(env) => {
+            vars.push(Line::from(Span::styled(format!("{} · {}", env.name, app.rel(&env.path)), s.muted)));
+            if env.vars.is_empty() {
+                vars.push(Line::from(Span::styled("No variables.", s.muted)));
+            }
+            let w = env.vars.iter().map(|v| v.name.len()).max().unwrap_or(0).min(24);
+            for v in &env.vars {
+                vars.push(Line::from(vec![
+                    Span::styled(format!("{:<w$}  ", v.name), s.accent),
+                    Span::styled(shown_value(&v.name, &v.value), s.base),
+                ]));
+            }
+        }
+        None => vars.push(Line::from(Span::styled(
+            "No environment: only the collection's and folders' [vars] apply.",
+            s.muted,
+        ))),
+    }
+    frame.render_widget(Paragraph::new(vars).wrap(Wrap { trim: false }), detail);
+}
+
+fn draw_prompt(app: &App, frame: &mut Frame, area: Rect, p: &Prompt) {
+    let s = &app.styles;
+    let popup_area = popup(area, 70, 5);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, &p.title);
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    if inner.height < 2 {
+        return;
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(p.help.clone(), s.muted)),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled("> ", s.key)),
+        Rect::new(inner.x, inner.y + 2.min(inner.height - 1), 2, 1),
+    );
+    let field = Rect::new(inner.x + 2, inner.y + 2.min(inner.height - 1), inner.width.saturating_sub(2), 1);
+    p.input.render(frame, field, s.base, true);
+}
+
+fn draw_confirm(app: &App, frame: &mut Frame, area: Rect, c: &Confirm) {
+    let s = &app.styles;
+    let height = c.lines.len() as u16 + c.choices.len() as u16 + 3;
+    let popup_area = popup(area, 72, height);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, &c.title).border_style(s.warning);
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::from(Span::styled(l.clone(), s.base))).collect();
+    lines.push(Line::from(""));
+    for (k, what) in &c.choices {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  [{k}] "), s.key),
+            Span::styled(what.clone(), s.base),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked() {
+        assert_eq!(shown_value("demo_password", "apix-demo-password"), MASK);
+        assert_eq!(shown_value("token", "{{env.API_TOKEN}}"), format!("{{{{env.API_TOKEN}}}} → {MASK}"));
+        assert_eq!(shown_value("base_url", "{{$demo}}"), "{{$demo}}");
+        assert_eq!(shown_value("user", "ada"), "ada");
+    }
+}

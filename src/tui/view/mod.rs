@@ -1,0 +1,143 @@
+//! Drawing: one file per pane. `App::draw` first fits scroll positions to the new frame size (the only state the
+//! view may touch), then renders from the state as it is; nothing here starts work or changes what the app knows.
+
+pub mod body;
+mod dialog;
+mod layout;
+pub mod request;
+pub mod response;
+mod status;
+mod tree;
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::app::{App, Pane, RequestState};
+
+impl App {
+    /// Draws one frame. Usable on any backend, including `TestBackend`.
+    pub fn draw(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        self.areas = layout::compute(self, area);
+        self.fit_to_frame();
+        let app: &App = self;
+        if app.areas.too_small {
+            draw_too_small(app, frame, area);
+            return;
+        }
+        frame.render_widget(Block::new().style(app.styles.base), area);
+        status::draw_header(app, frame, Rect::new(area.x, area.y, area.width, 1));
+        status::draw_footer(app, frame, Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1));
+        request::draw(app, frame, app.areas.request);
+        response::draw(app, frame, app.areas.response);
+        if let Some(tree_area) = app.areas.tree {
+            if app.areas.narrow {
+                frame.render_widget(Clear, tree_area);
+            }
+            tree::draw(app, frame, tree_area);
+        }
+        dialog::draw(app, frame, area);
+    }
+
+    /// Keeps selections visible and scroll positions in range for the frame just laid out.
+    fn fit_to_frame(&mut self) {
+        if let Some(t) = self.areas.tree {
+            self.tree.keep_visible(t.height.saturating_sub(3) as usize);
+        }
+        let body_h = self.areas.request_body.height as usize;
+        if let Some(open) = self.open.as_mut() {
+            let items = open.item_count();
+            open.cursor = open.cursor.min(items);
+            let h = body_h.max(1);
+            if open.cursor > 0 {
+                let i = open.cursor - 1;
+                if i < open.scroll {
+                    open.scroll = i;
+                } else if i >= open.scroll + h {
+                    open.scroll = i + 1 - h;
+                }
+            }
+            if let Some(edit) = open.editing.as_mut() {
+                edit.input.set_height(body_h.saturating_sub(1).max(1));
+            }
+        }
+        let height = self.areas.response_body.height as usize;
+        let lines = self.response_line_count();
+        if let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) {
+            if let Some(slot) = self.slots.get_mut(&path) {
+                slot.view.scroll = slot.view.scroll.min(lines.saturating_sub(height.max(1)));
+            }
+        }
+        self.prepare_highlight(height);
+    }
+}
+
+fn draw_too_small(app: &App, frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from(Span::styled("apix", app.styles.title_focus)),
+        Line::from(format!("This terminal is {}×{}.", area.width, area.height)),
+        Line::from("apix needs at least 40×12: make the window larger, or press q to quit."),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).alignment(Alignment::Center), area);
+}
+
+/// A pane's frame: title with its hotkey, focus shown by colour and by a heavier border (readable without colour).
+pub fn pane_block<'a>(app: &App, title: &str, hotkey: char, pane: Pane) -> Block<'a> {
+    let focused = app.focus == pane;
+    let (border, title_style, kind) = if focused {
+        (app.styles.border_focus, app.styles.title_focus, BorderType::Thick)
+    } else {
+        (app.styles.border, app.styles.title, BorderType::Plain)
+    };
+    Block::bordered().border_type(kind).border_style(border).title(Line::from(vec![
+        Span::styled(format!(" {title} "), title_style),
+        Span::styled(format!("[{hotkey}] "), app.styles.muted),
+    ]))
+}
+
+/// Spinner frame for something that started `elapsed` ago: a pure function of time, no state to keep.
+pub fn spinner(elapsed: std::time::Duration) -> &'static str {
+    const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+    FRAMES[(elapsed.as_millis() / 100 % 10) as usize]
+}
+
+/// A method badge padded to 4 columns: "GET ", "POST", "DEL ".
+pub fn method_badge(method: &str) -> String {
+    let short = match method {
+        "DELETE" => "DEL",
+        "OPTIONS" => "OPT",
+        "PATCH" => "PTCH",
+        m => m,
+    };
+    format!("{short:<4}")
+}
+
+/// Key hint spans: "Ctrl-R send · / filter".
+pub fn hint_spans(app: &App, hints: &[(String, &str)]) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    for (i, (key, label)) in hints.iter().filter(|(k, _)| !k.is_empty()).enumerate() {
+        if i > 0 {
+            out.push(Span::styled(" · ", app.styles.muted));
+        }
+        out.push(Span::styled(key.clone(), app.styles.key));
+        out.push(Span::styled(format!(" {label}"), app.styles.muted));
+    }
+    out
+}
+
+/// The state of a request for tree badges: ⠋ sending, ✔/✖ last result.
+pub fn slot_marker(app: &App, path: &std::path::Path) -> Option<(String, Style)> {
+    let slot = app.slots.get(path)?;
+    Some(match &slot.state {
+        RequestState::Sending { started, .. } => (spinner(started.elapsed()).to_string(), app.styles.accent),
+        RequestState::Done(d) => {
+            let code = d.exchange.response.status;
+            (code.to_string(), app.styles.status(code))
+        }
+        RequestState::Failed(_) => ("✖".into(), app.styles.error),
+        RequestState::Cancelled { .. } => ("⊘".into(), app.styles.muted),
+    })
+}

@@ -1,0 +1,471 @@
+//! The request pane: method and URL, then tabs for params, headers, body, auth (with where it comes from) and docs.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::{pane_block, spinner};
+use crate::core::collection::{AuthDef, Body, KeyValue};
+use crate::core::format::json_error_position;
+use crate::core::http::prepare::effective_auth;
+use crate::core::template::MASK;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Field, OpenRequest, Pane, RequestState, RequestTab};
+use crate::tui::keymap::Context;
+
+pub fn tab_titles(app: &App) -> Vec<String> {
+    let Some(open) = &app.open else {
+        return RequestTab::ALL.iter().map(|t| format!("{t:?}")).collect();
+    };
+    let d = &open.draft;
+    let count = |rows: &[KeyValue]| {
+        if rows.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", rows.len())
+        }
+    };
+    let body = match &d.body {
+        Body::None => "Body".to_string(),
+        b => format!("Body: {}", b.kind_name()),
+    };
+    vec![
+        format!("Params{}", count(&d.query)),
+        format!("Headers{}", count(&d.headers)),
+        body,
+        format!("Auth: {}", auth_summary(app, open)),
+        "Docs".to_string(),
+    ]
+}
+
+/// "bearer ← collection", "basic", "none".
+fn auth_summary(app: &App, open: &OpenRequest) -> String {
+    let Some(c) = app.workspace.get(open.collection) else {
+        return open.draft.auth.type_name().into();
+    };
+    let chain = c.folder_chain(&open.draft.path);
+    let (auth, origin) = effective_auth(&chain, &open.draft);
+    match origin.as_deref() {
+        Some("request") | None => auth.type_name().into(),
+        Some(o) => format!("{} ← {o}", auth.type_name()),
+    }
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let s = &app.styles;
+    let block = pane_block(app, "Request", '2', Pane::Request);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(open) = &app.open else {
+        let lines = vec![
+            Line::from(Span::styled("No request open.", s.muted)),
+            Line::from(Span::styled(
+                "Pick one in the tree and press Enter, or Ctrl-P to jump to any request by name.",
+                s.muted,
+            )),
+        ];
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    };
+    if inner.height == 0 {
+        return;
+    }
+    let focused = app.focus == Pane::Request;
+    draw_url_line(app, open, frame, Rect::new(inner.x, inner.y, inner.width, 1), focused);
+    let tabs = app.areas.request_tabs;
+    let titles = tab_titles(app);
+    let active = RequestTab::ALL.iter().position(|t| *t == open.tab).unwrap_or(0);
+    frame.render_widget(Paragraph::new(tab_line(app, &titles, active)), tabs);
+    let body = app.areas.request_body;
+    if body.height == 0 {
+        return;
+    }
+    match open.tab {
+        RequestTab::Params | RequestTab::Headers => draw_rows(app, open, frame, body, focused),
+        RequestTab::Body => draw_body(app, open, frame, body, focused),
+        RequestTab::Auth => draw_auth(app, open, frame, body, focused),
+        RequestTab::Docs => draw_docs(app, open, frame, body, focused),
+    }
+}
+
+/// " Params (1) │ Headers (2) │ …" with the active tab underlined (and marked, for NO_COLOR).
+pub fn tab_line(app: &App, titles: &[String], active: usize) -> Line<'static> {
+    let s = &app.styles;
+    let mut spans = vec![Span::raw(" ")];
+    for (i, t) in titles.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", s.muted));
+        }
+        if i == active {
+            spans.push(Span::styled(t.clone(), s.tab_active));
+        } else {
+            spans.push(Span::styled(t.clone(), s.muted));
+        }
+    }
+    Line::from(spans)
+}
+
+/// Text with `{{variables}}` picked out.
+pub fn template_spans(text: &str, base: Style, var: Style) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start..].find("}}").map(|e| start + e + 2) else {
+            break;
+        };
+        if start > 0 {
+            out.push(Span::styled(rest[..start].to_string(), base));
+        }
+        out.push(Span::styled(rest[start..end].to_string(), var));
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(Span::styled(rest.to_string(), base));
+    }
+    out
+}
+
+fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
+    let s = &app.styles;
+    let editing = open.editing.as_ref();
+    let method_w = open.draft.method.width().max(4) as u16 + 1;
+    let send_hint = match app.slots.get(&open.draft.path).map(|slot| &slot.state) {
+        Some(RequestState::Sending { started, .. }) => format!("{} sending · Esc cancel ", spinner(started.elapsed())),
+        _ => format!("⏎ {} send ", app.keymap.label(Context::Request, Action::Send)),
+    };
+    let hint_w = send_hint.width() as u16;
+    let url_area = Rect::new(area.x + method_w + 1, area.y, area.width.saturating_sub(method_w + 1 + hint_w), 1);
+    let line_style = if focused && open.cursor == 0 && editing.is_none() {
+        s.selection
+    } else {
+        Style::new()
+    };
+    frame.render_widget(Paragraph::new("").style(line_style), area);
+    match editing {
+        Some(e) if e.field == Field::Method => {
+            let a = Rect::new(area.x, area.y, method_w.max(8), 1);
+            e.input.render(frame, a, s.method(&open.draft.method), focused);
+        }
+        _ => frame.render_widget(
+            Paragraph::new(Span::styled(open.draft.method.clone(), s.method(&open.draft.method))).style(line_style),
+            Rect::new(area.x, area.y, method_w, 1),
+        ),
+    }
+    match editing {
+        Some(e) if e.field == Field::Url => e.input.render(frame, url_area, s.base, focused),
+        _ => {
+            let spans = template_spans(&open.draft.url, s.base, s.accent);
+            frame.render_widget(Paragraph::new(Line::from(spans)).style(line_style), url_area);
+        }
+    }
+    let hint_area = Rect::new(area.right().saturating_sub(hint_w), area.y, hint_w, 1);
+    frame.render_widget(Paragraph::new(Span::styled(send_hint, s.muted)), hint_area);
+}
+
+fn row_style(app: &App, open: &OpenRequest, item: usize, focused: bool) -> Style {
+    if open.cursor == item + 1 && open.editing.is_none() {
+        if focused {
+            app.styles.selection
+        } else {
+            app.styles.selection_dim
+        }
+    } else {
+        Style::new()
+    }
+}
+
+/// Query, header and form rows: ✔/✗ enabled, name, value; inherited headers follow, marked with their origin.
+fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
+    let s = &app.styles;
+    let rows = open.rows().cloned().unwrap_or_default();
+    let mut inherited: Vec<(KeyValue, String)> = Vec::new();
+    if open.tab == RequestTab::Headers {
+        if let Some(c) = app.workspace.get(open.collection) {
+            for (i, f) in c.folder_chain(&open.draft.path).iter().enumerate() {
+                let origin = if i == 0 {
+                    "collection".to_string()
+                } else {
+                    format!("folder {}", f.name)
+                };
+                for h in f.defaults.headers.iter().filter(|h| h.enabled) {
+                    if !rows.iter().any(|r| r.enabled && r.name.eq_ignore_ascii_case(&h.name)) {
+                        inherited.push((h.clone(), origin.clone()));
+                    }
+                }
+            }
+        }
+    }
+    if rows.is_empty() && inherited.is_empty() {
+        let what = if open.tab == RequestTab::Params {
+            "No query parameters."
+        } else {
+            "No headers."
+        };
+        let key = app.keymap.label(Context::Request, Action::AddRow);
+        frame.render_widget(Paragraph::new(Span::styled(format!(" {what} {key} adds one."), s.muted)), area);
+        return;
+    }
+    let name_w = rows
+        .iter()
+        .map(|r| r.name.width())
+        .chain(inherited.iter().map(|(h, _)| h.name.width()))
+        .max()
+        .unwrap_or(4)
+        .clamp(8, 28) as u16;
+    let mut y = area.y;
+    for (i, row) in rows.iter().enumerate().skip(open.scroll) {
+        if y >= area.bottom() {
+            return;
+        }
+        let line_area = Rect::new(area.x, y, area.width, 1);
+        let style = row_style(app, open, i, focused);
+        frame.render_widget(Paragraph::new("").style(style), line_area);
+        let (mark, mark_style) = if row.enabled { ("✔", s.success) } else { ("✗", s.muted) };
+        let text_style = if row.enabled { s.base } else { s.muted };
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!(" {mark} "), mark_style)).style(style),
+            line_area,
+        );
+        let name_area = Rect::new(area.x + 3, y, name_w.min(area.width.saturating_sub(3)), 1);
+        let value_x = area.x + 3 + name_w + 2;
+        let value_area = Rect::new(value_x, y, area.right().saturating_sub(value_x), 1);
+        match open.editing.as_ref() {
+            Some(e) if e.field == Field::Name(i) => e.input.render(frame, name_area, s.base, focused),
+            _ => frame.render_widget(
+                Paragraph::new(Span::styled(row.name.clone(), text_style.patch(s.title))).style(style),
+                name_area,
+            ),
+        }
+        match open.editing.as_ref() {
+            Some(e) if e.field == Field::Value(i) => e.input.render(frame, value_area, s.base, focused),
+            _ => {
+                let spans = template_spans(&row.value, text_style, s.accent);
+                frame.render_widget(Paragraph::new(Line::from(spans)).style(style), value_area);
+            }
+        }
+        y += 1;
+    }
+    for (h, origin) in inherited {
+        if y >= area.bottom() {
+            return;
+        }
+        let line = Line::from(vec![
+            Span::styled("   ", s.muted),
+            Span::styled(format!("{:<w$}  ", h.name, w = name_w as usize), s.muted),
+            Span::styled(h.value.clone(), s.muted),
+            Span::styled(format!("  ← {origin}"), s.muted),
+        ]);
+        frame.render_widget(Paragraph::new(line), Rect::new(area.x, y, area.width, 1));
+        y += 1;
+    }
+}
+
+/// Where a JSON body stops being valid, with `{{templates}}` counted as values (they are filled in before
+/// sending). Columns stay true because each template is replaced by a filler of the same length.
+pub fn json_problem(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let mut filled = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start..].find("}}").map(|e| start + e + 2) else {
+            break;
+        };
+        filled.push_str(&rest[..start]);
+        filled.push('0');
+        filled.push_str(&" ".repeat(rest[start..end].len() - 1));
+        rest = &rest[end..];
+    }
+    filled.push_str(rest);
+    json_error_position(filled.as_bytes()).map(|e| format!("line {}:{}: {}", e.line, e.column, e.message))
+}
+
+fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
+    let s = &app.styles;
+    let selected = row_style(app, open, 0, focused);
+    let (text, summary): (Option<&str>, Vec<Span>) = match &open.draft.body {
+        Body::None => {
+            let msg = " No body. Enter writes a JSON body · t changes the kind · e opens $EDITOR";
+            frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)).style(selected), area);
+            return;
+        }
+        Body::Json(t) => {
+            let status = match json_problem(t) {
+                None => Span::styled("✔ valid JSON", s.success),
+                Some(p) => Span::styled(format!("✖ not valid JSON: {p}"), s.error),
+            };
+            (Some(t), vec![Span::styled(" JSON · ", s.muted), status])
+        }
+        Body::Text { text, content_type } => {
+            let ct = content_type.clone().unwrap_or_else(|| "text/plain".into());
+            (Some(text), vec![Span::styled(format!(" text · {ct}"), s.muted)])
+        }
+        Body::Form(_) => {
+            draw_rows(app, open, frame, area, focused);
+            return;
+        }
+        Body::File { path, content_type } => {
+            let ct = content_type.clone().map(|c| format!(" ({c})")).unwrap_or_default();
+            let line = match open.editing.as_ref() {
+                Some(e) if e.field == Field::Body => {
+                    frame.render_widget(Paragraph::new(Span::styled(" file: ", s.muted)), area);
+                    let a = Rect::new(area.x + 7, area.y, area.width.saturating_sub(7), 1);
+                    e.input.render(frame, a, s.base, focused);
+                    return;
+                }
+                _ => Line::from(vec![Span::styled(" file: ", s.muted), Span::styled(format!("{path}{ct}"), s.base)]),
+            };
+            frame.render_widget(Paragraph::new(line).style(selected), area);
+            return;
+        }
+        Body::Multipart(parts) => {
+            let lines: Vec<Line> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let v = p
+                        .value
+                        .clone()
+                        .or_else(|| p.file.clone().map(|f| format!("@{f}")))
+                        .unwrap_or_default();
+                    Line::from(format!(" {} {}  {v}", if p.enabled { "✔" } else { "✗" }, p.name)).style(row_style(app, open, i, focused))
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(lines), area);
+            return;
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(summary)).style(selected),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let text_area = Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(1), area.height.saturating_sub(1));
+    match open.editing.as_ref() {
+        Some(e) if e.field == Field::Body => e.input.render(frame, text_area, s.base, focused),
+        _ => {
+            let lines: Vec<Line> = text
+                .unwrap_or_default()
+                .lines()
+                .take(text_area.height as usize)
+                .map(|l| Line::from(template_spans(l, s.base, s.accent)))
+                .collect();
+            frame.render_widget(Paragraph::new(lines), text_area);
+        }
+    }
+}
+
+/// A secret is shown only as a reference (`{{env.TOKEN}}`); a literal value is masked.
+pub fn masked(value: &str) -> String {
+    if value.is_empty() || value.contains("{{") {
+        value.to_string()
+    } else {
+        MASK.to_string()
+    }
+}
+
+fn draw_auth(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
+    let s = &app.styles;
+    let mut lines = Vec::new();
+    let summary = auth_summary(app, open);
+    let key = app.keymap.label(Context::Request, Action::CycleKind);
+    match &open.draft.auth {
+        AuthDef::Inherit => {
+            lines.push(Line::from(vec![
+                Span::styled(" Inherited: ", s.muted),
+                Span::styled(summary, s.accent),
+                Span::styled(format!("   ({key} sets this request's own auth)"), s.muted),
+            ]));
+            if let Some(c) = app.workspace.get(open.collection) {
+                let chain = c.folder_chain(&open.draft.path);
+                let (auth, _) = effective_auth(&chain, &open.draft);
+                for (label, value, secret) in auth_fields_of(auth) {
+                    let v = if secret { masked(&value) } else { value };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("   {label:<10}"), s.muted),
+                        Span::styled(v, s.muted),
+                    ]));
+                }
+            }
+            frame.render_widget(Paragraph::new(lines), area);
+            return;
+        }
+        AuthDef::None => {
+            let msg = format!(" No auth for this request, even if a folder has some.   ({key} changes the type)");
+            frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)), area);
+            return;
+        }
+        _ => {}
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {summary}"), s.accent),
+            Span::styled(format!("   ({key} changes the type)"), s.muted),
+        ])),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    for (i, (label, value, secret)) in open.auth_fields().into_iter().enumerate() {
+        let y = area.y + 1 + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let row = Rect::new(area.x, y, area.width, 1);
+        let style = row_style(app, open, i, focused);
+        frame.render_widget(Paragraph::new(Span::styled(format!("   {label:<10}"), s.muted)).style(style), row);
+        let value_area = Rect::new(area.x + 13, y, area.width.saturating_sub(13), 1);
+        match open.editing.as_ref() {
+            Some(e) if e.field == Field::Auth(i) => e.input.render(frame, value_area, s.base, focused),
+            _ => {
+                let v = if secret { masked(&value) } else { value };
+                frame.render_widget(
+                    Paragraph::new(Line::from(template_spans(&v, s.base, s.accent))).style(style),
+                    value_area,
+                );
+            }
+        }
+    }
+}
+
+fn auth_fields_of(auth: &AuthDef) -> Vec<(&'static str, String, bool)> {
+    let mut tmp = OpenRequest::new(0, Default::default(), None);
+    tmp.draft.auth = auth.clone();
+    tmp.auth_fields()
+}
+
+fn draw_docs(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
+    let s = &app.styles;
+    if let Some(e) = open.editing.as_ref().filter(|e| e.field == Field::Description) {
+        e.input.render(frame, area, s.base, focused);
+        return;
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    let style = row_style(app, open, 0, focused);
+    if open.draft.description.trim().is_empty() {
+        lines.push(Line::from(Span::styled(" No description. Enter writes one.", s.muted)).style(style));
+    } else {
+        for (i, l) in open.draft.description.lines().enumerate() {
+            let line = Line::from(format!(" {l}"));
+            lines.push(if i == 0 { line.style(style) } else { line });
+        }
+    }
+    if let Some(c) = app.workspace.get(open.collection) {
+        for (i, f) in c.folder_chain(&open.draft.path).iter().enumerate() {
+            let (label, text) = if i == 0 {
+                (c.name.clone(), c.description.clone())
+            } else {
+                (f.name.clone(), f.description.clone())
+            };
+            if !text.trim().is_empty() {
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {label}: "), s.muted),
+                    Span::styled(text, s.muted),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::from(Span::styled(format!(" File: {}", app.rel(&open.draft.path)), s.muted)));
+    frame.render_widget(Paragraph::new(lines), area);
+}

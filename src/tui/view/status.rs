@@ -1,0 +1,126 @@
+//! The header (where you are, which environment, the demo server, unsaved work) and the footer (messages and the
+//! keys that matter in the focused pane).
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::hint_spans;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Level, Pane};
+
+pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
+    let s = &app.styles;
+    let mut left = vec![Span::styled(" apix ", s.title_focus), Span::raw(" ")];
+    if let Some(open) = &app.open {
+        if let Some(c) = app.workspace.get(open.collection) {
+            let mut crumbs: Vec<String> = vec![c.name.clone()];
+            crumbs.extend(c.folder_chain(&open.draft.path).iter().skip(1).map(|f| f.name.clone()));
+            crumbs.push(open.draft.name.clone());
+            left.push(Span::styled(crumbs.join(" › "), s.title));
+        }
+    }
+    let mut right: Vec<Span> = Vec::new();
+    if let Some(ci) = app.current_collection() {
+        let env = app.env_name(ci).unwrap_or("none");
+        right.push(Span::styled("env: ", s.muted));
+        right.push(Span::styled(env.to_string(), s.accent));
+        if let Some(url) = app.demo_running() {
+            let host = url.trim_start_matches("http://").to_string();
+            right.push(Span::styled(format!(" (demo API on {host})"), s.muted));
+        }
+    }
+    if app.is_dirty() {
+        right.push(Span::raw("   "));
+        right.push(Span::styled("● 1 unsaved", s.warning));
+    }
+    right.push(Span::raw("   "));
+    right.push(Span::styled(app.keymap.label(app.context(), Action::Help), s.key));
+    right.push(Span::styled(" help ", s.muted));
+    let right_w: usize = right.iter().map(|sp| sp.content.width()).sum();
+    let left_w: usize = left.iter().map(|sp| sp.content.width()).sum();
+    let pad = (area.width as usize).saturating_sub(left_w + right_w);
+    let mut spans = left;
+    if pad > 0 {
+        spans.push(Span::raw(" ".repeat(pad)));
+    }
+    spans.extend(right);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let ctx = app.context();
+    let k = |a: Action| app.keymap.label(ctx, a);
+    let editing = app.open.as_ref().is_some_and(|o| o.editing.is_some()) && app.focus == Pane::Request;
+    let filtering = app.tree.filter_input.is_some() && app.focus == Pane::Tree;
+    let searching = app.current_slot().is_some_and(|s| s.view.search_input.is_some()) && app.focus == Pane::Response;
+    if editing || filtering || searching {
+        let mut h = vec![("Enter".to_string(), "done"), ("Esc".to_string(), "leave")];
+        if editing {
+            h.push(("Tab".into(), "name/value"));
+            h.push((k(Action::Save), "save"));
+            h.push((k(Action::Send), "send"));
+        }
+        return h;
+    }
+    let narrow = app.areas.narrow;
+    let mut h = match app.focus {
+        Pane::Tree => vec![
+            ("Enter".to_string(), "open"),
+            (k(Action::Filter), "filter"),
+            (k(Action::NewRequest), "new"),
+            (k(Action::Rename), "rename"),
+            (k(Action::Duplicate), "copy"),
+            (k(Action::Move), "move"),
+            (k(Action::Delete), "delete"),
+        ],
+        Pane::Request => vec![
+            (k(Action::EditUrl), "URL"),
+            (k(Action::EditMethod), "method"),
+            ("Enter".to_string(), "edit"),
+            (k(Action::AddRow), "add"),
+            (k(Action::DeleteRow), "del"),
+            (k(Action::ToggleRow), "on/off"),
+            ("←→".to_string(), "tabs"),
+            (k(Action::ExternalEditor), "$EDITOR"),
+        ],
+        Pane::Response => vec![
+            (k(Action::Search), "search"),
+            ("n/N".to_string(), "next/prev"),
+            (k(Action::ToggleWrap), "wrap"),
+            ("←→".to_string(), "tabs"),
+            (k(Action::ToggleDetail), "details"),
+        ],
+    };
+    if narrow {
+        h.truncate(3);
+        h.push((k(Action::FocusTree), "tree"));
+    }
+    h.push((k(Action::Send), "send"));
+    if !narrow {
+        h.push((k(Action::Save), "save"));
+        h.push((k(Action::NextPane), "next pane"));
+    }
+    h.push((k(Action::Palette), "commands"));
+    h.push((k(Action::Quit), "quit"));
+    h
+}
+
+pub fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let s = &app.styles;
+    let mut spans = vec![Span::raw(" ")];
+    if let Some(n) = &app.notice {
+        let (icon, style) = match n.level {
+            Level::Info => ("ℹ", s.info),
+            Level::Success => ("✔", s.success),
+            Level::Warning => ("⚠", s.warning),
+            Level::Error => ("✖", s.error),
+        };
+        spans.push(Span::styled(format!("{icon} {}", n.text), style));
+        spans.push(Span::styled("  │  ", s.muted));
+    }
+    spans.extend(hint_spans(app, &hints(app)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

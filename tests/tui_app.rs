@@ -1,0 +1,370 @@
+//! The app without a terminal: keys and messages in, state out. Sends go to the real demo server on 127.0.0.1;
+//! waiting is always on a condition over the message channel, never on a sleep.
+
+mod tui_support;
+
+use apix::server::DemoServer;
+use apix::tui::app::{Pane, RequestState, RequestTab};
+use apix::tui::Message;
+use crossterm::event::KeyCode;
+use tui_support::Harness;
+
+fn open_name(h: &Harness) -> String {
+    h.app.open.as_ref().map(|o| o.draft.name.clone()).unwrap_or_default()
+}
+
+#[test]
+fn tree_navigation_expands_and_opens() {
+    let mut h = Harness::new(None);
+    assert_eq!(h.app.focus, Pane::Tree);
+    let first = h.app.tree.rows[0].clone();
+    assert_eq!(first.name, "Demo API");
+    assert!(first.expanded);
+    // Walk down to the `users` folder and expand it.
+    while h.app.tree.selected_row().map(|r| r.name.as_str()) != Some("users") {
+        let before = h.app.tree.selected;
+        h.ch('j');
+        assert_ne!(before, h.app.tree.selected, "never reached the users folder");
+    }
+    assert!(!h.app.tree.selected_row().unwrap().expanded);
+    h.ch('l');
+    assert!(h.app.tree.selected_row().unwrap().expanded);
+    h.ch('j');
+    assert_eq!(h.app.tree.selected_row().unwrap().name, "List users");
+    h.press(KeyCode::Enter);
+    assert_eq!(open_name(&h), "List users");
+    assert_eq!(h.app.focus, Pane::Request);
+    // h on a request goes to its folder, h again collapses it.
+    h.app.set_focus(Pane::Tree);
+    h.ch('h');
+    assert_eq!(h.app.tree.selected_row().unwrap().name, "users");
+    h.ch('h');
+    assert!(!h.app.tree.selected_row().unwrap().expanded);
+}
+
+#[test]
+fn fuzzy_filter_finds_requests() {
+    let mut h = Harness::new(None);
+    h.ch('/');
+    h.type_text("gtusr");
+    let requests: Vec<String> = h.app.tree.rows.iter().filter(|r| r.is_request()).map(|r| r.name.clone()).collect();
+    assert!(requests.contains(&"Get user".to_string()), "{requests:?}");
+    assert!(!requests.contains(&"Timeout".to_string()));
+    h.press(KeyCode::Enter);
+    assert_eq!(open_name(&h), "Get user");
+    // Esc in the tree clears the filter.
+    h.app.set_focus(Pane::Tree);
+    h.press(KeyCode::Esc);
+    assert!(h.app.tree.filter.is_empty());
+}
+
+#[test]
+fn editing_a_header_marks_unsaved_and_ctrl_s_saves_only_that() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    let path = h.path("users/get-user.toml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(h.app.open.as_ref().unwrap().tab, RequestTab::Headers);
+    h.ch('j');
+    h.ch('a');
+    h.type_text("X-Test");
+    h.press(KeyCode::Enter);
+    h.type_text("yes");
+    h.press(KeyCode::Enter);
+    assert!(h.app.is_dirty());
+    let headers = &h.app.open.as_ref().unwrap().draft.headers;
+    assert!(headers.iter().any(|kv| kv.name == "X-Test" && kv.value == "yes"), "{headers:?}");
+    assert!(h.render(120, 32).contains("● 1 unsaved"));
+    h.ctrl('s');
+    assert!(!h.app.is_dirty());
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.contains("X-Test = \"yes\""), "{after}");
+    // Everything that was there is still there, comments included.
+    for line in before.lines() {
+        assert!(after.contains(line), "lost `{line}`:\n{after}");
+    }
+    // Space disables the row; the file says so after saving.
+    h.ch('k');
+    h.ch(' ');
+    assert!(h.app.is_dirty());
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    h.ch('u');
+    h.press(KeyCode::End);
+    h.type_text("?x=1");
+    h.press(KeyCode::Esc);
+    assert!(h.app.open.as_ref().unwrap().draft.url.ends_with("?x=1"));
+    h.ch('q');
+    assert!(!h.app.quit);
+    assert!(matches!(h.app.modal, Some(apix::tui::app::Modal::Confirm(_))));
+    h.ch('c');
+    assert!(h.app.modal.is_none() && !h.app.quit);
+    h.ch('q');
+    h.ch('d');
+    assert!(h.app.quit);
+    // Discarded: the file is unchanged.
+    let text = std::fs::read_to_string(h.path("users/get-user.toml")).unwrap();
+    assert!(!text.contains("x=1"));
+}
+
+#[test]
+fn switching_requests_with_unsaved_changes_asks_and_can_save() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    h.ch('m');
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.open.as_ref().unwrap().draft.method, "POST");
+    h.open("list users");
+    assert_eq!(open_name(&h), "Get user", "switched without asking");
+    h.ch('s');
+    assert_eq!(open_name(&h), "List users");
+    let text = std::fs::read_to_string(h.path("users/get-user.toml")).unwrap();
+    assert!(text.contains("method = \"POST\""), "{text}");
+}
+
+#[test]
+fn body_editor_reports_json_problems_with_line_and_column() {
+    let mut h = Harness::new(None);
+    h.open("create user");
+    h.ch(']');
+    assert_eq!(h.app.open.as_ref().unwrap().tab, RequestTab::Body);
+    let screen = h.render(120, 32);
+    assert!(screen.contains("✔ valid JSON"), "{screen}");
+    h.ch('j');
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::End);
+    h.type_text(" oops");
+    let screen = h.render(120, 32);
+    assert!(screen.contains("✖ not valid JSON: line 2:"), "{screen}");
+    h.press(KeyCode::Esc);
+    assert!(h.app.is_dirty());
+}
+
+#[test]
+fn env_switcher_and_palette() {
+    let mut h = Harness::new(None);
+    assert_eq!(h.app.env_name(0), Some("local"));
+    h.ctrl('e');
+    let screen = h.render(120, 32);
+    assert!(screen.contains("demo_password"), "{screen}");
+    assert!(!screen.contains("apix-demo-password"), "a secret is visible:\n{screen}");
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.env_name(0), Some("standalone"));
+    h.ctrl('p');
+    h.type_text("list users");
+    h.press(KeyCode::Enter);
+    assert_eq!(open_name(&h), "List users");
+    h.ctrl('p');
+    h.type_text("wrap lines");
+    h.press(KeyCode::Enter);
+    assert!(h.app.wrap);
+}
+
+#[test]
+fn create_rename_duplicate_and_delete_from_the_tree() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    h.app.set_focus(Pane::Tree);
+    h.ch('n');
+    h.type_text("Find users");
+    h.press(KeyCode::Enter);
+    let created = h.path("users/find-users.toml");
+    assert!(created.is_file());
+    assert_eq!(open_name(&h), "Find users");
+    h.app.set_focus(Pane::Tree);
+    h.ch('r');
+    h.ctrl('u');
+    h.type_text("Search users");
+    h.press(KeyCode::Enter);
+    assert!(!created.exists());
+    let renamed = h.path("users/search-users.toml");
+    assert!(std::fs::read_to_string(&renamed).unwrap().contains("name = \"Search users\""));
+    assert_eq!(h.app.open.as_ref().unwrap().draft.path, renamed);
+    h.app.set_focus(Pane::Tree);
+    h.ch('c');
+    h.press(KeyCode::Enter);
+    assert!(h.path("users/search-users-copy.toml").is_file());
+    h.app.set_focus(Pane::Tree);
+    h.ch('d');
+    assert!(h.path("users/search-users-copy.toml").is_file(), "deleted without asking");
+    h.ch('y');
+    assert!(!h.path("users/search-users-copy.toml").exists());
+    h.app.set_focus(Pane::Tree);
+    assert!(h.app.tree.select_path(&renamed));
+    h.ch('m');
+    h.ctrl('u');
+    h.type_text("errors");
+    h.press(KeyCode::Enter);
+    assert!(h.path("errors/search-users.toml").is_file());
+}
+
+#[test]
+fn bad_config_falls_back_with_a_message() {
+    let tmp = tui_support::demo_workspace();
+    std::fs::write(
+        tmp.path().join("config/config.toml"),
+        "theme = \"nope\"\n[keys]\nsend = \"hyper-q\"\nsned = \"f5\"\n",
+    )
+    .unwrap();
+    let h = Harness::in_dir(tmp, None, apix::tui::theme::ColorMode::NoColor);
+    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("theme `nope` not found"), "{notice}");
+    assert!(notice.contains("did you mean `send`"), "{notice}");
+}
+
+#[test]
+fn tiny_and_odd_terminal_sizes_never_panic() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    for (w, h2) in [(1, 1), (20, 5), (39, 11), (40, 12), (60, 40), (99, 30), (100, 12), (300, 80)] {
+        let text = h.render(w, h2);
+        if w < 40 || h2 < 12 {
+            assert!(text.contains("apix") || w < 10, "{text}");
+        }
+    }
+    h.ch('?');
+    h.render(40, 12);
+    h.press(KeyCode::Esc);
+    h.ctrl('p');
+    h.render(41, 12);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_shows_status_and_formatted_json() {
+    let server = DemoServer::start(0).unwrap();
+    let mut h = Harness::new(Some(server.url()));
+    h.open("get user");
+    h.ctrl('r');
+    assert!(matches!(h.app.current_slot().map(|s| &s.state), Some(RequestState::Sending { .. })));
+    assert!(h.app.is_animating());
+    h.wait_for("the response", |app| {
+        matches!(app.current_slot().map(|s| &s.state), Some(RequestState::Done(_)))
+    })
+    .await;
+    h.wait_for("formatting", |app| !app.is_animating()).await;
+    let screen = h.render(120, 32);
+    assert!(screen.contains("200 OK"), "{screen}");
+    assert!(screen.contains("\"name\": "), "{screen}");
+    assert!(screen.contains("demo API on 127.0.0.1"), "{screen}");
+    // Search: / name Enter, n moves on.
+    h.app.set_focus(Pane::Response);
+    h.ch('/');
+    h.type_text("id");
+    h.press(KeyCode::Enter);
+    let hits = h
+        .app
+        .current_slot()
+        .and_then(|s| s.view.search.as_ref())
+        .map(|s| s.hits.len())
+        .unwrap_or(0);
+    assert!(hits >= 1);
+    h.ch(']');
+    assert!(h.render(120, 32).contains("x-request-id") || h.render(120, 32).contains("X-Request-Id"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn several_requests_in_flight_and_esc_cancels() {
+    let server = DemoServer::start(0).unwrap();
+    let mut h = Harness::new(Some(server.url()));
+    h.open("read timeout");
+    // Make it slow but not time out: 1 s read timeout, 20 s delay → edit the query value to keep it pending.
+    h.ctrl('r');
+    let slow = h.app.open.as_ref().unwrap().draft.path.clone();
+    h.open("list users");
+    h.ctrl('r');
+    h.wait_for("list users", |app| {
+        matches!(app.current_slot().map(|s| &s.state), Some(RequestState::Done(_)))
+    })
+    .await;
+    // The slow one kept its own state meanwhile.
+    assert!(h.app.slots.contains_key(&slow));
+    h.open("get user");
+    h.ctrl('r');
+    h.press(KeyCode::Esc);
+    h.wait_for("the cancellation", |app| {
+        matches!(
+            app.current_slot().map(|s| &s.state),
+            Some(RequestState::Cancelled { .. } | RequestState::Done(_))
+        )
+    })
+    .await;
+    h.wait_for("the slow request to fail", |app| {
+        matches!(app.slots.get(&slow).map(|s| &s.state), Some(RequestState::Failed(_)))
+    })
+    .await;
+}
+
+#[test]
+fn prepare_errors_show_at_once_and_name_the_variable() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    h.ch('u');
+    h.ctrl('u');
+    h.type_text("{{nope}}/users");
+    h.press(KeyCode::Enter);
+    h.ctrl('r');
+    match h.app.current_slot().map(|s| &s.state) {
+        Some(RequestState::Failed(f)) => assert!(f.message.contains("nope"), "{f:?}"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert!(!h.app.is_animating());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connection_refused_is_a_readable_panel() {
+    let mut h = Harness::new(None);
+    h.open("connection refused");
+    h.ctrl('r');
+    h.wait_for("the failure", |app| {
+        matches!(app.current_slot().map(|s| &s.state), Some(RequestState::Failed(_)))
+    })
+    .await;
+    let screen = h.render(120, 32);
+    assert!(screen.contains("could not connect"), "{screen}");
+    assert!(screen.contains("Connection refused by 127.0.0.1:9"), "{screen}");
+    assert!(!screen.contains("Refused {"), "raw detail shown first:\n{screen}");
+    h.app.set_focus(Pane::Response);
+    h.ch('d');
+    assert!(h.render(120, 32).contains("Refused"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn file_changed_on_disk_is_noticed() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    let path = h.path("users/get-user.toml");
+    // Not dirty: a change on disk is simply reloaded.
+    let text = std::fs::read_to_string(&path).unwrap().replace("Get user", "Get one user");
+    std::fs::write(&path, text).unwrap();
+    h.app.handle_message(Message::PollFiles);
+    h.wait_for("the reload", |app| {
+        app.open.as_ref().is_some_and(|o| o.draft.name == "Get one user")
+    })
+    .await;
+    // Dirty: apix asks, and "keep mine" then saves over it only when asked.
+    h.ch('u');
+    h.type_text("/x");
+    h.press(KeyCode::Enter);
+    let text = std::fs::read_to_string(&path).unwrap().replace("Get one user", "Get a user");
+    std::fs::write(&path, text).unwrap();
+    h.app.handle_message(Message::PollFiles);
+    h.wait_for("the question", |app| matches!(app.modal, Some(apix::tui::app::Modal::Confirm(_))))
+        .await;
+    assert!(h.render(120, 32).contains("changed on disk"));
+    h.ch('k');
+    assert!(h.app.is_dirty());
+    assert!(
+        std::fs::read_to_string(&path).unwrap().contains("Get a user"),
+        "overwritten silently"
+    );
+    h.ctrl('s');
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains("/x"), "{saved}");
+}
