@@ -101,5 +101,10 @@ fn check_command_prints_every_problem_and_fails() {
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("collections"))
         .output()
         .unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+    let ok_out = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{ok_out}");
+    assert!(
+        ok_out.contains("0 errors, 0 warnings"),
+        "the bundled collections are clean: {ok_out}"
+    );
 }

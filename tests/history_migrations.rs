@@ -161,7 +161,13 @@ fn four_connections_opening_a_v1_database_at_once_migrate_it_once() {
 #[test]
 fn a_fresh_database_starts_at_the_current_version() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let s = HistoryStore::open(&dir.path().join("nested/dir/history.sqlite3")).expect("open");
+    let db = dir.path().join("nested/dir/history.sqlite3");
+    let s = HistoryStore::open(&db).expect("open");
     assert_eq!(s.schema_version().expect("version"), SCHEMA_VERSION);
     assert_eq!(s.count().expect("count"), 0);
+    let raw = Connection::open(&db).expect("raw");
+    let journal: String = raw.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("journal_mode");
+    assert_eq!(journal, "wal");
+    let vacuum: i64 = raw.pragma_query_value(None, "auto_vacuum", |r| r.get(0)).expect("auto_vacuum");
+    assert_eq!(vacuum, 2, "incremental, so prune gives space back");
 }

@@ -236,7 +236,8 @@ fn prune_and_retention_keep_the_newest() {
     let mut ids = Vec::new();
     for i in 0..30 {
         let mut e = entry("GET", &format!("http://x/{i}"), 200, "text/plain", b"ok");
-        e.created_ms = apix_now_ms() - (30 - i) * 86_400_000;
+        // An hour inside each day, so that no entry sits on the cut-off.
+        e.created_ms = apix_now_ms() - (30 - i) * 86_400_000 + 3_600_000;
         ids.push(s.record(&e).expect("record"));
     }
     assert_eq!(s.prune(Prune::OlderThan(Duration::from_secs(10 * 86_400))).expect("prune"), 20);
@@ -315,4 +316,13 @@ fn the_database_is_private_to_its_owner() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o077, 0, "mode {mode:o}");
+}
+
+#[test]
+fn a_store_can_move_to_a_background_thread() {
+    fn is_send<T: Send>() {}
+    is_send::<HistoryStore>();
+    let (_dir, s) = store();
+    let count = std::thread::spawn(move || s.count().expect("count")).join().expect("thread");
+    assert_eq!(count, 0);
 }

@@ -40,11 +40,14 @@ pub enum HistoryCommand {
     /// Show one entry: the request as sent (secrets masked), the response, timings.
     Show {
         id: i64,
+        /// Print the whole entry as JSON (bodies as text, or base64 when not UTF-8).
         #[arg(long)]
         json: bool,
     },
-    /// Compare two entries (default: the newest and the one before it of the same request). Exit 0: no breaking
-    /// change; 3: a likely breaking change (field removed, type changed, status left 2xx); 1: could not compare.
+    /// Compare two entries: status, headers, and bodies field by field.
+    ///
+    /// Without ids: the newest entry and the one before it of the same request. Exit status: 0 no likely breaking
+    /// change; 3 a likely breaking change (field removed, type changed, status left 2xx); 1 could not compare.
     Diff {
         /// Two entry ids, older first.
         #[arg(num_args = 0..=2)]
@@ -52,14 +55,17 @@ pub enum HistoryCommand {
         /// Compare the last two entries of this request file.
         #[arg(long, value_name = "PATH", conflicts_with = "ids")]
         request: Option<PathBuf>,
+        /// Print the comparison as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Remove entries: keep the newest N, or drop those older than DAYS.
     #[command(group(ArgGroup::new("rule").required(true).args(["keep", "older_than"])))]
     Prune {
+        /// Keep the newest N entries.
         #[arg(long, value_name = "N")]
         keep: Option<u64>,
+        /// Remove entries older than DAYS days.
         #[arg(long, value_name = "DAYS")]
         older_than: Option<u64>,
     },

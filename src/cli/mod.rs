@@ -41,7 +41,7 @@ pub enum Command {
         /// Folder with collections (default: ./collections if present, else the current folder).
         dir: Option<PathBuf>,
     },
-    /// Browse, search, compare and prune the history of sends (`apix history --help`).
+    /// Browse, search, compare and prune the history of sends.
     History(history::HistoryArgs),
     /// OAuth 2.0 tokens of a request: login (fetch), status, refresh, logout (forget).
     Auth(auth::AuthArgs),

@@ -72,8 +72,9 @@ fn scopes_of(s: Option<&str>) -> Vec<String> {
 }
 
 /// The authenticated client: HTTP Basic (form-encoded id and secret, RFC 6749 §2.3.1) or the form body.
-fn client(headers: &HeaderMap, f: &[(String, String)]) -> Result<String, Response> {
-    let invalid = |d: &str| Err(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", d));
+/// The authenticated client id, or why client authentication failed (an `invalid_client` description).
+fn client(headers: &HeaderMap, f: &[(String, String)]) -> Result<String, &'static str> {
+    let invalid = |d: &'static str| Err(d);
     let basic = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -121,7 +122,7 @@ pub async fn token(Extension(p): Extension<Provider>, headers: HeaderMap, params
     let f = form(&body);
     let client_id = match client(&headers, &f) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(d) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", d),
     };
     let bad_grant = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
     match get(&f, "grant_type").unwrap_or_default() {
@@ -224,7 +225,7 @@ pub async fn device(Extension(p): Extension<Provider>, headers: HeaderMap, body:
     let f = form(&body);
     let client_id = match client(&headers, &f) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(d) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", d),
     };
     let device_code = random();
     let user_code = format!("{}-{}", &random()[..4], &random()[..4]).to_ascii_uppercase();
@@ -263,7 +264,7 @@ pub async fn device_verify(Extension(p): Extension<Provider>, params: Params) ->
             .is_some()
     });
     if !found {
-        return Problem::not_found(format!("no pending device authorization with user code `{code}`")).into_response();
+        return Problem::bad_request(format!("no pending device authorization with user code `{code}`")).into_response();
     }
     json_response(StatusCode::OK, &json!({ "user_code": code, "approved": !deny }))
 }

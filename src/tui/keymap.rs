@@ -180,8 +180,8 @@ fn defaults() -> Vec<(Context, KeyCombo, Action)> {
     let p = KeyCombo::plain;
     let ctrl = KeyCombo::ctrl;
     vec![
-        (Global, ctrl('c'), Action::Quit),
         (Global, p('q'), Action::Quit),
+        (Global, ctrl('c'), Action::Quit),
         (Global, p('?'), Action::Help),
         (Global, ctrl('p'), Action::Palette),
         (Global, ctrl('e'), Action::SwitchEnv),

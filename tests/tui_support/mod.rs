@@ -60,7 +60,6 @@ impl Harness {
         let mut opts = AppOptions::new(tmp.path().join("collections"));
         opts.config_dir = tmp.path().join("config");
         opts.color_mode = mode;
-        opts.theme = Some("dark".into());
         opts.demo = Some(demo);
         let (tx, rx) = unbounded_channel();
         let app = App::new(opts, tx);
@@ -93,6 +92,7 @@ impl Harness {
     pub fn open(&mut self, filter: &str) {
         self.app.set_focus(apix::tui::app::Pane::Tree);
         self.ch('/');
+        self.ctrl('u');
         self.type_text(filter);
         self.press(KeyCode::Enter);
     }
@@ -105,7 +105,15 @@ impl Harness {
             match tokio::time::timeout(left, self.rx.recv()).await {
                 Ok(Some(m)) => self.app.handle_message(m),
                 Ok(None) => panic!("the message channel closed while waiting for {what}"),
-                Err(_) => panic!("timed out waiting for {what}"),
+                Err(_) => panic!(
+                    "timed out waiting for {what}; open: {:?}, slots: {:#?}",
+                    self.app.open.as_ref().map(|o| &o.draft.name),
+                    self.app
+                        .slots
+                        .iter()
+                        .map(|(p, s)| (p.clone(), format!("{:?}", s.state)))
+                        .collect::<Vec<_>>()
+                ),
             }
         }
     }

@@ -120,7 +120,10 @@ pub fn scan_file(path: &Path) -> Vec<Diagnostic> {
     out
 }
 
-fn walk_item(item: &Item, prefix: &str, visit: &mut dyn FnMut(&str, &str, &str, Option<std::ops::Range<usize>>)) {
+/// Called with (dotted key path, last key, string value, span of the value).
+type Visit<'a> = dyn FnMut(&str, &str, &str, Option<std::ops::Range<usize>>) + 'a;
+
+fn walk_item(item: &Item, prefix: &str, visit: &mut Visit) {
     match item {
         Item::Table(t) => {
             for (k, v) in t.iter() {
@@ -139,7 +142,7 @@ fn walk_item(item: &Item, prefix: &str, visit: &mut dyn FnMut(&str, &str, &str, 
     }
 }
 
-fn walk_value(v: &Value, path: &str, visit: &mut dyn FnMut(&str, &str, &str, Option<std::ops::Range<usize>>)) {
+fn walk_value(v: &Value, path: &str, visit: &mut Visit) {
     let key = path.rsplit('.').next().unwrap_or(path);
     match v {
         Value::String(s) => visit(path, key, s.value(), v.span()),

@@ -309,7 +309,14 @@ mod tests {
             "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972"
         );
         assert_eq!(
-            signature(&canon, "20130524T000000Z", SECRET, "us-east-1", "s3"),
+            // The S3 reference uses its own example key (`/bPxR` where the test suite has `+bPxR`).
+            signature(
+                &canon,
+                "20130524T000000Z",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "us-east-1",
+                "s3"
+            ),
             "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
         );
     }

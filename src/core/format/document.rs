@@ -93,7 +93,7 @@ impl Document {
         for (i, b) in text.iter().enumerate() {
             if *b == b'\n' {
                 self.newlines += 1;
-                if self.newlines.is_multiple_of(LINE_STRIDE) {
+                if self.newlines % LINE_STRIDE == 0 {
                     self.checkpoints.push(base + i as u64 + 1);
                 }
             }
@@ -126,7 +126,7 @@ impl Document {
                 }
             }
             Store::File { file, len, .. } => {
-                let mut f = file.lock().map_err(|_| std::io::Error::other("document file lock poisoned"))?;
+                let f = file.get_mut().map_err(|_| std::io::Error::other("document file lock poisoned"))?;
                 f.seek(SeekFrom::End(0))?;
                 f.write_all(text)?;
                 *len += text.len() as u64;

@@ -154,11 +154,19 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 /// Masks a body and cuts it at `cap`. Masking runs over a little more than the cap so that a secret straddling
-/// the cut is masked whole before the cut, never left half visible.
-fn redact_capped(r: &Redactor, body: &[u8], size: u64, cap: u64, slack: usize) -> StoredBody {
-    let window = usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(slack).min(body.len());
-    let masked = r.bytes(&body[..window]);
-    StoredBody::capped(masked, size.max(body.len() as u64), cap)
+/// the cut is masked whole before the cut; a secret cut off by the window itself can only leave its beginning at
+/// the very end, and that is dropped too.
+fn redact_capped(r: &Redactor, body: &[u8], size: u64, cap: u64) -> StoredBody {
+    let window = usize::try_from(cap)
+        .unwrap_or(usize::MAX)
+        .saturating_add(r.longest())
+        .min(body.len());
+    let mut stored = StoredBody::capped(r.bytes(&body[..window]), size.max(body.len() as u64), cap);
+    if stored.truncated {
+        let keep = stored.bytes.len() - r.partial_tail(&stored.bytes);
+        stored.bytes.truncate(keep);
+    }
+    stored
 }
 
 impl NewEntry {
@@ -195,7 +203,6 @@ impl NewEntry {
             }
         }
         r.seal();
-        let slack = prepared.secrets.iter().map(String::len).max().unwrap_or(0).max(256) * 4;
 
         let request = StoredRequest {
             method: prepared.method.clone(),
@@ -211,7 +218,7 @@ impl NewEntry {
                 PreparedBody::File(_) => "file",
             }
             .to_string(),
-            body: raw_request_body.map(|b| redact_capped(&r, &b, b.len() as u64, cap, slack)),
+            body: raw_request_body.map(|b| redact_capped(&r, &b, b.len() as u64, cap)),
             body_note: match &prepared.body {
                 PreparedBody::File(p) => Some(format!("body sent from file {}", r.text(&p.display().to_string()))),
                 _ => None,
@@ -235,7 +242,7 @@ impl NewEntry {
                     reason: resp.reason.clone(),
                     version: resp.version.clone(),
                     headers: r.headers(&resp.headers),
-                    body: redact_capped(&r, &resp.body, resp.decoded_size, cap, slack),
+                    body: redact_capped(&r, &resp.body, resp.decoded_size, cap),
                     content_type: resp.content_type.as_deref().map(|c| r.text(c)),
                     content_encoding: resp.content_encoding.clone(),
                     wire_size: resp.wire_size,
@@ -397,6 +404,24 @@ mod tests {
         assert_eq!(unpack(&z, codec, big.len() as u64).unwrap(), big);
         assert_eq!(unpack(&z, codec, 10).unwrap().len(), 11, "inflation stops past the limit");
         assert!(unpack(b"junk", CODEC_ZSTD, 100).is_err());
+    }
+
+    #[test]
+    fn a_secret_at_the_cut_leaves_no_part_behind() {
+        let secret = "S3CR3T-VALUE-0123456789".to_string();
+        let r = Redactor::new(std::slice::from_ref(&secret));
+        // The secret straddles the cut: masked whole, then cut.
+        let body = format!("{}{secret} tail", "x".repeat(10));
+        let b = redact_capped(&r, body.as_bytes(), body.len() as u64, 15);
+        assert!(b.truncated && b.bytes.starts_with(b"xxxxxxxxxx") && !String::from_utf8_lossy(&b.bytes).contains("S3CR"));
+        // Masks before the cut shrink the text (40 bytes become 18), pulling in the start of a secret that the
+        // masking window cut off.
+        let long = "L0NG-S3CR3T-".repeat(4)[..40].to_string();
+        let r = Redactor::new(std::slice::from_ref(&long));
+        let body = format!("{long}{long}{long}xxxxxx{long}");
+        let b = redact_capped(&r, body.as_bytes(), body.len() as u64, 3 * 40 + 5);
+        let text = String::from_utf8_lossy(&b.bytes).into_owned();
+        assert!(b.truncated && text.ends_with("xxxxxx") && !text.contains("L0NG"), "{text}");
     }
 
     #[test]

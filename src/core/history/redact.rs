@@ -180,6 +180,20 @@ impl Redactor {
         self.values.dedup();
     }
 
+    /// The length of the longest value masked (how far past a cut a masked value can reach).
+    pub fn longest(&self) -> usize {
+        self.values.iter().map(String::len).max().unwrap_or(0)
+    }
+
+    /// How many bytes at the end of `b` are the beginning of a masked value (0 when none).
+    pub fn partial_tail(&self, b: &[u8]) -> usize {
+        self.values
+            .iter()
+            .filter_map(|v| (1..v.len()).rev().find(|k| b.ends_with(&v.as_bytes()[..*k])))
+            .max()
+            .unwrap_or(0)
+    }
+
     pub fn text(&self, s: &str) -> String {
         let mut out = s.to_string();
         for v in &self.values {

@@ -92,10 +92,6 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HistoryE
             known: SCHEMA_VERSION,
         });
     }
-    if found == 0 {
-        // Only takes effect on an empty file; lets prune give pages back to the file system.
-        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL").map_err(sql)?;
-    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
     // Another process may have migrated while this one waited for the lock.
     let current = version(&tx).map_err(sql)?;

@@ -58,6 +58,9 @@ impl HistoryStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS)).map_err(sql)?;
+        // Lets prune give pages back to the file system. Takes effect only on a new, empty file (so before WAL,
+        // which writes the header); a no-op on an existing database.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL").map_err(sql)?;
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(sql)?;

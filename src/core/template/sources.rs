@@ -54,10 +54,13 @@ pub fn keyring_get(name: &str) -> Result<String, SourceError> {
 }
 
 pub fn keyring_set(name: &str, value: &str) -> Result<(), SourceError> {
-    match entry(name)?.set_password(value) {
+    let stored = entry(name)?.set_password(value);
+    // Linux: also (re)write the session-keyring key readable by this user, so it can be read back where keyring-rs
+    // cannot (no real session keyring in a container, or a refused link into the persistent keyring).
+    let session = session::set(name, value);
+    match stored {
         Ok(()) => Ok(()),
-        // keyring-rs reports a refused link into the persistent keyring as "no entry"; keep it in the session one.
-        Err(e) => session::set(name, value).map_err(|()| match e {
+        Err(e) => session.map_err(|()| match e {
             keyring::Error::NoEntry => SourceError {
                 message: "the OS keyring is not available here (it refused to store the secret)".into(),
                 hint: format!("use {{{{env.{name}}}}} with the variable exported or in the collection's .env file instead"),
@@ -241,19 +244,4 @@ fn run_uncached(root: &Path, name: &str, command: &str) -> Result<String, Source
         ));
     }
     Ok(text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keyring_round_trip() {
-        std::env::set_var("APIX_KEYRING_SERVICE", "apix-smoke");
-        let e = entry("demo_token").unwrap();
-        eprintln!("rs get: {:?}", e.get_password());
-        eprintln!("session get: {:?}", session::get("demo_token"));
-        let ring = linux_keyutils::KeyRing::from_special_id(linux_keyutils::KeyRingIdentifier::Session, false);
-        eprintln!("ring: {:?}", ring.map(|r| r.search("keyring-rs:demo_token@apix-smoke")));
-    }
 }

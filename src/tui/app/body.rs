@@ -46,6 +46,7 @@ impl TextDoc {
         let start = *self.starts.get(i)?;
         let end = self.starts.get(i + 1).map(|e| e - 1).unwrap_or(self.text.len());
         let line = self.text.get(start..end.max(start))?;
+        let line = line.strip_suffix('\n').unwrap_or(line);
         Some(line.strip_suffix('\r').unwrap_or(line))
     }
 

@@ -1,7 +1,7 @@
 //! Opening, saving and reloading request files, and noticing when one changed on disk behind our back. apix never
 //! overwrites a file silently: a change on disk is reported, and the person chooses reload or keep-mine.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::modal::{AfterUnsaved, Confirm, ConfirmPurpose, Modal};
 use super::open::OpenRequest;
@@ -251,7 +251,7 @@ impl App {
     }
 
     /// "keep mine": remember the disk version we chose to ignore, so we do not ask again for it.
-    pub(super) fn keep_mine(&mut self, path: &PathBuf) {
+    pub(super) fn keep_mine(&mut self, path: &Path) {
         self.ignored_stamp = FileStamp::read(path);
     }
 }
@@ -259,17 +259,16 @@ impl App {
 /// Puts `def` in place of the request with the same path.
 pub(super) fn replace_request(folder: &mut Folder, def: &RequestDef) -> bool {
     for child in &mut folder.children {
-        match child {
+        let found = match child {
             Node::Request(r) if r.path == def.path => {
                 *r = def.clone();
-                return true;
+                true
             }
-            Node::Folder(f) if def.path.starts_with(&f.path) => {
-                if replace_request(f, def) {
-                    return true;
-                }
-            }
-            _ => {}
+            Node::Folder(f) if def.path.starts_with(&f.path) => replace_request(f, def),
+            _ => false,
+        };
+        if found {
+            return true;
         }
     }
     false

@@ -83,7 +83,10 @@ impl App {
                 }
                 InputOutcome::Commit => {
                     self.tree.filter_input = None;
-                    if self.tree.selected_row().is_some_and(|r| r.is_request()) {
+                    // Enter on a match opens it and shows it in the whole tree again.
+                    if let Some(path) = self.tree.selected_row().filter(|r| r.is_request()).map(|r| r.path.clone()) {
+                        self.tree.set_filter(&self.workspace, "");
+                        self.tree.reveal(&self.workspace, &path);
                         self.tree_action(Action::Open);
                     }
                 }

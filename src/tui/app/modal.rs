@@ -64,7 +64,7 @@ impl PaletteState {
             .filter_map(|(i, item)| fuzzy.score(&PaletteState::item_text(item)).map(|s| (s, i)))
             .collect();
         // Stable: equal scores keep actions first, then requests in tree order.
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         self.matches = scored.into_iter().map(|(_, i)| i).collect();
         self.selected = 0;
     }
@@ -286,11 +286,7 @@ impl App {
         match (c.purpose, choice) {
             (_, 'c') => {}
             (ConfirmPurpose::Delete(path), 'y') => self.delete_now(&path),
-            (ConfirmPurpose::Unsaved(after), 's') => {
-                if self.save_now() {
-                    self.after_unsaved(after);
-                }
-            }
+            (ConfirmPurpose::Unsaved(after), 's') if self.save_now() => self.after_unsaved(after),
             (ConfirmPurpose::Unsaved(after), 'd') => {
                 if let Some(open) = self.open.as_mut() {
                     open.draft = open.original.clone();

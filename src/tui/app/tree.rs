@@ -1,6 +1,6 @@
 //! The sidebar: collections, folders and requests flattened into rows, with expand/collapse and a fuzzy filter.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::core::collection::{Collection, Folder, Node};
@@ -48,6 +48,8 @@ pub struct TreeState {
     pub filter: String,
     /// Present while the filter is being typed.
     pub filter_input: Option<TextArea>,
+    /// Fuzzy scores of the requests matching the filter.
+    scores: HashMap<PathBuf, u32>,
 }
 
 impl TreeState {
@@ -69,9 +71,12 @@ impl TreeState {
         let keep = self.selected_row().map(|r| r.path.clone());
         self.rows.clear();
         let keep_set = if self.filter.trim().is_empty() {
+            self.scores.clear();
             None
         } else {
-            Some(matching_paths(workspace, &self.filter))
+            let (set, scores) = matching_paths(workspace, &self.filter);
+            self.scores = scores;
+            Some(set)
         };
         for (ci, c) in workspace.iter().enumerate() {
             if let Some(set) = &keep_set {
@@ -217,11 +222,15 @@ impl TreeState {
     pub fn set_filter(&mut self, workspace: &[Collection], filter: &str) {
         self.filter = filter.to_string();
         self.rebuild(workspace);
-        // Land on the first matching request, the thing a filter is for.
-        if !self.filter.is_empty() {
-            if let Some(i) = self.rows.iter().position(|r| r.is_request()) {
-                self.selected = i;
-            }
+        // Land on the best matching request, the thing a filter is for (ties: the first in the tree).
+        let best = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| self.scores.get(&r.path).map(|s| (*s, i)))
+            .max_by_key(|(s, i)| (*s, std::cmp::Reverse(*i)));
+        if let Some((_, i)) = best {
+            self.selected = i;
         }
     }
 
@@ -246,15 +255,18 @@ pub fn request_label(c: &Collection, path: &Path, name: &str) -> String {
     parts.join(" › ")
 }
 
-/// Paths of the requests matching `filter` and of every folder above them.
-fn matching_paths(workspace: &[Collection], filter: &str) -> HashSet<PathBuf> {
+/// Paths of the requests matching `filter` and of every folder above them, and each request's score. The
+/// request's own name counts most; its folders and method help narrow down.
+fn matching_paths(workspace: &[Collection], filter: &str) -> (HashSet<PathBuf>, HashMap<PathBuf, u32>) {
     let mut fuzzy = Fuzzy::new(filter);
     let mut out = HashSet::new();
+    let mut scores = HashMap::new();
     for c in workspace {
         for r in c.requests() {
             let label = request_label(c, &r.path, &r.name);
-            let hay = format!("{label} {} {}", r.method, r.url);
-            if fuzzy.score(&hay).is_some() {
+            if let Some(score) = fuzzy.score(&label) {
+                let own = fuzzy.score(&r.name).unwrap_or(0);
+                scores.insert(r.path.clone(), score + own * 2);
                 out.insert(r.path.clone());
                 for anc in r.path.ancestors().skip(1) {
                     out.insert(anc.to_path_buf());
@@ -265,5 +277,5 @@ fn matching_paths(workspace: &[Collection], filter: &str) -> HashSet<PathBuf> {
             }
         }
     }
-    out
+    (out, scores)
 }

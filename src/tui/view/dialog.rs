@@ -44,7 +44,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
         lines.push(Line::from(Span::styled(title.to_string(), s.title_focus)));
         for (keys, what) in rows {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<22}"), s.key),
+                Span::styled(format!("  {keys:<27} "), s.key),
                 Span::styled(what, s.base),
             ]));
         }
@@ -87,7 +87,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
             ("Wheel".into(), "Scroll what is under the pointer".into()),
         ],
     );
-    let popup_area = popup(area, 76, area.height.saturating_sub(4));
+    let popup_area = popup(area, 92, area.height.saturating_sub(4));
     frame.render_widget(Clear, popup_area);
     let block = frame_block(app, "Keys (Esc closes, ↑↓ scroll)");
     let inner = block.inner(popup_area);

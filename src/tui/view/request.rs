@@ -74,7 +74,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let focused = app.focus == Pane::Request;
-    draw_url_line(app, open, frame, Rect::new(inner.x, inner.y, inner.width, 1), focused);
+    draw_url_line(
+        app,
+        open,
+        frame,
+        Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(1), 1),
+        focused,
+    );
     let tabs = app.areas.request_tabs;
     let titles = tab_titles(app);
     let active = RequestTab::ALL.iter().position(|t| *t == open.tab).unwrap_or(0);

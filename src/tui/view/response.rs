@@ -5,8 +5,9 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::request::tab_line;
 use super::{pane_block, spinner};
@@ -76,7 +77,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
     let mut block = pane_block(app, "Response", '3', Pane::Response);
     let slot = app.current_slot();
-    let mut title: Vec<Span> = vec![Span::styled("── ", s.border)];
+    let mut title: Vec<Span> = vec![Span::raw(" ")];
     let mut right: Option<String> = None;
     match slot.map(|sl| &sl.state) {
         Some(RequestState::Done(d)) => {
@@ -107,8 +108,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Some(RequestState::Cancelled { .. }) => title.push(Span::styled("cancelled", s.muted)),
         None => {}
     }
-    title.push(Span::raw(" "));
-    block = block.title(Line::from(title));
+    if title.len() > 1 {
+        title.push(Span::raw(" "));
+        // The summary gives way to the right-hand title rather than run into it: type first, then size.
+        let room = (area.width as usize).saturating_sub(18 + right.as_ref().map(|r| r.width() + 3).unwrap_or(0));
+        while title.len() > 3 && title.iter().map(|sp| sp.content.width()).sum::<usize>() > room {
+            title.truncate(title.len() - 3);
+            title.push(Span::raw(" "));
+        }
+        block = block.title(Line::from(title));
+    }
     if let Some(r) = right {
         block = block.title_top(Line::from(Span::styled(format!(" {r} "), s.muted)).right_aligned());
     }
@@ -166,12 +175,38 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// Word-wraps `text` to `width` columns, each line indented by `indent` spaces.
+pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let room = width.saturating_sub(indent).max(10);
+    let mut out = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.width() + 1 + word.width() > room {
+                out.push(format!("{}{line}", " ".repeat(indent)));
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push(format!("{}{line}", " ".repeat(indent)));
+    }
+    out
+}
+
 fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
-    let mut lines = vec![Line::from(Span::styled(format!(" ✖ {}", f.message), s.error))];
+    let width = area.width as usize;
+    let mut lines: Vec<Line> = wrap_indented(&format!("✖ {}", f.message), width, 1)
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| Line::from(Span::styled(if i == 0 { l } else { format!("  {l}") }, s.error)))
+        .collect();
     if let Some(h) = &f.hint {
-        for l in h.lines() {
-            lines.push(Line::from(Span::styled(format!("   {l}"), s.base)));
+        for l in wrap_indented(h, width, 3) {
+            lines.push(Line::from(Span::styled(l, s.base)));
         }
         lines.push(Line::from(Span::styled(
             format!(
@@ -187,11 +222,9 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
             .elapsed
             .map(|e| format!("  · failed after {}", format_duration(e)))
             .unwrap_or_default();
-        lines.push(Line::from(vec![
-            Span::styled("   Request: ", s.muted),
-            Span::styled(req.clone(), s.title),
-            Span::styled(after, s.muted),
-        ]));
+        for (i, l) in wrap_indented(&format!("Request: {req}{after}"), width, 3).into_iter().enumerate() {
+            lines.push(Line::from(Span::styled(l, if i == 0 { s.title } else { s.muted })));
+        }
     }
     let key = app.keymap.label(Context::Response, Action::ToggleDetail);
     if slot.view.detail {
@@ -202,9 +235,7 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
     } else {
         lines.push(Line::from(Span::styled(format!("   {key} shows the raw detail"), s.muted)));
     }
-    let para = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((slot.view.scroll as u16, 0));
+    let para = Paragraph::new(lines).scroll((slot.view.scroll as u16, 0));
     frame.render_widget(para, area);
 }
 
@@ -274,8 +305,8 @@ fn timing_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
                 ""
             },
         ),
-        row("Connect", t.connect, "TCP, including TLS for https"),
-        row("Waiting", Some(t.ttfb), "until the first response byte"),
+        row("Connect", t.connect, "TCP (and TLS for https)"),
+        row("Waiting", Some(t.ttfb), "until the first byte"),
         row("Download", Some(t.download), "the body"),
         row("Total", Some(t.total), ""),
         Line::from(""),

@@ -110,7 +110,9 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
 
 pub fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
+    let width = area.width as usize;
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     if let Some(n) = &app.notice {
         let (icon, style) = match n.level {
             Level::Info => ("ℹ", s.info),
@@ -118,9 +120,29 @@ pub fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
             Level::Warning => ("⚠", s.warning),
             Level::Error => ("✖", s.error),
         };
-        spans.push(Span::styled(format!("{icon} {}", n.text), style));
+        let text = format!("{icon} {}", n.text);
+        used += text.width() + 5;
+        spans.push(Span::styled(text, style));
         spans.push(Span::styled("  │  ", s.muted));
     }
-    spans.extend(hint_spans(app, &hints(app)));
+    // Whole hints only, as many as fit; quitting is always shown.
+    let mut all = hints(app);
+    let last = all.pop();
+    let cost = |h: &(String, &str)| h.0.width() + h.1.width() + 4;
+    let reserve = last.as_ref().map(cost).unwrap_or(0);
+    let mut shown = Vec::new();
+    for h in all {
+        if used + cost(&h) + reserve > width {
+            break;
+        }
+        used += cost(&h);
+        shown.push(h);
+    }
+    if let Some(l) = last {
+        if used + reserve <= width {
+            shown.push(l);
+        }
+    }
+    spans.extend(hint_spans(app, &shown));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -105,7 +105,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 /// Cuts the left part to leave room for `right`, then pads so `right` sits at the right edge.
 fn fit_row(spans: &mut Vec<Span<'static>>, right: Vec<Span<'static>>, width: usize) {
     let right_w: usize = right.iter().map(|s| s.content.width()).sum::<usize>() + usize::from(!right.is_empty());
-    let budget = width.saturating_sub(right_w);
+    // Keep a gap between the name and the marker.
+    let budget = width.saturating_sub(right_w + usize::from(!right.is_empty()));
     let mut used = 0;
     let mut out = Vec::new();
     for sp in spans.drain(..) {
@@ -134,7 +135,7 @@ fn fit_row(spans: &mut Vec<Span<'static>>, right: Vec<Span<'static>>, width: usi
         }
     }
     if !right.is_empty() {
-        out.push(Span::raw(" ".repeat(width.saturating_sub(used + right_w))));
+        out.push(Span::raw(" ".repeat(width.saturating_sub(used + right_w).max(1))));
         out.extend(right);
         out.push(Span::raw(" "));
     }
