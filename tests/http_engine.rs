@@ -567,3 +567,51 @@ async fn body_that_does_not_match_its_encoding_is_a_decode_failure() {
     assert!(e.to_string().starts_with("The response body could not be decoded (gzip)"), "{e}");
     assert!(e.hint().unwrap().contains("Accept-Encoding: identity"));
 }
+
+#[tokio::test]
+async fn body_over_the_memory_cap_spills_to_a_file_and_reads_back_whole() {
+    let s = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = prep(&req("GET", &format!("{}/large?size=5MB", s.url())));
+    p.options.spill_above = 1_000_000;
+    p.options.spill_dir = Some(dir.path().to_path_buf());
+    let x = send(&p, CancellationToken::new(), None).await.unwrap();
+    let spilled = x.response.spilled.clone().expect("spilled to a file");
+    assert_eq!(spilled.len, 5_000_000);
+    assert_eq!(x.response.decoded_size, 5_000_000);
+    assert_eq!(std::fs::metadata(&spilled.path).unwrap().len(), 5_000_000);
+    assert!(
+        !x.response.body.is_empty() && x.response.body.len() <= apix::core::http::SPILL_HEAD,
+        "only the head stays in memory"
+    );
+    let full = x.response.full_body().unwrap();
+    assert_eq!(&full[..x.response.body.len()], &x.response.body[..]);
+    serde_json::from_slice::<serde_json::Value>(&full).expect("the whole body, intact");
+    let path = spilled.path.clone();
+    drop(spilled);
+    drop(x);
+    assert!(!path.exists(), "the temporary file goes with the last copy of the record");
+
+    // Cancelled mid-download: no partial file is left behind.
+    let mut p = prep(&req("GET", &format!("{}/drip?bytes=3000000&chunk=100000&interval_ms=20", s.url())));
+    p.options.spill_above = 200_000;
+    p.options.spill_dir = Some(dir.path().to_path_buf());
+    let cancel = CancellationToken::new();
+    let (tx, mut rx) = tokio::sync::watch::channel(Progress::default());
+    let task = tokio::spawn({
+        let cancel = cancel.clone();
+        async move { send(&p, cancel, Some(tx)).await }
+    });
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while rx.changed().await.is_ok() {
+            if rx.borrow().decoded > 500_000 {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("part of the body arrives");
+    cancel.cancel();
+    assert_eq!(task.await.unwrap().unwrap_err(), HttpError::Cancelled);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no partial spill file left");
+}

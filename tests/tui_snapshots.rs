@@ -36,6 +36,7 @@ fn exchange(status: u16, reason: &str, content_type: &str, body: &str, extra_hea
             version: "HTTP/1.1".into(),
             headers,
             body: Bytes::from(body.to_string()),
+            spilled: None,
             content_type: Some(content_type.into()),
             content_encoding: None,
             wire_size: body.len() as u64,

@@ -94,6 +94,13 @@ pub fn body_for_terminal(x: &Exchange, color: bool) -> String {
     if r.body.is_empty() {
         return String::new();
     }
+    if let Some(sp) = &r.spilled {
+        return Paint(color).dim(&format!(
+            "(a {} body is too large to print on a terminal; it is kept in {} while apix runs: use --output FILE or pipe it)\n",
+            format_size(sp.len),
+            sp.path.display()
+        ));
+    }
     match format::sniff(r.content_type.as_deref(), &r.body) {
         BodyKind::Json => match format::reindent(&r.body, 2) {
             Ok(pretty) => {

@@ -234,7 +234,11 @@ fn print_exchange(x: &http::Exchange, args: &SendArgs, body_already_written: boo
     }
     let code = status_exit_code(x.response.status, args.check_status);
     if let Some(path) = &args.output {
-        if let Err(e) = crate::core::fsutil::write_atomic(path, &x.response.body) {
+        let written = crate::core::fsutil::write_atomic_with(path, |f| {
+            let mut body = x.response.body_reader()?;
+            std::io::copy(&mut body, f).map(|_| ())
+        });
+        if let Err(e) = written {
             return fail(format!("cannot write the body to {}: {e}", path.display()), None);
         }
         let _ = writeln!(

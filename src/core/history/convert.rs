@@ -86,6 +86,7 @@ impl Entry {
                 version: r.version.clone(),
                 headers: r.headers.clone(),
                 body: Bytes::from(r.body.bytes.clone()),
+                spilled: None,
                 content_type: r.content_type.clone(),
                 content_encoding: r.content_encoding.clone(),
                 wire_size: r.wire_size,

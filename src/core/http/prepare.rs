@@ -18,6 +18,8 @@ pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
 /// Decoded bodies stop here unless `max_body_size` says otherwise (a gzip bomb must not eat the machine).
 pub const DEFAULT_MAX_BODY_SIZE: u64 = 1 << 30;
+/// Decoded bodies larger than this are kept in a temporary file rather than in memory.
+pub const DEFAULT_SPILL_ABOVE: u64 = 256_000_000;
 
 /// Options with every default applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +33,10 @@ pub struct SendOptions {
     pub ca_file: Option<PathBuf>,
     pub verify_tls: bool,
     pub max_body_size: u64,
+    /// Bodies past this size go to a temporary file instead of memory (the viewer pages from it).
+    pub spill_above: u64,
+    /// Where spilled bodies go; `None` keeps everything in memory.
+    pub spill_dir: Option<PathBuf>,
 }
 
 impl Default for SendOptions {
@@ -54,6 +60,8 @@ impl SendOptions {
             }),
             verify_tls: o.verify_tls.unwrap_or(true),
             max_body_size: o.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+            spill_above: DEFAULT_SPILL_ABOVE,
+            spill_dir: Some(crate::core::paths::cache_dir().join("bodies")),
         }
     }
 }

@@ -1,5 +1,8 @@
 //! What was sent and what came back: the record the TUI, the CLI and history read.
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use bytes::Bytes;
 
 use super::prepare::{Prepared, PreparedBody};
@@ -71,6 +74,41 @@ pub fn mask_credential(v: &str) -> String {
     }
 }
 
+/// A body too large to keep in memory, in a temporary file that is removed when the last copy of the record goes.
+#[derive(Debug, Clone)]
+pub struct SpilledBody {
+    pub path: PathBuf,
+    pub len: u64,
+    _guard: Arc<TempFile>,
+}
+
+#[derive(Debug)]
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl SpilledBody {
+    pub fn new(path: PathBuf, len: u64) -> Self {
+        SpilledBody {
+            _guard: Arc::new(TempFile(path.clone())),
+            path,
+            len,
+        }
+    }
+}
+
+impl PartialEq for SpilledBody {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.len == other.len
+    }
+}
+
+impl Eq for SpilledBody {}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseRecord {
     pub status: u16,
@@ -79,8 +117,10 @@ pub struct ResponseRecord {
     pub version: String,
     /// In received order, repeats kept; values decoded lossily as UTF-8.
     pub headers: Vec<(String, String)>,
-    /// The decoded body.
+    /// The decoded body; when `spilled` is set, only its first [`SPILL_HEAD`] bytes (enough to sniff and preview).
     pub body: Bytes,
+    /// The whole body, when it was too large for memory.
+    pub spilled: Option<SpilledBody>,
     pub content_type: Option<String>,
     pub content_encoding: Option<String>,
     /// Bytes received on the wire (before decoding).
@@ -91,7 +131,26 @@ pub struct ResponseRecord {
     pub timings: Timings,
 }
 
+/// How much of a spilled body stays in memory.
+pub const SPILL_HEAD: usize = 1 << 20;
+
 impl ResponseRecord {
+    /// A reader over the whole decoded body, from memory or from the spill file.
+    pub fn body_reader(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        match &self.spilled {
+            Some(s) => Ok(Box::new(std::io::BufReader::new(std::fs::File::open(&s.path)?))),
+            None => Ok(Box::new(std::io::Cursor::new(self.body.clone()))),
+        }
+    }
+
+    /// The whole decoded body in memory (reads the spill file if there is one: mind the size).
+    pub fn full_body(&self) -> std::io::Result<Bytes> {
+        match &self.spilled {
+            Some(s) => std::fs::read(&s.path).map(Bytes::from),
+            None => Ok(self.body.clone()),
+        }
+    }
+
     /// The first value of a header, case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

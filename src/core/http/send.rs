@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::{classify, HttpError, TimeoutPhase};
 use super::prepare::{PartData, Prepared, PreparedBody};
-use super::record::{Exchange, RedirectHop, ResponseRecord, SentRequest};
+use super::record::{Exchange, RedirectHop, ResponseRecord, SentRequest, SpilledBody, SPILL_HEAD};
 use super::timing::{new_probe, TimedResolver, TimingLayer, Timings};
 
 pub const USER_AGENT: &str = concat!("apix/", env!("CARGO_PKG_VERSION"));
@@ -289,7 +289,11 @@ async fn send_inner(
     };
 
     let cap = opts.max_body_size;
-    let initial = total.map(|t| t.min(cap).min(64 << 20) as usize).unwrap_or(64 * 1024);
+    let initial = total
+        .map(|t| t.min(cap).min(opts.spill_above).min(64 << 20) as usize)
+        .unwrap_or(64 * 1024);
+    let mut received: u64 = 0;
+    let mut spill: Option<Spill> = None;
     let mut body: Vec<u8> = Vec::with_capacity(initial);
     let mut last_report = Instant::now();
     loop {
@@ -324,7 +328,8 @@ async fn send_inner(
         if n == 0 {
             break;
         }
-        if body.len() as u64 > cap {
+        received += n as u64;
+        if received > cap {
             return Err(HttpError::BodyTooLarge { limit: cap });
         }
         if let Some(sink) = sink.as_mut() {
@@ -333,10 +338,24 @@ async fn send_inner(
                 detail: format!("could not write the body out: {e}"),
             })?;
         }
+        if spill.is_none() && received > opts.spill_above {
+            if let Some(dir) = &opts.spill_dir {
+                spill = Some(Spill::start(dir, &body).map_err(|e| HttpError::Other {
+                    detail: format!("could not write the large body to {}: {e}", dir.display()),
+                })?);
+                body.clear();
+                body.shrink_to(1 << 20);
+            }
+        } else if let Some(sp) = spill.as_mut() {
+            sp.write(&body).map_err(|e| HttpError::Other {
+                detail: format!("could not write the large body to {}: {e}", sp.path.display()),
+            })?;
+            body.clear();
+        }
         if let Some(tx) = &progress {
             if last_report.elapsed() >= Duration::from_millis(50) {
                 prog.wire = wire.load(Ordering::Relaxed);
-                prog.decoded = body.len() as u64;
+                prog.decoded = received;
                 let _ = tx.send(prog);
                 last_report = Instant::now();
             }
@@ -346,7 +365,7 @@ async fn send_inner(
     let wire_size = wire.load(Ordering::Relaxed);
     if let Some(tx) = &progress {
         prog.wire = wire_size;
-        prog.decoded = body.len() as u64;
+        prog.decoded = received;
         let _ = tx.send(prog);
     }
 
@@ -375,9 +394,21 @@ async fn send_inner(
         total: total_time,
         notes: notes.clone(),
     };
-    body.shrink_to_fit();
+    let spilled = match spill {
+        Some(sp) => {
+            let (head, spilled) = sp.finish(received).map_err(|e| HttpError::Other {
+                detail: format!("could not finish the large body file: {e}"),
+            })?;
+            body = head;
+            Some(spilled)
+        }
+        None => {
+            body.shrink_to_fit();
+            None
+        }
+    };
     let redirects = hops.lock().map(|h| h.clone()).unwrap_or_default();
-    let decoded_size = body.len() as u64;
+    let decoded_size = received;
     Ok(Exchange {
         request: SentRequest::new(p, &sent_headers, body_size),
         response: ResponseRecord {
@@ -386,6 +417,7 @@ async fn send_inner(
             version,
             headers,
             body: Bytes::from(body),
+            spilled,
             content_type,
             content_encoding: encoding,
             wire_size,
@@ -409,4 +441,53 @@ fn innermost_io(e: &std::io::Error) -> String {
         cur = c.source();
     }
     last
+}
+
+/// A body being written to a temporary file because it outgrew memory.
+struct Spill {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+    head: Vec<u8>,
+}
+
+impl Spill {
+    fn start(dir: &std::path::Path, so_far: &[u8]) -> std::io::Result<Spill> {
+        static N: AtomicU64 = AtomicU64::new(0);
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!(
+            "apix-body-{}-{}.bin",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut file = std::fs::File::options().write(true).create_new(true).open(&path)?;
+        if let Err(e) = std::io::Write::write_all(&mut file, so_far) {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+        Ok(Spill {
+            file,
+            path,
+            head: so_far[..so_far.len().min(SPILL_HEAD)].to_vec(),
+        })
+    }
+
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        std::io::Write::write_all(&mut self.file, chunk)
+    }
+
+    fn finish(mut self, len: u64) -> std::io::Result<(Vec<u8>, SpilledBody)> {
+        std::io::Write::flush(&mut self.file)?;
+        let path = std::mem::take(&mut self.path);
+        let head = std::mem::take(&mut self.head);
+        Ok((head, SpilledBody::new(path, len)))
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        // Not finished (an error or a cancel): remove the partial file.
+        if !self.path.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
