@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Whole-process comparison: apix send vs curl (and xh, slumber, atac, posting when installed) fetching bodies
+# Whole-process comparison: apix send (with and without the history write: apix-nh = --no-history) vs curl (and xh, slumber, atac, posting when installed) fetching bodies
 # from the apix demo server on 127.0.0.1, output to a pipe. Prints median wall time and peak memory (max RSS).
 # Usage: bench/compare.sh [RUNS]   (default 15 runs per tool and size; builds apix in release mode first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-15}"
-cargo build --release --quiet
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
 APIX="$PWD/target/release/apix"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$APIX" demo-server --port "$PORT" >/dev/null &
@@ -18,7 +18,7 @@ python3 - "$RUNS" "$BASE" "$APIX" <<'PY'
 import os, resource, shutil, statistics, subprocess, sys, time
 runs, base, apix = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 sizes = [("1 KB", "/large?size=1000&shape=minified"), ("20 MB", "/large?size=20MB&shape=minified")]
-tools = [("apix", lambda u: [apix, "send", u]), ("curl", lambda u: ["curl", "-s", u])]
+tools = [("apix", lambda u: [apix, "send", u]), ("apix-nh", lambda u: [apix, "send", "--no-history", u]), ("curl", lambda u: ["curl", "-s", u])]
 if shutil.which("xh"): tools.append(("xh", lambda u: ["xh", "--ignore-stdin", "--body", u]))
 # slumber, atac and posting are TUIs without a one-shot "fetch to stdout" mode comparable to this; listed if found.
 others = [t for t in ("slumber", "atac", "posting") if shutil.which(t)]
@@ -58,7 +58,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"""], capture_outpu
         rows[name] = med
         print(f"{name:8} {label:6} {med*1000:10.1f} ms {min(walls)*1000:8.1f} ms {n:10d} {peak/1024:8.1f} MB")
     if "curl" in rows:
-        print(f"         apix / curl = {rows['apix']/rows['curl']:.2f}x")
+        print(f"         apix / curl = {rows['apix']/rows['curl']:.2f}x   (without history: {rows['apix-nh']/rows['curl']:.2f}x)")
 if others:
     print("installed but not comparable one-shot:", ", ".join(others))
 PY

@@ -218,3 +218,18 @@ fn proxy_from_the_environment_is_used() {
     let echo: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(echo["path"], "/echo/env-proxy");
 }
+
+#[test]
+fn large_piped_body_arrives_whole_while_memory_keeps_only_a_prefix() {
+    let e = env();
+    for extra in [&["--no-history"][..], &[][..]] {
+        let url = format!("{}/large?size=12MB&shape=minified", e.server.url());
+        let mut args = vec!["send"];
+        args.extend_from_slice(extra);
+        args.push(&url);
+        let out = e.apix(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(out.stdout.len(), 12_000_000, "every byte reaches the pipe ({extra:?})");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("valid JSON, nothing lost or doubled");
+    }
+}

@@ -89,6 +89,9 @@ pub struct SendArgs {
     /// Do not follow redirects.
     #[arg(long)]
     pub no_follow: bool,
+    /// Do not record this exchange in the history.
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 /// Runs a subcommand; returns the process exit code.

@@ -189,6 +189,11 @@ pub fn run(args: SendArgs) -> i32 {
             }
         };
         let sink: Option<http::ChunkSink> = if stream_out { Some(&mut write_chunk) } else { None };
+        if stream_out {
+            // The pipe gets every byte; memory keeps only what the history stores (or enough to explain an error).
+            let keep = if args.no_history { 1 << 20 } else { crate::core::history::HistoryConfig::load().0.max_body_size.max(1 << 20) };
+            prepared.options.retain_limit = Some(keep);
+        }
         let result = http::send_with_sink(&prepared, cancel, None, sink).await;
         let code = match &result {
             Ok(x) => print_exchange(x, &args, stream_out),
@@ -198,7 +203,11 @@ pub fn run(args: SendArgs) -> i32 {
                 e.exit_code()
             }
         };
-        super::history::record_after_send(&prepared, result.as_ref(), collection.as_ref(), &def, env_name.as_deref());
+        if !args.no_history {
+            // Let a reader of the pipe finish now: the history write below need not hold up `apix send | jq`.
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            super::history::record_after_send(&prepared, result.as_ref(), collection.as_ref(), &def, env_name.as_deref());
+        }
         code
     })
 }

@@ -51,10 +51,17 @@ pub enum Action {
     ToggleDetail,
     ScrollLeft,
     ScrollRight,
+    SaveBody,
+    History,
+    HistoryAll,
+    FetchToken,
+    RefreshToken,
+    ForgetToken,
+    StoreSecret,
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 54] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -102,6 +109,13 @@ impl Action {
         Action::ToggleDetail,
         Action::ScrollLeft,
         Action::ScrollRight,
+        Action::SaveBody,
+        Action::History,
+        Action::HistoryAll,
+        Action::FetchToken,
+        Action::RefreshToken,
+        Action::ForgetToken,
+        Action::StoreSecret,
     ];
 
     /// The name used in `config.toml`.
@@ -154,6 +168,13 @@ impl Action {
             Action::ToggleDetail => "toggle_detail",
             Action::ScrollLeft => "scroll_left",
             Action::ScrollRight => "scroll_right",
+            Action::SaveBody => "save_body",
+            Action::History => "history",
+            Action::HistoryAll => "history_all",
+            Action::FetchToken => "fetch_token",
+            Action::RefreshToken => "refresh_token",
+            Action::ForgetToken => "forget_token",
+            Action::StoreSecret => "store_secret",
         }
     }
 
@@ -211,6 +232,13 @@ impl Action {
             Action::ToggleDetail => "Show / hide the raw error detail",
             Action::ScrollLeft => "Scroll left",
             Action::ScrollRight => "Scroll right",
+            Action::SaveBody => "Save the response body to a file",
+            Action::History => "History of this request (again: all requests)",
+            Action::HistoryAll => "History of all requests",
+            Action::FetchToken => "Fetch a new OAuth 2.0 token",
+            Action::RefreshToken => "Refresh the OAuth 2.0 token",
+            Action::ForgetToken => "Forget the cached OAuth 2.0 token",
+            Action::StoreSecret => "Store a secret in the keyring",
         }
     }
 

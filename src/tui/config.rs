@@ -5,6 +5,9 @@
 //! [keys]
 //! send = "ctrl-r"
 //! quit = ["q", "ctrl-c"]
+//! [limits]
+//! memory_cap = "256MB"   # response bodies above this go to a temporary file; the viewer pages from it
+//! spill_dir = "/tmp/apix" # where those files go (default: the cache dir)
 //! ```
 //!
 //! A bad file never stops the app: every problem becomes a message and the defaults stay.
@@ -20,6 +23,10 @@ pub struct Config {
     pub theme: Option<String>,
     /// Action name → keys, in file order.
     pub keys: Vec<(String, Vec<String>)>,
+    /// `[limits] memory_cap`: bodies above it spill to a temporary file (`None`: the default, 256 MB).
+    pub memory_cap: Option<u64>,
+    /// `[limits] spill_dir`: where those temporary files go (default: the cache dir's `bodies/`).
+    pub spill_dir: Option<PathBuf>,
 }
 
 pub fn config_path(dir: &Path) -> PathBuf {
@@ -71,8 +78,35 @@ impl Config {
                     }
                     None => problems.push(format!("{origin}: `keys` must be a table: [keys]")),
                 },
+                "limits" => match item.as_table_like() {
+                    Some(table) => {
+                        for (key, value) in table.iter() {
+                            match key {
+                                "memory_cap" => match size_of(value) {
+                                    Some(n) if n > 0 => config.memory_cap = Some(n),
+                                    _ => problems.push(format!(
+                                        "{origin}: [limits] memory_cap must be a size such as \"256MB\" or \"1GiB\""
+                                    )),
+                                },
+                                "spill_dir" => match value.as_str() {
+                                    Some(dir) if !dir.trim().is_empty() => config.spill_dir = Some(PathBuf::from(dir)),
+                                    _ => problems.push(format!("{origin}: [limits] spill_dir must be a folder path")),
+                                },
+                                other => {
+                                    let hint = did_you_mean(other, ["memory_cap", "spill_dir"])
+                                        .map(|s| format!(" (did you mean `{s}`?)"))
+                                        .unwrap_or_default();
+                                    problems.push(format!("{origin}: unknown setting [limits] `{other}`{hint}"))
+                                }
+                            }
+                        }
+                    }
+                    None => problems.push(format!("{origin}: `limits` must be a table: [limits]")),
+                },
+                // Read by `core::history::HistoryConfig` (shared with the CLI).
+                "history" => {}
                 other => {
-                    let hint = did_you_mean(other, ["theme", "keys"])
+                    let hint = did_you_mean(other, ["theme", "keys", "limits", "history"])
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
                     problems.push(format!("{origin}: unknown setting `{other}`{hint}"));
@@ -87,6 +121,14 @@ fn keys_of(item: &Item) -> Option<Vec<String>> {
     match item.as_value()? {
         Value::String(s) => Some(vec![s.value().clone()]),
         Value::Array(a) => a.iter().map(|v| v.as_str().map(str::to_string)).collect(),
+        _ => None,
+    }
+}
+
+fn size_of(item: &Item) -> Option<u64> {
+    match item.as_value()? {
+        Value::String(s) => crate::core::collection::parse::parse_size_text(s.value()),
+        Value::Integer(n) => u64::try_from(*n.value()).ok(),
         _ => None,
     }
 }
@@ -114,5 +156,15 @@ mod tests {
         let (_, p) = Config::parse("thme = \"x\"\n[keys]\nsend = 5\n", "config.toml");
         assert!(p[0].contains("did you mean `theme`"), "{p:?}");
         assert!(p[1].contains("[keys] send"), "{p:?}");
+    }
+
+    #[test]
+    fn memory_cap_is_a_size() {
+        let (c, p) = Config::parse("[limits]\nmemory_cap = \"2MB\"\n", "config.toml");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(c.memory_cap, Some(2_000_000));
+        let (c, p) = Config::parse("[limits]\nmemory_cap = \"lots\"\n", "config.toml");
+        assert_eq!(c.memory_cap, None);
+        assert!(p[0].contains("memory_cap"), "{p:?}");
     }
 }

@@ -3,12 +3,11 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::Event;
 
-use super::app::body::TextDoc;
+use super::app::{HighlightWindow, Hit};
 use crate::core::http::{Exchange, HttpError};
 
 #[derive(Debug)]
@@ -22,8 +21,24 @@ pub enum Message {
         result: Box<Result<Exchange, HttpError>>,
         elapsed: Duration,
     },
-    /// A response body finished formatting off the render path.
-    Formatted { id: u64, path: PathBuf, doc: Arc<TextDoc> },
+    /// A response body finished formatting off the render path (the document itself is shared with the viewer).
+    Formatted { id: u64, path: PathBuf },
+    /// A highlighted window of a body (syntect runs off the render path).
+    Highlighted {
+        id: u64,
+        path: PathBuf,
+        window: Box<HighlightWindow>,
+    },
+    /// More matches of a body search (`search` tells which search they belong to); `done` on the last batch.
+    SearchHits {
+        path: PathBuf,
+        search: u64,
+        hits: Vec<Hit>,
+        done: bool,
+        capped: bool,
+    },
+    /// `s` in the response: the body was written to `to` (or why not).
+    BodySaved { to: PathBuf, result: Result<u64, String> },
     /// Time to check whether the open file changed on disk (sent about once a second).
     PollFiles,
     /// The open file is no longer what we loaded (`None`: it was deleted).
@@ -32,6 +47,10 @@ pub enum Message {
     Tick,
     /// A status message reached the end of its life.
     ExpireNotice(u64),
+    /// History work finished in the background (recorded, listed, loaded, compared).
+    History(super::app::history::HistoryEvent),
+    /// Auth work finished, or a running login needs the user.
+    Auth(super::app::auth::AuthEvent),
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate(&'static str),
 }

@@ -61,6 +61,8 @@ impl Harness {
         opts.config_dir = tmp.path().join("config");
         opts.color_mode = mode;
         opts.demo = Some(demo);
+        // History and tokens of the test stay in its temp dir.
+        opts.data_dir = tmp.path().join("data");
         let (tx, rx) = unbounded_channel();
         let app = App::new(opts, tx);
         Harness { app, rx, tmp }

@@ -318,7 +318,7 @@ const COMPRESS_FROM: usize = 512;
 
 pub(crate) fn pack(bytes: &[u8]) -> (Vec<u8>, i64) {
     if bytes.len() >= COMPRESS_FROM {
-        if let Ok(z) = zstd::bulk::compress(bytes, 3) {
+        if let Ok(z) = zstd::bulk::compress(bytes, 1) {
             if z.len() < bytes.len() {
                 return (z, CODEC_ZSTD);
             }

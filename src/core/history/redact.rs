@@ -143,8 +143,13 @@ impl Redactor {
         }
     }
 
-    /// Learns secret-named fields of a JSON or form body; other bodies teach nothing.
+    /// Learns secret-named fields of a JSON or form body (up to [`LEARN_BODY_LIMIT`]); other bodies teach nothing.
     pub fn learn_body(&mut self, body: &[u8]) {
+        // Token and login responses are small; parsing a large body into a `Value` would cost ~10x its size in
+        // memory for nothing.
+        if body.len() > LEARN_BODY_LIMIT {
+            return;
+        }
         let trimmed = body.trim_ascii_start();
         if trimmed.starts_with(b"{") || trimmed.starts_with(b"[") {
             if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
@@ -207,7 +212,10 @@ impl Redactor {
     pub fn bytes(&self, b: &[u8]) -> Vec<u8> {
         let mut out = b.to_vec();
         for v in &self.values {
-            out = replace_bytes(&out, v.as_bytes(), MASK.as_bytes());
+            // Copy only when the value is there: a 10 MB body and five secrets need not mean five 10 MB copies.
+            if memfind(&out, v.as_bytes()) {
+                out = replace_bytes(&out, v.as_bytes(), MASK.as_bytes());
+            }
         }
         out
     }
@@ -278,6 +286,13 @@ fn mask_userinfo_password(url: &str) -> String {
         None => url.to_string(),
     }
 }
+
+fn memfind(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Bodies larger than this are not searched for secret-named fields.
+pub const LEARN_BODY_LIMIT: usize = 1 << 20;
 
 /// Replaces every occurrence of `needle` (non-empty) in `hay`.
 pub fn replace_bytes(hay: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {

@@ -6,6 +6,8 @@
 //! explains the status (retry-after, rate limits, problem+json messages).
 
 pub mod error;
+pub mod fields;
+pub mod options;
 pub mod prepare;
 pub mod record;
 pub mod send;

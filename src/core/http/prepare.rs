@@ -2,69 +2,18 @@
 //! the variable, the field and the file, and nothing is spawned.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use base64::Engine;
 use thiserror::Error;
 
+pub use super::fields::{request_fields, usages};
+use super::fields::{display_path, known_names};
+pub use super::options::*;
+
 use crate::core::collection::{
-    ApiKeyLocation, AuthDef, AwsAuth, Body, Collection, Environment, Folder, KeyValue, OAuth2Auth, Options, RequestDef,
+    ApiKeyLocation, AuthDef, AwsAuth, Body, Collection, Environment, Folder, KeyValue, OAuth2Auth, RequestDef,
 };
-use crate::core::template::{references, DemoUrlFn, ResolveFailure, Resolver, Scope, TemplateError};
-
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
-pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
-pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
-/// Decoded bodies stop here unless `max_body_size` says otherwise (a gzip bomb must not eat the machine).
-pub const DEFAULT_MAX_BODY_SIZE: u64 = 1 << 30;
-/// Decoded bodies larger than this are kept in a temporary file rather than in memory.
-pub const DEFAULT_SPILL_ABOVE: u64 = 256_000_000;
-
-/// Options with every default applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SendOptions {
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    pub read_timeout: Duration,
-    pub follow_redirects: bool,
-    pub max_redirects: u32,
-    pub proxy: Option<String>,
-    pub ca_file: Option<PathBuf>,
-    pub verify_tls: bool,
-    pub max_body_size: u64,
-    /// Bodies past this size go to a temporary file instead of memory (the viewer pages from it).
-    pub spill_above: u64,
-    /// Where spilled bodies go; `None` keeps everything in memory.
-    pub spill_dir: Option<PathBuf>,
-}
-
-impl Default for SendOptions {
-    fn default() -> Self {
-        SendOptions::from_options(&Options::default(), None)
-    }
-}
-
-impl SendOptions {
-    pub fn from_options(o: &Options, base_dir: Option<&Path>) -> Self {
-        SendOptions {
-            timeout: o.timeout.unwrap_or(DEFAULT_TOTAL_TIMEOUT),
-            connect_timeout: o.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            read_timeout: o.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
-            follow_redirects: o.follow_redirects.unwrap_or(true),
-            max_redirects: o.max_redirects.unwrap_or(DEFAULT_MAX_REDIRECTS),
-            proxy: o.proxy.clone(),
-            ca_file: o.ca_file.as_ref().map(|f| match base_dir {
-                Some(b) => b.join(f),
-                None => PathBuf::from(f),
-            }),
-            verify_tls: o.verify_tls.unwrap_or(true),
-            max_body_size: o.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
-            spill_above: DEFAULT_SPILL_ABOVE,
-            spill_dir: Some(crate::core::paths::cache_dir().join("bodies")),
-        }
-    }
-}
+use crate::core::template::{DemoUrlFn, ResolveFailure, Resolver, Scope, TemplateError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PartData {
@@ -226,76 +175,6 @@ impl Env<'_, '_> {
         }
         e
     }
-}
-
-fn display_path(c: Option<&Collection>, p: &Path) -> PathBuf {
-    match c.and_then(|c| c.root.parent().and_then(|parent| p.strip_prefix(parent).ok())) {
-        Some(rel) => rel.to_path_buf(),
-        None => p.to_path_buf(),
-    }
-}
-
-fn known_names(ctx: &PrepareContext) -> Vec<String> {
-    let mut names: Vec<String> = ctx.overrides.iter().map(|(k, _)| k.clone()).collect();
-    if let Some(e) = ctx.environment {
-        names.extend(e.vars.iter().map(|v| v.name.clone()));
-    }
-    if let Some(c) = ctx.collection {
-        fn walk(f: &Folder, out: &mut Vec<String>) {
-            out.extend(f.defaults.vars.iter().map(|v| v.name.clone()));
-            for c in &f.children {
-                if let crate::core::collection::Node::Folder(sub) = c {
-                    walk(sub, out);
-                }
-            }
-        }
-        walk(&c.tree, &mut names);
-        for e in &c.environments {
-            names.extend(e.vars.iter().map(|v| v.name.clone()));
-        }
-    }
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// Every `file (field)` in the collection that uses `{{name}}`.
-pub fn usages(c: &Collection, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in c.requests() {
-        let file = display_path(Some(c), &r.path).display().to_string();
-        for (field, text) in request_fields(r) {
-            if references(&text).contains(&name) {
-                out.push(format!("{file} ({field})"));
-            }
-        }
-    }
-    out
-}
-
-/// Every templated field of a request, named as errors name them.
-pub fn request_fields(r: &RequestDef) -> Vec<(String, String)> {
-    let mut f = vec![("url".to_string(), r.url.clone())];
-    for q in &r.query {
-        f.push((format!("query {}", q.name), q.value.clone()));
-    }
-    for h in &r.headers {
-        f.push((format!("header {}", h.name), h.value.clone()));
-    }
-    match &r.body {
-        Body::Json(j) => f.push(("body".into(), j.clone())),
-        Body::Text { text, .. } => f.push(("body".into(), text.clone())),
-        Body::Form(kv) => f.extend(kv.iter().map(|k| (format!("form field {}", k.name), k.value.clone()))),
-        Body::Multipart(parts) => f.extend(
-            parts
-                .iter()
-                .filter_map(|p| p.value.clone().map(|v| (format!("multipart part {}", p.name), v))),
-        ),
-        Body::File { path, .. } => f.push(("body file".into(), path.clone())),
-        Body::None => {}
-    }
-    f.extend(r.auth.fields().into_iter().map(|(k, v)| (k.to_string(), v)));
-    f
 }
 
 fn merged_headers(chain: &[&Folder], def: &RequestDef) -> Vec<KeyValue> {

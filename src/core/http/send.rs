@@ -289,24 +289,34 @@ async fn send_inner(
     };
 
     let cap = opts.max_body_size;
+    let retain = if sink.is_some() { opts.retain_limit } else { None };
     let initial = total
-        .map(|t| t.min(cap).min(opts.spill_above).min(64 << 20) as usize)
+        .map(|t| t.min(cap).min(opts.spill_above).min(retain.unwrap_or(u64::MAX)).min(64 << 20) as usize)
         .unwrap_or(64 * 1024);
+    // Past the retain limit, chunks are read into this scratch buffer, handed to the sink and dropped.
+    let mut scratch: Vec<u8> = Vec::new();
     let mut received: u64 = 0;
     let mut spill: Option<Spill> = None;
     let mut body: Vec<u8> = Vec::with_capacity(initial);
     let mut last_report = Instant::now();
     loop {
-        if body.capacity() - body.len() < 64 * 1024 {
+        let discarding = retain.is_some_and(|r| body.len() as u64 >= r);
+        if discarding {
+            scratch.clear();
+            if scratch.capacity() == 0 {
+                scratch.reserve(256 * 1024);
+            }
+        } else if body.capacity() - body.len() < 64 * 1024 {
             body.reserve(body.len().clamp(64 * 1024, 64 << 20));
         }
+        let target: &mut Vec<u8> = if discarding { &mut scratch } else { &mut body };
         let wait = opts.read_timeout.min(remaining(deadline));
         let phase = if opts.read_timeout <= remaining(deadline) {
             TimeoutPhase::Body
         } else {
             TimeoutPhase::Total
         };
-        let n = match tokio::time::timeout(wait, decoder.read_buf(&mut body)).await {
+        let n = match tokio::time::timeout(wait, decoder.read_buf(target)).await {
             Ok(Ok(n)) => n,
             Ok(Err(e)) => {
                 let detail = e.to_string();
@@ -333,12 +343,14 @@ async fn send_inner(
             return Err(HttpError::BodyTooLarge { limit: cap });
         }
         if let Some(sink) = sink.as_mut() {
-            let start = body.len() - n;
-            sink(&body[start..]).map_err(|e| HttpError::Other {
+            let just_read = if discarding { &scratch[..] } else { &body[body.len() - n..] };
+            sink(just_read).map_err(|e| HttpError::Other {
                 detail: format!("could not write the body out: {e}"),
             })?;
         }
-        if spill.is_none() && received > opts.spill_above {
+        if discarding {
+            // Not kept: the sink had it.
+        } else if spill.is_none() && received > opts.spill_above {
             if let Some(dir) = &opts.spill_dir {
                 spill = Some(Spill::start(dir, &body).map_err(|e| HttpError::Other {
                     detail: format!("could not write the large body to {}: {e}", dir.display()),

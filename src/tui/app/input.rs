@@ -34,9 +34,11 @@ impl App {
         self.redraw = true;
         if self.modal.is_some() {
             self.modal_key(key);
+            self.upkeep();
             return;
         }
         if self.text_field_key(&key) {
+            self.upkeep();
             return;
         }
         let combo = KeyCombo::from_event(&key);

@@ -2,12 +2,19 @@
 //! `handle_message` (what happened). No terminal is needed: tests build an `App`, feed it keys and messages, and
 //! draw it on a `TestBackend`.
 
+pub mod auth;
+mod auth_dialogs;
+mod auth_tokens;
 pub mod body;
 mod files;
+pub mod history;
+pub mod history_diff;
+mod history_keys;
 mod input;
 mod modal;
 mod open;
 mod response;
+mod search;
 mod send;
 pub mod tree;
 mod tree_ops;
@@ -22,7 +29,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub use modal::{Confirm, ConfirmPurpose, EnvPicker, Modal, PaletteItem, PaletteState, Prompt, PromptPurpose};
 pub use open::{Field, FieldEdit, OpenRequest, RequestTab};
-pub use response::{Hit, ResponseTab, ResponseView, Search};
+pub use response::{HighlightWindow, Hit, ResponseTab, ResponseView, Search};
 pub use send::{DoneState, Failure, RequestState, Slot};
 
 use super::action::Action;
@@ -46,6 +53,8 @@ pub struct AppOptions {
     pub color_mode: ColorMode,
     /// The `{{$demo}}` provider; the embedded demo API by default.
     pub demo: Option<DemoUrlFn>,
+    /// History database and token cache live here (`APIX_DATA_DIR` or the platform's data folder).
+    pub data_dir: PathBuf,
 }
 
 impl AppOptions {
@@ -57,6 +66,7 @@ impl AppOptions {
             config_dir: crate::core::paths::config_dir(),
             color_mode: ColorMode::detect(),
             demo: None,
+            data_dir: crate::core::paths::data_dir(),
         }
     }
 }
@@ -130,7 +140,13 @@ pub struct App {
     pub keymap: Keymap,
     pub styles: Styles,
     pub wrap: bool,
+    /// `[limits]`: the memory cap above which bodies go to a temporary file.
+    pub limits: body::Limits,
     pub areas: Areas,
+    /// History: database path, settings, counts, the entry on display.
+    pub history: history::HistoryState,
+    /// Stored auth: token status, the auth step's context, pending failures.
+    pub auth: auth::AuthState,
     pub quit: bool,
     /// Set when SIGTERM/SIGHUP asked us to leave.
     pub terminated_by: Option<&'static str>,
@@ -159,6 +175,9 @@ impl App {
         let (spec, theme_problem) = ThemeSpec::load(&theme_name, &opts.config_dir);
         problems.extend(theme_problem);
         let styles = Styles::new(&spec, opts.color_mode);
+        let (history_config, history_problems) =
+            crate::core::history::HistoryConfig::from_file(&opts.config_dir.join(crate::core::history::CONFIG_FILE));
+        problems.extend(history_problems);
 
         let workspace = load_workspace(&opts.dir);
         let tree = TreeState::new(&workspace);
@@ -199,7 +218,10 @@ impl App {
             keymap,
             styles,
             wrap: false,
+            limits: body::Limits::from_config(&config),
             areas: Areas::default(),
+            history: history::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config),
+            auth: auth::AuthState::new(tx.clone(), opts.data_dir.join("tokens")),
             quit: false,
             terminated_by: None,
             tx,
@@ -332,8 +354,22 @@ impl App {
     pub fn handle_message(&mut self, msg: Message) {
         match msg {
             Message::Input(ev) => self.handle_event(ev),
-            Message::Http { id, path, result, elapsed } => self.on_http(id, path, *result, elapsed),
-            Message::Formatted { id, path, doc } => self.on_formatted(id, &path, doc),
+            Message::Http { id, path, result, elapsed } => {
+                self.on_http(id, path.clone(), *result, elapsed);
+                self.after_send(id, &path);
+            }
+            Message::History(ev) => self.on_history(ev),
+            Message::Auth(ev) => self.on_auth(ev),
+            Message::Formatted { id, path } => self.on_formatted(id, &path),
+            Message::Highlighted { id, path, window } => self.on_highlighted(id, &path, *window),
+            Message::SearchHits {
+                path,
+                search,
+                hits,
+                done,
+                capped,
+            } => self.on_search_hits(&path, search, hits, done, capped),
+            Message::BodySaved { to, result } => self.on_body_saved(&to, result),
             Message::PollFiles => self.poll_files(),
             Message::DiskChanged { path, stamp } => {
                 self.polling = false;
@@ -356,6 +392,13 @@ impl App {
                 self.quit = true;
             }
         }
+        self.upkeep();
+    }
+
+    /// Background reads that follow what is on screen (history count, token status); cheap when nothing changed.
+    pub(super) fn upkeep(&mut self) {
+        self.history_upkeep();
+        self.auth_upkeep();
     }
 
     pub fn handle_action(&mut self, action: Action) {
@@ -374,12 +417,19 @@ impl App {
             Action::Cancel => self.cancel(),
             Action::Save => self.save(),
             Action::ReloadWorkspace => self.reload_workspace(),
+            Action::History => self.open_history(false),
+            Action::HistoryAll => self.open_history(true),
+            Action::FetchToken => self.token_action(auth::TokenAction::Fetch),
+            Action::RefreshToken => self.token_action(auth::TokenAction::Refresh),
+            Action::ForgetToken => self.token_action(auth::TokenAction::Forget),
+            Action::StoreSecret => self.open_secret_prompt(),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
                 Pane::Request => self.request_action(other),
                 Pane::Response => self.response_action(other),
             },
         }
+        self.upkeep();
     }
 
     pub fn set_focus(&mut self, pane: Pane) {

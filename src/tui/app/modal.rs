@@ -19,6 +19,11 @@ pub enum Modal {
     Env(EnvPicker),
     Prompt(Prompt),
     Confirm(Confirm),
+    History(Box<super::history::HistoryView>),
+    Diff(Box<super::history_diff::DiffView>),
+    Trust(super::auth::TrustPrompt),
+    AuthFlow(super::auth::FlowDialog),
+    Secret(super::auth::SecretPrompt),
 }
 
 impl Modal {
@@ -26,6 +31,9 @@ impl Modal {
         match self {
             Modal::Palette(p) => Some(&mut p.input),
             Modal::Prompt(p) => Some(&mut p.input),
+            Modal::History(h) => Some(&mut h.search),
+            Modal::AuthFlow(f) => f.paste.as_mut().map(|(input, _)| input),
+            Modal::Secret(s) => Some(s.input_mut()),
             _ => None,
         }
     }
@@ -84,6 +92,8 @@ pub enum PromptPurpose {
     Rename { path: PathBuf },
     Duplicate { path: PathBuf },
     Move { path: PathBuf },
+    /// Save the open request's response body to the typed path.
+    SaveBody,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +171,10 @@ impl App {
         if let Some(Modal::Palette(p)) = self.modal.as_mut() {
             p.refilter();
         }
+        if let Some(Modal::History(h)) = self.modal.as_mut() {
+            h.searching = true;
+            self.schedule_history_search();
+        }
     }
 
     pub(super) fn modal_key(&mut self, key: KeyEvent) {
@@ -187,6 +201,11 @@ impl App {
             Modal::Env(e) => self.env_key(e, key),
             Modal::Prompt(p) => self.prompt_key(p, key),
             Modal::Confirm(c) => self.confirm_key(c, key),
+            Modal::History(h) => self.history_key(h, key),
+            Modal::Diff(d) => self.diff_key(d, key),
+            Modal::Trust(t) => self.trust_key(t, key),
+            Modal::AuthFlow(f) => self.flow_key(f, key),
+            Modal::Secret(s) => self.secret_key(s, key),
         }
     }
 

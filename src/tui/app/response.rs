@@ -1,11 +1,18 @@
-//! Reading a response: tabs, scrolling (vertical and horizontal), wrap, search with n/N, the raw error detail.
-//! Syntax highlighting for XML/HTML/YAML keeps its parser checkpoints here so a scrolled window is cheap.
+//! Reading a response: tabs, scrolling (vertical and horizontal), wrap, the raw error detail, saving the body.
+//! Syntax highlighting for XML/HTML/YAML runs in a background job that keeps its parser checkpoints, so a scrolled
+//! window is cheap and a far jump never stalls a frame. Search lives in `search.rs`.
 
-use super::body::{BodyDoc, TextDoc};
-use super::send::RequestState;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::body::{BodyDoc, LiveDoc};
+use super::modal::{Modal, Prompt, PromptPurpose};
+use super::send::{RequestState, Slot};
 use super::{App, Level};
 use crate::core::format::{hex_line_count, BodyKind, HighlightCache, StyledSpan};
 use crate::tui::action::Action;
+use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,21 +40,34 @@ pub struct Hit {
     pub end: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A search of the body: hits arrive in batches from a background scan (small bodies are scanned at once).
+#[derive(Debug, Clone)]
 pub struct Search {
     pub query: String,
     pub hits: Vec<Hit>,
     pub current: usize,
     /// More matches exist than were collected.
     pub capped: bool,
+    /// Which scan the hits come from (a new search or a re-formatted body starts another).
+    pub id: u64,
+    /// The scan is still going.
+    pub running: bool,
+    /// The view already moved to the first match.
+    pub(super) jumped: bool,
+    pub(super) cancel: tokio_util::sync::CancellationToken,
 }
 
-/// Highlighted lines for the visible window of a syntect-highlighted body.
+/// Highlighted lines around the visible window of a syntect-highlighted body. The cache (parser checkpoints) is
+/// lent to the background job that extends the window, so it is absent while one runs.
 #[derive(Debug, Clone)]
 pub struct HighlightWindow {
-    pub cache: HighlightCache,
+    pub cache: Option<HighlightCache>,
     pub start: usize,
     pub lines: Vec<Vec<StyledSpan>>,
+    /// The document generation the lines belong to.
+    pub generation: u64,
+    /// The window a running job is preparing.
+    pub pending: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,11 +96,12 @@ impl Default for ResponseView {
     }
 }
 
-const MAX_HITS: usize = 100_000;
-
 impl ResponseView {
     /// The view for a new send of the same request: keep the tab, forget the rest.
     pub fn reset(self) -> ResponseView {
+        if let Some(s) = &self.search {
+            s.cancel.cancel();
+        }
         ResponseView {
             tab: self.tab,
             ..ResponseView::default()
@@ -96,52 +117,29 @@ impl ResponseView {
     }
 }
 
-/// All matches of `query` in `doc` (smart case: case-insensitive unless the query has a capital letter).
-pub fn find_all(doc: &TextDoc, query: &str) -> (Vec<Hit>, bool) {
-    let mut hits = Vec::new();
-    if query.is_empty() {
-        return (hits, false);
+/// The text document a slot shows in its Body tab: the one arriving while sending, or the finished one.
+pub fn slot_text(slot: &Slot) -> Option<&Arc<LiveDoc>> {
+    match &slot.state {
+        RequestState::Sending { body, .. } => Some(body),
+        RequestState::Done(d) => match &d.body {
+            BodyDoc::Text(doc) => Some(doc),
+            _ => None,
+        },
+        _ => None,
     }
-    let sensitive = query.chars().any(|c| c.is_uppercase());
-    let needle: Vec<u8> = if sensitive {
-        query.as_bytes().to_vec()
-    } else {
-        query.to_lowercase().into_bytes()
-    };
-    let hay = doc.text.as_bytes();
-    let n = needle.len();
-    if n == 0 || n > hay.len() {
-        return (hits, false);
-    }
-    let first = needle[0];
-    let eq = |a: u8, b: u8| if sensitive { a == b } else { a.to_ascii_lowercase() == b };
-    let mut i = 0;
-    while i + n <= hay.len() {
-        if eq(hay[i], first) && hay[i..i + n].iter().zip(&needle).all(|(a, b)| eq(*a, *b)) {
-            let line = doc.line_of(i);
-            let ls = doc.line_start(line);
-            hits.push(Hit {
-                line,
-                start: i - ls,
-                end: i - ls + n,
-            });
-            if hits.len() >= MAX_HITS {
-                return (hits, true);
-            }
-            i += n;
-        } else {
-            i += 1;
-        }
-    }
-    (hits, false)
 }
+
+/// Lines highlighted beyond the visible ones, above and below, so that scrolling a little needs no new job.
+const HIGHLIGHT_MARGIN: usize = 64;
 
 impl App {
     /// Lines in the current response tab (for scroll limits).
     pub fn response_line_count(&self) -> usize {
         let Some(slot) = self.current_slot() else { return 0 };
-        let RequestState::Done(done) = &slot.state else {
-            return if slot.view.detail { 40 } else { 0 };
+        let done = match &slot.state {
+            RequestState::Done(done) => done,
+            RequestState::Sending { body, .. } => return body.line_count(),
+            _ => return if slot.view.detail { 40 } else { 0 },
         };
         let r = &done.exchange.response;
         match slot.view.tab {
@@ -151,7 +149,7 @@ impl App {
                     + match &done.body {
                         BodyDoc::Empty => 1,
                         BodyDoc::Text(doc) => doc.line_count(),
-                        BodyDoc::Hex { .. } => hex_line_count(r.body.len()),
+                        BodyDoc::Hex { .. } => hex_line_count(r.decoded_size as usize),
                     }
             }
             ResponseTab::Headers => r.headers.len() + done.exchange.request.headers.len() + 4,
@@ -175,6 +173,10 @@ impl App {
             }
             Action::SearchNext | Action::SearchPrev => {
                 self.step_search(if action == Action::SearchNext { 1 } else { -1 });
+                return;
+            }
+            Action::SaveBody => {
+                self.ask_save_body();
                 return;
             }
             Action::ToggleWrap => {
@@ -212,149 +214,191 @@ impl App {
         }
     }
 
-    fn current_text_doc(&self) -> Option<std::sync::Arc<TextDoc>> {
-        match &self.current_slot()?.state {
-            RequestState::Done(d) => match &d.body {
-                BodyDoc::Text(doc) => Some(doc.clone()),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// Enter in the search field.
-    pub(super) fn run_search(&mut self) {
-        let query = match self.current_slot_mut().and_then(|s| s.view.search_input.take()) {
-            Some(input) => input.text(),
-            None => return,
-        };
-        if query.is_empty() {
-            if let Some(s) = self.current_slot_mut() {
-                s.view.search = None;
-            }
-            return;
-        }
-        let Some(doc) = self.current_text_doc() else {
-            self.notify(Level::Info, "Search works on text bodies");
-            return;
-        };
-        let (hits, capped) = find_all(&doc, &query);
-        let preamble = self.current_preamble_len();
-        let Some(slot) = self.current_slot_mut() else { return };
-        let scroll = slot.view.scroll.saturating_sub(preamble);
-        let current = hits.iter().position(|h| h.line >= scroll).unwrap_or(0);
-        let count = hits.len();
-        slot.view.search = Some(Search {
-            query: query.clone(),
-            hits,
-            current,
-            capped,
-        });
-        if count == 0 {
-            self.notify(Level::Warning, format!("No match for `{query}`"));
-        } else {
-            self.step_search(0);
-        }
-    }
-
-    /// The body was re-formatted: the old hits point at the preview's lines.
-    pub(super) fn run_search_again(&mut self) {
-        let Some(query) = self.current_slot().and_then(|s| s.view.search.as_ref()).map(|s| s.query.clone()) else {
-            return;
-        };
-        if let Some(s) = self.current_slot_mut() {
-            s.view.search_input = Some(TextArea::single(&query));
-        }
-        self.run_search();
-    }
-
-    fn current_preamble_len(&self) -> usize {
+    pub(super) fn current_preamble_len(&self) -> usize {
         match self.current_slot().map(|s| &s.state) {
             Some(RequestState::Done(d)) => crate::tui::view::body::preamble_lines(d).len(),
             _ => 0,
         }
     }
 
-    fn step_search(&mut self, delta: isize) {
-        let height = (self.areas.response_body.height as usize).max(1);
-        let preamble = self.current_preamble_len();
-        let Some(slot) = self.current_slot_mut() else { return };
-        let Some(search) = slot.view.search.as_mut() else {
-            self.notify(Level::Info, "Press / to search the body");
-            return;
-        };
-        if search.hits.is_empty() {
-            return;
-        }
-        let n = search.hits.len() as isize;
-        search.current = (search.current as isize + delta).rem_euclid(n) as usize;
-        let hit = search.hits[search.current];
-        let total = search.hits.len();
-        let index = search.current + 1;
-        let capped = if search.capped { "+" } else { "" };
-        let line = hit.line + preamble;
-        if line < slot.view.scroll || line >= slot.view.scroll + height {
-            slot.view.scroll = line.saturating_sub(height / 3);
-        }
-        if !self.wrap {
-            let col = hit.start;
-            let width = self.areas.response_body.width.saturating_sub(8) as usize;
-            if let Some(slot) = self.current_slot_mut() {
-                if col < slot.view.hscroll || col >= slot.view.hscroll + width.max(1) {
-                    slot.view.hscroll = col.saturating_sub(width / 3);
-                }
-            }
-        }
-        self.notify(Level::Info, format!("Match {index} of {total}{capped}"));
-    }
-
-    /// Highlights the visible window of an XML/HTML/YAML body (syntect), reusing parser checkpoints.
+    /// Highlights the window around the visible lines of an XML/HTML/YAML body with syntect, in a background job
+    /// that keeps the parser checkpoints (inline without a runtime, as in snapshot tests). JSON needs none of this:
+    /// its tokenizer styles a visible line in microseconds at draw time.
     pub(crate) fn prepare_highlight(&mut self, height: usize) {
         let theme = self.styles.syntax_theme.clone();
         let no_color = self.styles.json_colors().is_none();
+        let tx = self.tx.clone();
         let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
             return;
         };
+        let preamble = self.current_preamble_len();
         let Some(slot) = self.slots.get_mut(&path) else { return };
-        let RequestState::Done(done) = &slot.state else { return };
-        let BodyDoc::Text(doc) = &done.body else { return };
-        if no_color || !matches!(doc.kind, BodyKind::Xml | BodyKind::Html | BodyKind::Yaml) || slot.view.tab != ResponseTab::Body {
+        let Some(doc) = slot_text(slot).cloned() else { return };
+        if no_color || slot.view.tab != ResponseTab::Body || !doc.is_done() {
             return;
         }
-        let preamble = crate::tui::view::body::preamble_lines(done).len();
-        let start = slot.view.scroll.saturating_sub(preamble);
-        let count = height + 1;
+        let kind = doc.kind();
+        if !matches!(kind, BodyKind::Xml | BodyKind::Html | BodyKind::Yaml) {
+            return;
+        }
+        let generation = doc.generation();
+        let first = slot.view.scroll.saturating_sub(preamble);
+        let total = doc.line_count();
+        let want_end = (first + height + 1).min(total);
         if let Some(w) = &slot.view.highlight {
-            if w.start == start && w.lines.len() >= count.min(doc.line_count().saturating_sub(start)) {
+            let covered = w.generation == generation && first >= w.start && want_end <= w.start + w.lines.len();
+            if covered || w.pending.is_some() {
                 return;
             }
         }
-        let mut cache = match slot.view.highlight.take() {
-            Some(w) => w.cache,
-            None => HighlightCache::new(&doc.kind, &theme),
+        let start = first.saturating_sub(HIGHLIGHT_MARGIN);
+        let count = height + 1 + 2 * HIGHLIGHT_MARGIN;
+        let mut window = match slot.view.highlight.take() {
+            Some(w) if w.generation == generation => w,
+            _ => HighlightWindow {
+                cache: None,
+                start,
+                lines: Vec::new(),
+                generation,
+                pending: None,
+            },
         };
-        let doc = doc.clone();
-        let lines = cache.window(&|i| doc.line(i).map(str::to_string), start, count);
-        slot.view.highlight = Some(HighlightWindow { cache, start, lines });
+        let mut cache = window.cache.take().unwrap_or_else(|| HighlightCache::new(&kind, &theme));
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            window.lines = cache.window(&block_reader(&doc), start, count);
+            window.start = start;
+            window.cache = Some(cache);
+            slot.view.highlight = Some(window);
+            return;
+        };
+        window.pending = Some(start);
+        slot.view.highlight = Some(window);
+        let id = slot.id;
+        handle.spawn(async move {
+            let job = tokio::task::spawn_blocking(move || {
+                let lines = cache.window(&block_reader(&doc), start, count);
+                HighlightWindow {
+                    cache: Some(cache),
+                    start,
+                    lines,
+                    generation,
+                    pending: None,
+                }
+            });
+            if let Ok(window) = job.await {
+                let _ = tx.send(Message::Highlighted {
+                    id,
+                    path,
+                    window: Box::new(window),
+                });
+            }
+        });
+    }
+
+    pub(super) fn on_highlighted(&mut self, id: u64, path: &Path, window: HighlightWindow) {
+        let Some(slot) = self.slots.get_mut(path) else { return };
+        if slot.id == id {
+            slot.view.highlight = Some(window);
+            self.redraw = true;
+        }
+    }
+
+    /// `s`: asks where to save the whole body (as received, decoded).
+    fn ask_save_body(&mut self) {
+        let Some(RequestState::Done(done)) = self.current_slot().map(|s| &s.state) else {
+            self.notify(Level::Info, "Nothing to save yet: send the request first");
+            return;
+        };
+        let ext = match &done.body {
+            BodyDoc::Text(doc) => match doc.kind() {
+                BodyKind::Json => "json",
+                BodyKind::Xml => "xml",
+                BodyKind::Html => "html",
+                BodyKind::Yaml => "yaml",
+                _ => "txt",
+            },
+            BodyDoc::Hex {
+                kind: BodyKind::Image(info),
+            } => match info.format {
+                "JPEG" => "jpg",
+                other => return self.prompt_save(format!("response.{}", other.to_ascii_lowercase())),
+            },
+            _ => "bin",
+        };
+        self.prompt_save(format!("response.{ext}"))
+    }
+
+    fn prompt_save(&mut self, name: String) {
+        let size = match self.current_slot().map(|s| &s.state) {
+            Some(RequestState::Done(d)) => crate::core::format_size(d.exchange.response.decoded_size),
+            _ => return,
+        };
+        self.modal = Some(Modal::Prompt(Prompt {
+            title: "Save body".into(),
+            help: format!("Save the whole body ({size}, as received) to this file:"),
+            input: TextArea::single(&name),
+            purpose: PromptPurpose::SaveBody,
+        }));
+    }
+
+    /// Writes the body to `to` atomically, off the UI thread (it may be a 100 MB spill file).
+    pub(super) fn save_body(&mut self, to: &str) {
+        let Some(RequestState::Done(done)) = self.current_slot().map(|s| &s.state) else {
+            return;
+        };
+        let exchange = done.exchange.clone();
+        let to = PathBuf::from(to);
+        let job = {
+            let to = to.clone();
+            move || -> Result<u64, String> {
+                let mut reader = exchange.response.body_reader().map_err(|e| e.to_string())?;
+                let mut written = 0;
+                crate::core::fsutil::write_atomic_with(&to, |f| {
+                    written = std::io::copy(&mut reader, f)?;
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+                Ok(written)
+            }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                let tx = self.tx.clone();
+                self.notify(Level::Info, format!("Saving the body to {}…", to.display()));
+                handle.spawn(async move {
+                    let result = tokio::task::spawn_blocking(job).await.unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = tx.send(Message::BodySaved { to, result });
+                });
+            }
+            Err(_) => {
+                let result = job();
+                self.on_body_saved(&to, result);
+            }
+        }
+    }
+
+    pub(super) fn on_body_saved(&mut self, to: &Path, result: Result<u64, String>) {
+        match result {
+            Ok(n) => self.notify(
+                Level::Success,
+                format!("Saved the body ({}) to {}", crate::core::format_size(n), to.display()),
+            ),
+            Err(e) => self.notify(Level::Error, format!("Could not save the body to {}: {e}", to.display())),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_is_smart_case() {
-        let doc = TextDoc::new("Alpha beta\nalpha ALPHA\n".into(), BodyKind::Text, None);
-        assert_eq!(find_all(&doc, "alpha").0.len(), 3);
-        let (hits, _) = find_all(&doc, "ALPHA");
-        assert_eq!(
-            hits,
-            vec![Hit {
-                line: 1,
-                start: 6,
-                end: 11
-            }]
-        );
+/// Line `i` of a document for syntect, read in blocks (reading lines one by one would re-scan from a checkpoint
+/// each time).
+fn block_reader(doc: &Arc<LiveDoc>) -> impl Fn(usize) -> Option<String> + '_ {
+    const BLOCK: usize = 256;
+    let cache: RefCell<(usize, Vec<String>)> = RefCell::new((usize::MAX, Vec::new()));
+    move |i| {
+        let mut c = cache.borrow_mut();
+        let block = i / BLOCK * BLOCK;
+        if c.0 != block {
+            *c = (block, doc.lines(block, BLOCK));
+        }
+        c.1.get(i - block).cloned()
     }
 }

@@ -3,10 +3,14 @@
 //! when drawing, so a fast transfer cannot flood the loop with messages.
 //!
 //! ```text
-//!  Send ─prepare─▶ Sending{started, progress, cancel} ──Http(Ok)──▶ Done(exchange, body preview) ─Formatted─▶ Done
-//!     └─error──▶ Failed                                ├─Http(Err)─▶ Failed
-//!                                                       └─Esc────────▶ Cancelled
+//!  Send ─prepare─▶ Sending{started, progress, cancel, body} ──Http(Ok)──▶ Done(exchange, body) ─Formatted─▶ Done
+//!     └─error──▶ Failed      │ (JSON re-indented chunk by chunk)  ├─Http(Err)─▶ Failed      (text bodies only)
+//!                            ▼ first screen readable already       └─Esc────────▶ Cancelled
 //! ```
+//!
+//! The send task hands every decoded chunk to the body's [`LiveDoc`], so a JSON body is formatted and indexed while
+//! it downloads (the viewer shows and scrolls the first screen at once); bodies over the memory cap spill to a
+//! temporary file on both sides (the raw body in the HTTP engine, the formatted text in the document).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,9 +20,10 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::body::{format_full, preview, BodyDoc, TextDoc};
+use super::body::{classify, format_text, BodyDoc, LiveDoc};
 use super::response::ResponseView;
 use super::{App, Level, Pane};
+use crate::core::format::document::SpillPolicy;
 use crate::core::http::{self, insight, Exchange, HttpError, PrepareContext, PrepareError, Progress, StatusInsight};
 use crate::core::template::mask_secrets;
 use crate::tui::message::Message;
@@ -31,6 +36,8 @@ pub enum RequestState {
         cancel: CancellationToken,
         /// "GET http://…", secrets masked.
         line: String,
+        /// The body as far as it arrived (JSON formatted as it comes).
+        body: Arc<LiveDoc>,
     },
     Done(Box<DoneState>),
     Failed(Box<Failure>),
@@ -89,31 +96,43 @@ pub struct Slot {
     pub view: ResponseView,
 }
 
-/// Formats a body off the render path; the newest send of a request wins (older results are ignored by id).
-fn spawn_format(tx: UnboundedSender<Message>, id: u64, path: &Path, exchange: Arc<Exchange>) {
-    let Ok(handle) = tokio::runtime::Handle::try_current() else {
-        return;
+/// Bodies up to this size are formatted on the spot when they complete (sub-millisecond); larger ones in the background.
+const INLINE_FORMAT: u64 = 256 * 1024;
+
+/// Formats a complete text body off the render path; the newest send of a request wins (older results are ignored by
+/// id). Without a runtime (snapshot tests) it runs inline.
+fn spawn_format(
+    tx: UnboundedSender<Message>,
+    id: u64,
+    path: &Path,
+    exchange: Arc<Exchange>,
+    live: Arc<LiveDoc>,
+    spill: SpillPolicy,
+) -> bool {
+    let handle = match tokio::runtime::Handle::try_current() {
+        Ok(h) if exchange.response.decoded_size > INLINE_FORMAT => h,
+        _ => {
+            format_text(&exchange.response, &live, &spill);
+            return false;
+        }
     };
     let path = path.to_path_buf();
     handle.spawn(async move {
-        let job = tokio::task::spawn_blocking(move || {
-            let r = &exchange.response;
-            format_full(r.content_type.as_deref(), &r.body)
-        });
-        if let Ok(doc) = job.await {
-            let _ = tx.send(Message::Formatted {
-                id,
-                path,
-                doc: Arc::new(doc),
-            });
+        let job = tokio::task::spawn_blocking(move || format_text(&exchange.response, &live, &spill));
+        if job.await.is_ok() {
+            let _ = tx.send(Message::Formatted { id, path });
         }
     });
+    true
 }
 
 impl App {
     /// Ctrl-R: prepare the open draft (unsaved edits included) and send it in the background.
     pub(super) fn send_open(&mut self) {
         self.end_field_edit();
+        if self.prepare_commands_first() {
+            return;
+        }
         let Some(open) = self.open.as_ref() else {
             self.notify(Level::Info, "Open a request first: select it in the tree and press Enter");
             return;
@@ -138,7 +157,7 @@ impl App {
             cancel.cancel();
         }
         let view = self.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
-        let prepared = match prepared {
+        let mut prepared = match prepared {
             Ok(p) => p,
             Err(e) => {
                 let failure = Failure::from_prepare(&e);
@@ -162,14 +181,39 @@ impl App {
             self.notify(Level::Error, "Cannot send: the background runtime is not running");
             return;
         };
+        prepared.options.spill_above = self.limits.memory_cap;
+        prepared.options.spill_dir = Some(self.limits.spill_dir.clone());
         let (progress_tx, progress_rx) = watch::channel(Progress::default());
         let cancel = CancellationToken::new();
         let started = Instant::now();
         let tx = self.tx.clone();
         let task_cancel = cancel.clone();
         let task_path = path.clone();
+        let body = LiveDoc::new();
+        let task_body = body.clone();
+        let limits = self.limits.clone();
+        let peek = progress_rx.clone();
+        let (auth_step, recorder) = (self.auth_step(id), self.history_recorder());
         handle.spawn(async move {
-            let result = http::send(&prepared, task_cancel, Some(progress_tx)).await;
+            // Digest, SigV4 and OAuth 2.0 are applied here, just before the send (a failure ends the send: app/auth.rs).
+            if !auth_step.authorize(&mut prepared, &task_cancel, &task_path, started).await {
+                return;
+            }
+            // Re-indenting a 64 KB piece takes well under a millisecond, so this stays cooperative; it also paces the
+            // download to the formatter, so chunks never pile up in memory.
+            let mut spill: Option<SpillPolicy> = None;
+            let mut sink = |chunk: &[u8]| {
+                // The headers are in by the first chunk: their Content-Length decides where the text goes.
+                let spill = spill.get_or_insert_with(|| limits.doc_spill_for(peek.borrow().total));
+                task_body.feed(chunk, spill);
+                Ok(())
+            };
+            let result = http::send_with_sink(&prepared, task_cancel, Some(progress_tx), Some(&mut sink)).await;
+            if result.is_ok() {
+                // Finishing the document here keeps even that last step off the UI thread.
+                task_body.finish_json();
+            }
+            recorder.record(&prepared, &result);
             let _ = tx.send(Message::Http {
                 id,
                 path: task_path,
@@ -186,6 +230,7 @@ impl App {
                     progress: progress_rx,
                     cancel,
                     line,
+                    body,
                 },
                 view,
             },
@@ -198,6 +243,11 @@ impl App {
     /// Shows a finished exchange (or failure) for the open request as if it had just been sent, formatting the
     /// body right away. For previews of history entries and for tests and snapshots with hand-made exchanges.
     pub fn show_result(&mut self, result: Result<Exchange, HttpError>, elapsed: Duration) {
+        self.show_result_with(result, elapsed, LiveDoc::new());
+    }
+
+    /// [`show_result`](Self::show_result) with a body document already fed while the body arrived (benchmarks).
+    pub fn show_result_with(&mut self, result: Result<Exchange, HttpError>, elapsed: Duration, body: Arc<LiveDoc>) {
         let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
             return;
         };
@@ -218,18 +268,10 @@ impl App {
             progress,
             cancel: CancellationToken::new(),
             line,
+            body,
         };
         self.slots.insert(path.clone(), Slot { id, state, view });
-        let formatted = match &result {
-            Ok(ex) if !ex.response.body.is_empty() => Some(Arc::new(format_full(ex.response.content_type.as_deref(), &ex.response.body))),
-            _ => None,
-        };
-        self.on_http(id, path.clone(), result, elapsed);
-        if let Some(doc) = formatted {
-            if doc.kind.is_text() {
-                self.on_formatted(id, &path, doc);
-            }
-        }
+        self.on_http(id, path, result, elapsed);
     }
 
     pub(super) fn on_http(&mut self, id: u64, path: PathBuf, result: Result<Exchange, HttpError>, elapsed: Duration) {
@@ -240,20 +282,20 @@ impl App {
             return;
         }
         self.redraw = true;
-        let line = match &slot.state {
-            RequestState::Sending { line, .. } => line.clone(),
-            _ => String::new(),
+        let (line, live) = match &slot.state {
+            RequestState::Sending { line, body, .. } => (line.clone(), body.clone()),
+            _ => (String::new(), LiveDoc::new()),
         };
         match result {
             Ok(exchange) => {
                 let exchange = Arc::new(exchange);
                 let resp = &exchange.response;
-                let (body, needs_format) = preview(resp.content_type.as_deref(), &resp.body);
+                let (body, needs_format) = classify(resp, &live);
                 let insight = insight(resp);
                 if needs_format {
-                    spawn_format(tx, id, &path, exchange.clone());
+                    spawn_format(tx, id, &path, exchange.clone(), live, self.limits.doc_spill());
                 }
-                slot.view.scroll = 0;
+                slot.view.highlight = None;
                 slot.state = RequestState::Done(Box::new(DoneState { exchange, insight, body }));
             }
             Err(HttpError::Cancelled) => {
@@ -266,18 +308,15 @@ impl App {
         }
     }
 
-    pub(super) fn on_formatted(&mut self, id: u64, path: &Path, doc: Arc<TextDoc>) {
+    pub(super) fn on_formatted(&mut self, id: u64, path: &Path) {
         let Some(slot) = self.slots.get_mut(path) else { return };
         if slot.id != id {
             return;
         }
-        if let RequestState::Done(done) = &mut slot.state {
-            done.body = BodyDoc::Text(doc);
-            slot.view.highlight = None;
-            self.redraw = true;
-            if slot.view.search.is_some() {
-                self.run_search_again();
-            }
+        slot.view.highlight = None;
+        self.redraw = true;
+        if slot.view.search.is_some() {
+            self.run_search_again();
         }
     }
 }

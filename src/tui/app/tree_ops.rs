@@ -172,6 +172,9 @@ impl App {
     }
 
     pub(super) fn run_prompt(&mut self, purpose: PromptPurpose, text: &str) {
+        if purpose == PromptPurpose::SaveBody {
+            return self.save_body(text);
+        }
         let result = match &purpose {
             PromptPurpose::NewRequest { folder } => {
                 let path = folder.join(file_name_for(text));
@@ -196,6 +199,7 @@ impl App {
                 let to = dest.join(name);
                 move_path(path, &to).map(|()| (to, path.extension().is_some()))
             }
+            PromptPurpose::SaveBody => return,
         };
         match result {
             Ok((path, is_request)) => {
@@ -203,6 +207,7 @@ impl App {
                 // Keep the open request pointing at its file after a rename or move.
                 if let PromptPurpose::Rename { path: from } | PromptPurpose::Move { path: from } = &purpose {
                     self.follow_move(from, &path);
+                    self.history_follow_move(from, &path);
                 }
                 self.reload_collection(ci);
                 if is_request {
@@ -221,7 +226,7 @@ impl App {
                     PromptPurpose::NewRequest { .. } | PromptPurpose::NewFolder { .. } => "Created",
                     PromptPurpose::Rename { .. } => "Renamed to",
                     PromptPurpose::Duplicate { .. } => "Duplicated as",
-                    PromptPurpose::Move { .. } => "Moved to",
+                    PromptPurpose::Move { .. } | PromptPurpose::SaveBody => "Moved to",
                 };
                 self.notify(Level::Success, format!("{verb} {}", self.rel(&path)));
                 if is_request && matches!(purpose, PromptPurpose::NewRequest { .. } | PromptPurpose::Duplicate { .. }) {

@@ -1,6 +1,9 @@
-//! The response body viewer. Only visible lines are ever styled: JSON with the per-line tokenizer and the theme's
-//! colours, XML/HTML/YAML from the syntect window the app prepared, binary as a hex dump. Line numbers, horizontal
-//! scroll or wrap, and search hits are applied here.
+//! The response body viewer. Only the visible window is ever read from the document and styled: JSON with the
+//! per-line tokenizer and the theme's colours, XML/HTML/YAML from the syntect window a background job prepared,
+//! binary as a hex dump read from the body (or its spill file). Line numbers, horizontal scroll or wrap, and search
+//! hits are applied here. Nothing on this path formats, parses or scans more than the screen.
+
+use std::io::{Read, Seek, SeekFrom};
 
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -9,10 +12,14 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
-use crate::core::format::{hex_dump_line, tokenize_json_line, BodyKind, StyledSpan};
+use crate::core::format::hex::HEX_BYTES_PER_LINE;
+use crate::core::format::{hex_dump_line, hex_line_count, tokenize_json_line, BodyKind, StyledSpan};
 use crate::core::format_size;
-use crate::tui::app::body::BodyDoc;
-use crate::tui::app::{App, DoneState, Slot};
+use crate::core::http::ResponseRecord;
+use crate::tui::action::Action;
+use crate::tui::app::body::{BodyDoc, LiveDoc};
+use crate::tui::app::{App, DoneState, RequestState, Slot};
+use crate::tui::keymap::Context;
 
 /// Lines longer than this are shown unstyled: tokenizing a multi-megabyte line per frame would stall drawing.
 const MAX_STYLED_LINE: usize = 16 * 1024;
@@ -41,26 +48,15 @@ pub fn preamble_lines(d: &DoneState) -> Vec<Preamble> {
     }
     match &d.body {
         BodyDoc::Text(doc) => {
-            if doc.pending {
-                out.push(Preamble {
-                    text: format!(
-                        "Formatting {} in the background; shown as received until then…",
-                        format_size(r.body.len() as u64)
-                    ),
-                    warn: false,
-                });
-            }
-            if let Some(n) = &doc.note {
-                out.push(Preamble {
-                    text: n.clone(),
-                    warn: true,
-                });
+            if let Some(n) = doc.note() {
+                out.push(Preamble { text: n, warn: true });
             }
         }
         BodyDoc::Hex { kind } => {
             let ct = r.content_type.clone().unwrap_or_else(|| "no content type".into());
+            let spilled = if r.spilled.is_some() { " from a temp file" } else { "" };
             out.push(Preamble {
-                text: format!("{} · {} · {ct} · shown as hex", kind.label(), format_size(r.body.len() as u64)),
+                text: format!("{} · {} · {ct} · shown as hex{spilled}", kind.label(), format_size(r.decoded_size)),
                 warn: false,
             });
         }
@@ -214,43 +210,102 @@ fn wrap_cols(segs: &[Seg], width: usize, max_rows: usize) -> Vec<Vec<Span<'stati
     rows
 }
 
-pub fn draw(app: &App, slot: &Slot, d: &DoneState, frame: &mut Frame, area: Rect) {
+/// `count` hex lines from line `first`, from memory or from the spill file (one read per frame).
+fn hex_window(r: &ResponseRecord, first: usize, count: usize) -> Vec<String> {
+    let Some(sp) = &r.spilled else {
+        return (first..first + count).map_while(|n| hex_dump_line(&r.body, n)).collect();
+    };
+    let offset = (first * HEX_BYTES_PER_LINE) as u64;
+    let mut buf = Vec::new();
+    if let Ok(mut f) = std::fs::File::open(&sp.path) {
+        if f.seek(SeekFrom::Start(offset)).is_ok() {
+            let _ = f.take((count * HEX_BYTES_PER_LINE) as u64).read_to_end(&mut buf);
+        }
+    }
+    // Dumped from a slice starting at 0: put back the real offset column.
+    (0..count)
+        .map_while(|i| hex_dump_line(&buf, i))
+        .enumerate()
+        .map(|(i, l)| format!("{:08x}{}", offset as usize + i * HEX_BYTES_PER_LINE, l.get(8..).unwrap_or("")))
+        .collect()
+}
+
+/// What the viewer pages through.
+enum Source<'a> {
+    Empty,
+    Text(&'a LiveDoc),
+    Hex(&'a ResponseRecord),
+}
+
+/// The last row while the document is still arriving or formatting.
+fn status_row(app: &App, slot: &Slot, doc: Option<&LiveDoc>) -> Option<String> {
+    let doc = doc?;
+    if let RequestState::Sending { .. } = &slot.state {
+        return Some(format!(
+            " … receiving: the first screen is readable and scrollable · {} cancels ",
+            app.keymap.label(Context::Response, Action::Cancel)
+        ));
+    }
+    if doc.is_done() {
+        return None;
+    }
+    Some(match doc.percent() {
+        Some(p) => format!(" … formatting the rest in the background: {p}% "),
+        None => " … formatting in the background ".to_string(),
+    })
+}
+
+pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
     }
     let s = &app.styles;
-    let pre = preamble_lines(d);
-    let body = &d.exchange.response.body;
-    let (count, kind): (usize, BodyKind) = match &d.body {
-        BodyDoc::Empty => (1, BodyKind::Text),
-        BodyDoc::Text(doc) => (doc.line_count(), doc.kind.clone()),
-        BodyDoc::Hex { kind } => (crate::core::format::hex_line_count(body.len()), kind.clone()),
+    let (pre, source) = match &slot.state {
+        RequestState::Sending { body, .. } => (Vec::new(), Source::Text(body)),
+        RequestState::Done(d) => (
+            preamble_lines(d),
+            match &d.body {
+                BodyDoc::Empty => Source::Empty,
+                BodyDoc::Text(doc) => Source::Text(doc),
+                BodyDoc::Hex { .. } => Source::Hex(&d.exchange.response),
+            },
+        ),
+        _ => return,
+    };
+    let (count, kind) = match &source {
+        Source::Empty => (1, BodyKind::Text),
+        Source::Text(doc) => (doc.line_count(), doc.kind()),
+        Source::Hex(r) => (hex_line_count(r.decoded_size as usize), BodyKind::Text),
+    };
+    let height = area.height as usize;
+    let scroll = slot.view.scroll;
+    let first = scroll.saturating_sub(pre.len());
+    let rows = height.saturating_sub(pre.len().saturating_sub(scroll));
+    let window: Vec<String> = match &source {
+        Source::Empty => vec!["(empty body)".to_string()],
+        Source::Text(doc) => doc.lines(first, rows),
+        Source::Hex(r) => hex_window(r, first, rows),
     };
     let gutter = count.to_string().len().max(3) + 2;
     let text_w = (area.width as usize).saturating_sub(gutter);
     let search = slot.view.search.as_ref();
     let mut lines: Vec<Line> = Vec::new();
-    let mut idx = slot.view.scroll;
-    while lines.len() < area.height as usize {
-        if idx < pre.len() {
-            let p = &pre[idx];
-            lines.push(Line::from(Span::styled(
-                format!(" {}", p.text),
-                super::response::level_style(app, p.warn),
-            )));
-            idx += 1;
-            continue;
-        }
-        let n = idx - pre.len();
-        if n >= count {
+    for p in pre.iter().skip(scroll).take(height) {
+        lines.push(Line::from(Span::styled(
+            format!(" {}", p.text),
+            super::response::level_style(app, p.warn),
+        )));
+    }
+    for (k, line) in window.iter().enumerate() {
+        if lines.len() >= height {
             break;
         }
+        let n = first + k;
         let number = Span::styled(format!("{:>w$} ", n + 1, w = gutter - 1), s.muted);
-        let segs: Vec<Seg> = match &d.body {
-            BodyDoc::Empty => vec![("(empty body)".to_string(), s.muted)],
-            BodyDoc::Hex { .. } => vec![(hex_dump_line(body, n).unwrap_or_default(), s.base)],
-            BodyDoc::Text(doc) => {
-                let line = doc.line(n).unwrap_or("");
+        let segs: Vec<Seg> = match &source {
+            Source::Empty => vec![(line.clone(), s.muted)],
+            Source::Hex(_) => vec![(line.clone(), s.base)],
+            Source::Text(_) => {
                 let syn = slot
                     .view
                     .highlight
@@ -273,13 +328,13 @@ pub fn draw(app: &App, slot: &Slot, d: &DoneState, frame: &mut Frame, area: Rect
             }
         };
         if app.wrap {
-            let rows = wrap_cols(&segs, text_w, area.height as usize - lines.len());
+            let rows = wrap_cols(&segs, text_w, height - lines.len());
             for (k, row) in rows.into_iter().enumerate() {
                 let lead = if k == 0 { number.clone() } else { Span::raw(" ".repeat(gutter)) };
                 let mut spans = vec![lead];
                 spans.extend(row);
                 lines.push(Line::from(spans));
-                if lines.len() >= area.height as usize {
+                if lines.len() >= height {
                     break;
                 }
             }
@@ -288,14 +343,19 @@ pub fn draw(app: &App, slot: &Slot, d: &DoneState, frame: &mut Frame, area: Rect
             spans.extend(slice_cols(&segs, slot.view.hscroll, text_w));
             lines.push(Line::from(spans));
         }
-        idx += 1;
     }
     frame.render_widget(Paragraph::new(lines), area);
+    let bottom = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     if let Some(input) = &slot.view.search_input {
-        let y = area.bottom().saturating_sub(1);
-        let bar = Rect::new(area.x, y, area.width, 1);
-        frame.render_widget(Paragraph::new(Span::styled(" / ", s.key)).style(s.selection), bar);
-        input.render(frame, Rect::new(area.x + 3, y, area.width.saturating_sub(3), 1), s.selection, true);
+        frame.render_widget(Paragraph::new(Span::styled(" / ", s.key)).style(s.selection), bottom);
+        input.render(
+            frame,
+            Rect::new(area.x + 3, bottom.y, area.width.saturating_sub(3), 1),
+            s.selection,
+            true,
+        );
+    } else if let Some(text) = status_row(app, slot, if let Source::Text(d) = &source { Some(*d) } else { None }) {
+        frame.render_widget(Paragraph::new(Span::styled(text, s.muted)).style(s.selection), bottom);
     }
 }
 

@@ -19,16 +19,21 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Modal::Env(e) => draw_env(app, frame, area, e),
         Modal::Prompt(p) => draw_prompt(app, frame, area, p),
         Modal::Confirm(c) => draw_confirm(app, frame, area, c),
+        Modal::History(h) => super::history::draw(app, frame, area, h),
+        Modal::Diff(d) => super::diff::draw(app, frame, area, d),
+        Modal::Trust(t) => super::auth::draw_trust(app, frame, area, t),
+        Modal::AuthFlow(f) => super::auth::draw_flow(app, frame, area, f),
+        Modal::Secret(s) => super::auth::draw_secret(app, frame, area, s),
     }
 }
 
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
     Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
 }
 
-fn frame_block<'a>(app: &App, title: &str) -> Block<'a> {
+pub(super) fn frame_block<'a>(app: &App, title: &str) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(app.styles.border_focus)
@@ -80,6 +85,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
         );
     }
     section(Context::Global.title(), rows_of(Context::Global));
+    section("History view (Ctrl-H)", super::history::help_rows(app));
     section(
         "Mouse",
         vec![

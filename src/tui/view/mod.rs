@@ -1,8 +1,11 @@
 //! Drawing: one file per pane. `App::draw` first fits scroll positions to the new frame size (the only state the
 //! view may touch), then renders from the state as it is; nothing here starts work or changes what the app knows.
 
+mod auth;
 pub mod body;
 mod dialog;
+mod diff;
+mod history;
 mod layout;
 pub mod request;
 pub mod response;
@@ -33,6 +36,7 @@ impl App {
         status::draw_footer(app, frame, Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1));
         request::draw(app, frame, app.areas.request);
         response::draw(app, frame, app.areas.response);
+        history::draw_response_marks(app, frame, app.areas.response);
         if let Some(tree_area) = app.areas.tree {
             if app.areas.narrow {
                 frame.render_widget(Clear, tree_area);

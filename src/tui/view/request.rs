@@ -395,6 +395,7 @@ fn draw_auth(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
                         Span::styled(v, s.muted),
                     ]));
                 }
+                lines.extend(super::auth::scheme_lines(app, auth));
             }
             frame.render_widget(Paragraph::new(lines), area);
             return;
@@ -413,6 +414,13 @@ fn draw_auth(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
         ])),
         Rect::new(area.x, area.y, area.width, 1),
     );
+    let scheme = super::auth::scheme_lines(app, &open.draft.auth);
+    if !scheme.is_empty() {
+        frame.render_widget(
+            Paragraph::new(scheme),
+            Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1)),
+        );
+    }
     for (i, (label, value, secret)) in open.auth_fields().into_iter().enumerate() {
         let y = area.y + 1 + i as u16;
         if y >= area.bottom() {

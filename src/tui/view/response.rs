@@ -90,8 +90,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             let mut text = format!("{} ", spinner(elapsed));
             if p.headers_received {
                 text.push_str(&format!("receiving · {}", format_size(p.wire)));
-                if let Some(total) = p.total {
-                    text.push_str(&format!(" of {}", format_size(total)));
+                if let Some(total) = p.total.filter(|t| *t > 0) {
+                    text.push_str(&format!(
+                        " of {} ({}%)",
+                        format_size(total),
+                        (p.wire.saturating_mul(100) / total).min(100)
+                    ));
                 }
                 let secs = elapsed.as_secs_f64();
                 if secs > 0.2 {
@@ -136,6 +140,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     match &slot.state {
+        RequestState::Sending { body, line, .. } if body.line_count() > 0 => {
+            // The first screen of the body is readable (and scrollable) while the rest arrives.
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" Receiving {line}"), s.muted)),
+                app.areas.response_tabs,
+            );
+            super::body::draw(app, slot, frame, app.areas.response_body);
+        }
         RequestState::Sending {
             started, progress, line, ..
         } => {
@@ -245,7 +257,7 @@ fn draw_done(app: &App, slot: &Slot, d: &DoneState, frame: &mut Frame) {
     frame.render_widget(Paragraph::new(tab_line(app, &titles, active)), app.areas.response_tabs);
     let area = app.areas.response_body;
     match slot.view.tab {
-        ResponseTab::Body => super::body::draw(app, slot, d, frame, area),
+        ResponseTab::Body => super::body::draw(app, slot, frame, area),
         ResponseTab::Headers => draw_lines(frame, area, slot.view.scroll, headers_lines(app, &d.exchange)),
         ResponseTab::Timing => draw_lines(frame, area, slot.view.scroll, timing_lines(app, &d.exchange)),
         ResponseTab::Redirects => draw_lines(frame, area, slot.view.scroll, redirect_lines(app, &d.exchange)),

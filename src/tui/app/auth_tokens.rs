@@ -1,0 +1,129 @@
+//! OAuth 2.0 tokens on the Auth tab: the cached token's status (read off the UI thread whenever the tab shows an
+//! OAuth 2.0 request) and the fetch / refresh / forget actions, each a background task answering `TokenDone`.
+
+use tokio_util::sync::CancellationToken;
+
+use super::auth::{untrusted, AuthEvent};
+use super::{App, Level};
+use crate::core::auth::{self, AuthError, AuthErrorKind, TokenStatus};
+use crate::tui::message::Message;
+
+/// What the Auth tab knows about a request's cached token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenView {
+    Loading,
+    /// The effective auth is not OAuth 2.0.
+    NotOAuth,
+    None,
+    Status(TokenStatus),
+    /// The request could not be prepared to look (a missing variable, an untrusted command).
+    Problem(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAction {
+    Fetch,
+    Refresh,
+    Forget,
+}
+
+impl App {
+    /// Keeps the Auth tab's token status current for the open request (cheap when nothing changed).
+    pub(super) fn auth_upkeep(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        if open.tab != super::RequestTab::Auth || self.open_auth_type() != Some("oauth2") {
+            return;
+        }
+        let path = open.draft.path.clone();
+        let env = self.env_name(open.collection).map(str::to_string);
+        if self.auth.tokens.get(&path).is_some_and(|(e, _)| *e == env) {
+            return;
+        }
+        let Some(job) = self.prepare_job(&path) else { return };
+        self.auth.tokens.insert(path.clone(), (env.clone(), TokenView::Loading));
+        let ctx = self.auth.ctx.clone();
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        handle.spawn(async move {
+            let view = tokio::task::spawn_blocking(move || match job.run() {
+                Ok(p) if auth::oauth_of(&p).is_none() => TokenView::NotOAuth,
+                Ok(p) => auth::token_status(&p, &ctx).map(TokenView::Status).unwrap_or(TokenView::None),
+                Err(e) if untrusted(&e).is_some() => {
+                    TokenView::Problem("a {{cmd.…}} source is not trusted yet: send once to be asked".into())
+                }
+                Err(e) => TokenView::Problem(e.to_string()),
+            })
+            .await
+            .unwrap_or_else(|_| TokenView::Problem("the status check stopped unexpectedly".into()));
+            let _ = tx.send(Message::Auth(AuthEvent::Token { path, env, view }));
+        });
+    }
+
+    /// The effective auth type of the open request ("oauth2", "digest", …).
+    pub fn open_auth_type(&self) -> Option<&'static str> {
+        let open = self.open.as_ref()?;
+        let c = self.workspace.get(open.collection)?;
+        let chain = c.folder_chain(&open.draft.path);
+        Some(crate::core::http::prepare::effective_auth(&chain, &open.draft).0.type_name())
+    }
+
+    /// F / R / X: fetch a new token, refresh it, or forget it, for the open request.
+    pub(super) fn token_action(&mut self, action: TokenAction) {
+        let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
+            self.notify(Level::Info, "Open a request whose auth is OAuth 2.0 first");
+            return;
+        };
+        if self.open_auth_type() != Some("oauth2") {
+            self.notify(
+                Level::Info,
+                "Token actions apply to requests whose auth is OAuth 2.0 (type = \"oauth2\")",
+            );
+            return;
+        }
+        let Some(job) = self.prepare_job(&path) else { return };
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let cancel = CancellationToken::new();
+        if let Some(old) = self.auth.action_cancel.replace(cancel.clone()) {
+            old.cancel();
+        }
+        let ctx = self.auth.ctx.clone();
+        let tx = self.tx.clone();
+        let env = self.open.as_ref().and_then(|o| self.env_name(o.collection)).map(str::to_string);
+        self.auth.tokens.insert(path.clone(), (env, TokenView::Loading));
+        self.notify(
+            Level::Info,
+            match action {
+                TokenAction::Fetch => "Fetching a new token…",
+                TokenAction::Refresh => "Refreshing the token…",
+                TokenAction::Forget => "Forgetting the cached token…",
+            },
+        );
+        handle.spawn(async move {
+            let prepared = tokio::task::spawn_blocking(move || job.run()).await;
+            let result = match prepared {
+                Ok(Ok(p)) => match action {
+                    TokenAction::Fetch => auth::login(&p, &ctx, cancel).await.map(Some),
+                    TokenAction::Refresh => auth::refresh(&p, &ctx, cancel).await.map(Some),
+                    TokenAction::Forget => {
+                        let c = ctx.clone();
+                        match tokio::task::spawn_blocking(move || auth::logout(&p, &c)).await {
+                            Ok(r) => r.map(|_| None),
+                            Err(_) => Err(AuthError::new(AuthErrorKind::Storage, "token cache", "could not be changed")),
+                        }
+                    }
+                },
+                Ok(Err(e)) => Err(AuthError::new(
+                    AuthErrorKind::Config,
+                    "request",
+                    format!("could not be prepared: {e}"),
+                )),
+                Err(_) => Err(AuthError::new(AuthErrorKind::Config, "request", "could not be prepared")),
+            };
+            let _ = tx.send(Message::Auth(AuthEvent::TokenDone { path, action, result }));
+        });
+    }
+}

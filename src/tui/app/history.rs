@@ -1,0 +1,447 @@
+//! History in the TUI. Every send is recorded after it completes; the history view lists, searches, opens, restores
+//! and compares entries. All database work runs in `spawn_blocking` jobs that answer with `Message::History`: the
+//! app state only holds what they returned, so drawing never touches the database.
+//!
+//! ```text
+//!  send done ─Recorder─▶ record_send (blocking) ─▶ Recorded ─▶ counts, open view re-listed
+//!  Ctrl-H ─▶ List job ─▶ Listed{generation}      (a newer list or search wins; older answers are dropped)
+//!  /text ─debounce─▶ SearchDue{generation} ─▶ List job
+//!  Enter / r / Ctrl-R ─▶ Get job ─▶ Loaded{purpose} ─▶ response viewer (read-only) / editor (unsaved) / send
+//!  c ─▶ Diff job ─▶ Compared ─▶ diff view
+//! ```
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::modal::Modal;
+use super::App;
+use crate::core::collection::{Collection, RequestDef};
+use crate::core::history::{
+    self, Comparison, Entry, HistoryConfig, HistoryError, HistoryStore, Query, RecordContext, RecordOutcome, RequestRef, Summary,
+};
+use crate::core::http::{Exchange, HttpError, Prepared};
+use crate::tui::message::Message;
+use crate::tui::text_input::TextArea;
+
+/// Entries listed at once in the view (the newest).
+pub const LIST_LIMIT: usize = 200;
+/// Counted for the "history (N)" hint; more shows as "N+".
+pub const COUNT_LIMIT: usize = 999;
+/// How long typing must pause before a search runs.
+pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// What the app keeps about history between views.
+pub struct HistoryState {
+    pub db: PathBuf,
+    pub config: Arc<HistoryConfig>,
+    /// Entries per request file (up to [`COUNT_LIMIT`]), for the hint in the response pane.
+    pub counts: HashMap<PathBuf, usize>,
+    /// The request whose count was last asked for.
+    counted_for: Option<PathBuf>,
+    /// The entry shown read-only in the response pane.
+    pub viewing: Option<Viewing>,
+    generation: u64,
+}
+
+impl HistoryState {
+    pub fn new(db: PathBuf, config: HistoryConfig) -> HistoryState {
+        HistoryState {
+            db,
+            config: Arc::new(config),
+            counts: HashMap::new(),
+            counted_for: None,
+            viewing: None,
+            generation: 0,
+        }
+    }
+}
+
+/// A history entry on display in the response pane (valid while the pane's slot is still `slot`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewing {
+    pub slot: u64,
+    pub path: PathBuf,
+    pub id: i64,
+    pub created_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// One request's history (following renames).
+    Request {
+        path: PathBuf,
+        name: String,
+    },
+    All,
+}
+
+/// The history view (a full-screen overlay).
+#[derive(Debug, Clone)]
+pub struct HistoryView {
+    pub scope: Scope,
+    pub entries: Vec<Summary>,
+    pub selected: usize,
+    /// Entries marked with Space for Compare, oldest mark first.
+    pub marked: Vec<i64>,
+    pub search: TextArea,
+    /// The search field has the keyboard.
+    pub searching: bool,
+    pub loading: bool,
+    pub error: Option<String>,
+    pub generation: u64,
+}
+
+impl HistoryView {
+    pub fn selected_entry(&self) -> Option<&Summary> {
+        self.entries.get(self.selected)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryPurpose {
+    /// Show read-only in the response viewer.
+    Open,
+    /// Put into the editor, unsaved.
+    Restore,
+    /// Restore, then send.
+    Resend,
+}
+
+/// Answers of background history work.
+#[derive(Debug)]
+pub enum HistoryEvent {
+    Recorded {
+        path: PathBuf,
+        result: Result<RecordOutcome, String>,
+    },
+    Counted {
+        path: PathBuf,
+        count: usize,
+    },
+    SearchDue {
+        generation: u64,
+    },
+    Listed {
+        generation: u64,
+        result: Result<Vec<Summary>, String>,
+    },
+    /// An entry, with the workspace request file it belongs to (if that request is loaded).
+    Loaded {
+        purpose: EntryPurpose,
+        result: Result<(Box<Entry>, Option<PathBuf>), String>,
+    },
+    Compared {
+        result: Result<Box<Comparison>, String>,
+    },
+    Renamed {
+        result: Result<usize, String>,
+    },
+}
+
+fn say(e: &HistoryError) -> String {
+    match e.hint() {
+        Some(h) => format!("{e} ({h})"),
+        None => e.to_string(),
+    }
+}
+
+/// How a request of the workspace is named to a job (the `RequestRef` itself is built in the job: it touches disk).
+#[derive(Debug, Clone)]
+struct RequestKey {
+    root: PathBuf,
+    def: RequestDef,
+    /// Another request of the collection has the same fingerprint: do not follow renames by fingerprint.
+    twins: bool,
+}
+
+impl RequestKey {
+    fn of(c: &Collection, def: &RequestDef) -> RequestKey {
+        let fp = history::fingerprint(def);
+        let twins = c.requests().into_iter().filter(|d| history::fingerprint(d) == fp).count() > 1;
+        RequestKey {
+            root: c.root.clone(),
+            def: def.clone(),
+            twins,
+        }
+    }
+
+    fn to_ref(&self) -> RequestRef {
+        let mut r = RequestRef::from_def(&self.root, &self.def);
+        if self.twins {
+            r.fingerprint = None;
+        }
+        r
+    }
+}
+
+/// Opens the database for reading; `None` when there is none yet (reading never creates it).
+fn open_existing(db: &Path) -> Result<Option<HistoryStore>, HistoryError> {
+    if !db.exists() {
+        return Ok(None);
+    }
+    HistoryStore::open(db).map(Some)
+}
+
+/// Runs `job` on the blocking pool with the database path and sends its answer.
+fn spawn_job(tx: &UnboundedSender<Message>, db: &Path, job: impl FnOnce(&Path) -> HistoryEvent + Send + 'static) {
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let tx = tx.clone();
+    let db = db.to_path_buf();
+    handle.spawn(async move {
+        if let Ok(ev) = tokio::task::spawn_blocking(move || job(&db)).await {
+            let _ = tx.send(Message::History(ev));
+        }
+    });
+}
+
+/// Records one send in the background once it is over; built before the send starts.
+pub struct Recorder {
+    tx: UnboundedSender<Message>,
+    db: PathBuf,
+    config: Arc<HistoryConfig>,
+    root: Option<PathBuf>,
+    def: RequestDef,
+    environment: Option<String>,
+}
+
+impl Recorder {
+    /// Records `result` of sending `prepared` (cancelled sends are not history). Returns at once.
+    pub fn record(&self, prepared: &Prepared, result: &Result<Exchange, HttpError>) {
+        if matches!(result, Err(HttpError::Cancelled)) || !self.config.records(self.root.as_deref()) {
+            return;
+        }
+        let (prepared, result) = (prepared.clone(), result.clone());
+        let (config, root, def, env) = (self.config.clone(), self.root.clone(), self.def.clone(), self.environment.clone());
+        spawn_job(&self.tx, &self.db, move |db| {
+            let ctx = RecordContext {
+                collection_root: root.as_deref(),
+                request: Some(&def),
+                environment: env.as_deref(),
+                max_body_size: config.max_body_size,
+            };
+            let outcome = history::record_send(&config, db, &prepared, result.as_ref(), &ctx);
+            HistoryEvent::Recorded {
+                path: def.path.clone(),
+                result: outcome.map_err(|e| say(&e)),
+            }
+        });
+    }
+}
+
+impl App {
+    /// The recorder for a send of the open request (called by `send_open` before it spawns the send).
+    pub(super) fn history_recorder(&self) -> Recorder {
+        let open = self.open.as_ref();
+        Recorder {
+            tx: self.tx.clone(),
+            db: self.history.db.clone(),
+            config: self.history.config.clone(),
+            root: open.and_then(|o| self.workspace.get(o.collection)).map(|c| c.root.clone()),
+            def: open.map(|o| o.draft.clone()).unwrap_or_default(),
+            environment: open.and_then(|o| self.env_name(o.collection)).map(str::to_string),
+        }
+    }
+
+    fn request_key(&self, path: &Path) -> Option<RequestKey> {
+        let ci = self.collection_of(path)?;
+        let c = &self.workspace[ci];
+        let def = match self.open.as_ref().filter(|o| o.draft.path == path) {
+            Some(o) => o.original.clone(),
+            None => c.find_request(path)?.clone(),
+        };
+        Some(RequestKey::of(c, &def))
+    }
+
+    /// Keeps the "history (N)" count of the open request current (cheap when nothing changed).
+    pub(super) fn history_upkeep(&mut self) {
+        let path = self.open.as_ref().map(|o| o.draft.path.clone());
+        if path == self.history.counted_for {
+            return;
+        }
+        self.history.counted_for = path.clone();
+        if let Some(path) = path {
+            self.count_history(&path);
+        }
+        if let Some(v) = &self.history.viewing {
+            if self.slots.get(&v.path).map(|s| s.id) != Some(v.slot) {
+                self.history.viewing = None;
+            }
+        }
+    }
+
+    pub(super) fn count_history(&self, path: &Path) {
+        let Some(key) = self.request_key(path) else { return };
+        let path = path.to_path_buf();
+        spawn_job(&self.tx, &self.history.db, move |db| {
+            let count = match open_existing(db) {
+                Ok(Some(mut s)) => s
+                    .list(&Query {
+                        request: Some(key.to_ref()),
+                        limit: COUNT_LIMIT + 1,
+                        ..Query::default()
+                    })
+                    .map(|l| l.len())
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            HistoryEvent::Counted { path, count }
+        });
+    }
+
+    /// Ctrl-H: the open request's history (or everything when no request is open); again: toggles the scope.
+    pub(super) fn open_history(&mut self, all: bool) {
+        let scope = match self.open.as_ref() {
+            Some(o) if !all => Scope::Request {
+                path: o.draft.path.clone(),
+                name: o.draft.name.clone(),
+            },
+            _ => Scope::All,
+        };
+        let view = HistoryView {
+            scope,
+            entries: Vec::new(),
+            selected: 0,
+            marked: Vec::new(),
+            search: TextArea::single(""),
+            searching: false,
+            loading: true,
+            error: None,
+            generation: 0,
+        };
+        self.modal = Some(Modal::History(Box::new(view)));
+        self.relist_history();
+    }
+
+    /// Lists the entries of the open history view again (scope, search), newest answer wins.
+    pub(super) fn relist_history(&mut self) {
+        self.history.generation += 1;
+        let generation = self.history.generation;
+        let Some(Modal::History(view)) = self.modal.as_mut() else { return };
+        view.generation = generation;
+        view.loading = true;
+        let search = view.search.text().trim().to_string();
+        let request = match &view.scope {
+            Scope::Request { path, .. } => {
+                let path = path.clone();
+                match self.request_key(&path) {
+                    Some(k) => Some(k),
+                    None => {
+                        let gone = format!("{} is no longer in the workspace", self.rel(&path));
+                        if let Some(Modal::History(view)) = self.modal.as_mut() {
+                            view.loading = false;
+                            view.error = Some(gone);
+                        }
+                        return;
+                    }
+                }
+            }
+            Scope::All => None,
+        };
+        spawn_job(&self.tx, &self.history.db, move |db| {
+            let result = open_existing(db).and_then(|store| match store {
+                Some(mut s) => s.list(&Query {
+                    request: request.map(|k| k.to_ref()),
+                    search: (!search.is_empty()).then_some(search),
+                    limit: LIST_LIMIT,
+                    ..Query::default()
+                }),
+                None => Ok(Vec::new()),
+            });
+            HistoryEvent::Listed {
+                generation,
+                result: result.map_err(|e| say(&e)),
+            }
+        });
+    }
+
+    /// Typing in the search field: list again once typing pauses.
+    pub(super) fn schedule_history_search(&mut self) {
+        self.history.generation += 1;
+        let generation = self.history.generation;
+        if let Some(Modal::History(view)) = self.modal.as_mut() {
+            view.generation = generation;
+            view.loading = true;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        handle.spawn(async move {
+            tokio::time::sleep(SEARCH_DEBOUNCE).await;
+            let _ = tx.send(Message::History(HistoryEvent::SearchDue { generation }));
+        });
+    }
+
+    /// Loads entry `id` for `purpose`; the answer names the workspace request it belongs to.
+    pub(super) fn load_history_entry(&mut self, id: i64, purpose: EntryPurpose) {
+        let roots: Vec<PathBuf> = self.workspace.iter().map(|c| c.root.clone()).collect();
+        spawn_job(&self.tx, &self.history.db, move |db| {
+            let result = HistoryStore::open(db).and_then(|s| s.get(id)).map(|entry| {
+                let file = locate(&entry, &roots);
+                (Box::new(entry), file)
+            });
+            HistoryEvent::Loaded {
+                purpose,
+                result: result.map_err(|e| say(&e)),
+            }
+        });
+    }
+
+    /// Compares two entries (older first), or the last two of the view's request.
+    pub(super) fn compare_history(&mut self, pair: Option<(i64, i64)>, request: Option<PathBuf>) {
+        let key = request.and_then(|p| self.request_key(&p));
+        spawn_job(&self.tx, &self.history.db, move |db| {
+            let result = HistoryStore::open(db).and_then(|mut s| {
+                let pair = match (pair, key) {
+                    (Some(p), _) => Some(p),
+                    (None, Some(k)) => s.last_two(&k.to_ref())?,
+                    (None, None) => None,
+                };
+                match pair {
+                    Some((a, b)) => s.diff(a, b).map(Some),
+                    None => Ok(None),
+                }
+            });
+            HistoryEvent::Compared {
+                result: match result {
+                    Ok(Some(c)) => Ok(Box::new(c)),
+                    Ok(None) => {
+                        Err("this request has fewer than two entries to compare: send it again, or mark two entries with Space".into())
+                    }
+                    Err(e) => Err(say(&e)),
+                },
+            }
+        });
+    }
+
+    /// After apix renamed or moved a request file or folder: its history follows.
+    pub(super) fn history_follow_move(&mut self, from: &Path, to: &Path) {
+        let (from, to) = (from.to_path_buf(), to.to_path_buf());
+        self.history.counted_for = None;
+        spawn_job(&self.tx, &self.history.db, move |db| HistoryEvent::Renamed {
+            result: match open_existing(db) {
+                Ok(Some(mut s)) => s.rename(&from, &to).map_err(|e| say(&e)),
+                Ok(None) => Ok(0),
+                Err(e) => Err(say(&e)),
+            },
+        });
+    }
+}
+
+/// The request file of `entry` inside one of the workspace's collection roots (compared canonically).
+fn locate(entry: &Entry, roots: &[PathBuf]) -> Option<PathBuf> {
+    let collection = entry.source.collection.as_deref()?;
+    let rel = entry.source.request_path.as_deref()?;
+    let canonical = Path::new(collection);
+    let root = roots
+        .iter()
+        .find(|r| std::fs::canonicalize(r).is_ok_and(|c| c == canonical) || r.as_path() == canonical)?;
+    let file = root.join(rel);
+    file.is_file().then_some(file)
+}

@@ -1,0 +1,343 @@
+//! Keys of the history view and the diff view, and what an entry does once it is loaded: open it read-only in the
+//! response viewer, restore it into the editor (unsaved), or send it again.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::history::{EntryPurpose, HistoryEvent, HistoryView, Scope, Viewing};
+use super::history_diff::DiffView;
+use super::modal::Modal;
+use super::{App, Level, Pane};
+use crate::core::collection::{Body, RequestDef};
+use crate::core::history::{Comparison, Entry, RecordOutcome};
+use crate::core::http::{self, HttpError, PrepareContext, PreparedBody};
+use crate::core::template::MASK;
+use crate::tui::action::Action;
+use crate::tui::keymap::KeyCombo;
+use crate::tui::text_input::InputOutcome;
+
+impl App {
+    /// Answers of history jobs: counts, lists (the newest wins), entries, comparisons.
+    pub(super) fn on_history(&mut self, ev: HistoryEvent) {
+        self.redraw = true;
+        match ev {
+            HistoryEvent::Recorded { path, result } => match result {
+                Ok(RecordOutcome::Recorded { .. }) => {
+                    if self.open.as_ref().is_some_and(|o| o.draft.path == path) {
+                        self.count_history(&path);
+                    }
+                    if matches!(self.modal, Some(Modal::History(_))) {
+                        self.relist_history();
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => self.notify(Level::Warning, format!("The send was not recorded in history: {e}")),
+            },
+            HistoryEvent::Counted { path, count } => {
+                self.history.counts.insert(path, count);
+            }
+            HistoryEvent::SearchDue { generation } => {
+                if matches!(&self.modal, Some(Modal::History(v)) if v.generation == generation) {
+                    self.relist_history();
+                }
+            }
+            HistoryEvent::Listed { generation, result } => {
+                let Some(Modal::History(view)) = self.modal.as_mut() else { return };
+                if view.generation != generation {
+                    return;
+                }
+                view.loading = false;
+                match result {
+                    Ok(entries) => {
+                        view.entries = entries;
+                        view.error = None;
+                        view.selected = view.selected.min(view.entries.len().saturating_sub(1));
+                    }
+                    Err(e) => view.error = Some(e),
+                }
+            }
+            HistoryEvent::Loaded { purpose, result } => match result {
+                Ok((entry, file)) => self.use_entry(purpose, *entry, file),
+                Err(e) => self.notify(Level::Error, format!("Cannot read that history entry: {e}")),
+            },
+            HistoryEvent::Compared { result } => match result {
+                Ok(c) => self.show_comparison(*c),
+                Err(e) => self.notify(Level::Warning, format!("Cannot compare: {e}")),
+            },
+            HistoryEvent::Renamed { result } => {
+                if let Err(e) = result {
+                    self.notify(Level::Warning, format!("The history did not follow the rename: {e}"));
+                }
+            }
+        }
+    }
+
+    pub(super) fn history_key(&mut self, mut view: Box<HistoryView>, key: KeyEvent) {
+        let action = self.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+        if view.searching {
+            match view.search.handle_key(&key) {
+                InputOutcome::Handled => {
+                    self.modal = Some(Modal::History(view));
+                    self.schedule_history_search();
+                    return;
+                }
+                InputOutcome::Commit | InputOutcome::Leave => {
+                    view.searching = false;
+                    self.modal = Some(Modal::History(view));
+                    return;
+                }
+                InputOutcome::Ignored => {}
+            }
+        }
+        let last = view.entries.len().saturating_sub(1);
+        match (key.code, action) {
+            (KeyCode::Esc, _) | (KeyCode::Char('q'), _) => return,
+            (KeyCode::Char('/'), _) => view.searching = true,
+            (KeyCode::Tab, _) | (_, Some(Action::History)) => {
+                let all = matches!(view.scope, Scope::Request { .. });
+                self.open_history(all || self.open.is_none());
+                if let Some(Modal::History(new)) = self.modal.as_mut() {
+                    new.search = view.search.clone();
+                }
+                self.relist_history();
+                return;
+            }
+            (KeyCode::Char(' '), _) => {
+                if let Some(id) = view.selected_entry().map(|e| e.id) {
+                    if let Some(i) = view.marked.iter().position(|m| *m == id) {
+                        view.marked.remove(i);
+                    } else {
+                        view.marked.push(id);
+                        if view.marked.len() > 2 {
+                            view.marked.remove(0);
+                        }
+                    }
+                    view.selected = (view.selected + 1).min(last);
+                }
+            }
+            (KeyCode::Enter, _) => return self.take_entry(view, EntryPurpose::Open),
+            (KeyCode::Char('r'), _) => return self.take_entry(view, EntryPurpose::Restore),
+            (_, Some(Action::Send)) => return self.take_entry(view, EntryPurpose::Resend),
+            (KeyCode::Char('c'), _) => {
+                let pair = match view.marked.as_slice() {
+                    [a, b] => Some((*a.min(b), *a.max(b))),
+                    _ => None,
+                };
+                let request = match &view.scope {
+                    Scope::Request { path, .. } => Some(path.clone()),
+                    Scope::All => None,
+                };
+                if pair.is_none() && request.is_none() {
+                    self.notify(Level::Info, "Mark two entries with Space, then press c to compare them");
+                } else {
+                    self.compare_history(pair, request);
+                }
+            }
+            (_, Some(Action::Up)) => view.selected = view.selected.saturating_sub(1),
+            (_, Some(Action::Down)) => view.selected = (view.selected + 1).min(last),
+            (_, Some(Action::Top)) => view.selected = 0,
+            (_, Some(Action::Bottom)) => view.selected = last,
+            (_, Some(Action::PageDown | Action::HalfPageDown)) => view.selected = (view.selected + 10).min(last),
+            (_, Some(Action::PageUp | Action::HalfPageUp)) => view.selected = view.selected.saturating_sub(10),
+            _ => {}
+        }
+        self.modal = Some(Modal::History(view));
+    }
+
+    /// Loads the selected entry for `purpose`; the view stays open until it arrives (unless it opens elsewhere).
+    fn take_entry(&mut self, view: Box<HistoryView>, purpose: EntryPurpose) {
+        let id = view.selected_entry().map(|e| e.id);
+        self.modal = Some(Modal::History(view));
+        match id {
+            Some(id) => self.load_history_entry(id, purpose),
+            None => self.notify(Level::Info, "No entry selected"),
+        }
+    }
+
+    pub(super) fn diff_key(&mut self, mut d: Box<DiffView>, key: KeyEvent) {
+        let action = self.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+        let max = d.lines.len().saturating_sub(1);
+        match (key.code, action) {
+            (KeyCode::Esc, _) | (KeyCode::Char('q'), _) => {
+                self.modal = d.back.take().map(Modal::History);
+                return;
+            }
+            (_, Some(Action::Up)) => d.scroll = d.scroll.saturating_sub(1),
+            (_, Some(Action::Down)) => d.scroll = (d.scroll + 1).min(max),
+            (_, Some(Action::Top)) => d.scroll = 0,
+            (_, Some(Action::Bottom)) => d.scroll = max,
+            (_, Some(Action::PageDown | Action::HalfPageDown)) => d.scroll = (d.scroll + 10).min(max),
+            (_, Some(Action::PageUp | Action::HalfPageUp)) => d.scroll = d.scroll.saturating_sub(10),
+            _ => {}
+        }
+        self.modal = Some(Modal::Diff(d));
+    }
+
+    pub(super) fn show_comparison(&mut self, c: Comparison) {
+        let back = match self.modal.take() {
+            Some(Modal::History(v)) => Some(v),
+            other => {
+                self.modal = other;
+                None
+            }
+        };
+        self.modal = Some(Modal::Diff(Box::new(DiffView::new(c, back))));
+    }
+
+    /// The request an entry belongs to becomes the open one (if it can without losing unsaved work).
+    fn open_for_entry(&mut self, entry: &Entry, file: Option<PathBuf>) -> Option<PathBuf> {
+        let Some(file) = file else {
+            let what = entry.source.request_path.clone().unwrap_or_else(|| "an ad hoc request".into());
+            self.notify(
+                Level::Warning,
+                format!(
+                    "Entry #{} came from {what}, which is not in this workspace: `apix history show {}` prints it",
+                    entry.id, entry.id
+                ),
+            );
+            return None;
+        };
+        if self.open.as_ref().is_some_and(|o| o.draft.path == file) {
+            return Some(file);
+        }
+        if self.is_dirty() {
+            self.notify(
+                Level::Warning,
+                "The open request has unsaved changes: save (Ctrl-S) or undo them first, then pick the entry again",
+            );
+            return None;
+        }
+        self.open_now(&file, false);
+        self.open.as_ref().is_some_and(|o| o.draft.path == file).then_some(file)
+    }
+
+    pub(super) fn use_entry(&mut self, purpose: EntryPurpose, entry: Entry, file: Option<PathBuf>) {
+        let Some(path) = self.open_for_entry(&entry, file) else { return };
+        if matches!(self.modal, Some(Modal::History(_))) {
+            self.modal = None;
+        }
+        match purpose {
+            EntryPurpose::Open => {
+                let result = match entry.to_exchange() {
+                    Some(x) => Ok(x),
+                    None => Err(HttpError::Other {
+                        detail: entry.error.clone().unwrap_or_else(|| "no response was recorded".into()),
+                    }),
+                };
+                let elapsed = Duration::from_micros(entry.timings.total_us);
+                self.show_result(result, elapsed);
+                if let Some(slot) = self.slots.get(&path) {
+                    self.history.viewing = Some(Viewing {
+                        slot: slot.id,
+                        path,
+                        id: entry.id,
+                        created_ms: entry.created_ms,
+                    });
+                }
+                self.set_focus(Pane::Response);
+            }
+            EntryPurpose::Restore | EntryPurpose::Resend => {
+                let masked = self.restore_entry(&entry);
+                let mut said = format!("Restored entry #{} into the editor (unsaved; Ctrl-S saves)", entry.id);
+                if masked > 0 {
+                    said.push_str(&format!(
+                        "; {masked} masked value(s) came back as {MASK}: type them again or use a {{{{secret}}}} reference"
+                    ));
+                }
+                self.notify(if masked > 0 { Level::Warning } else { Level::Info }, said);
+                self.set_focus(Pane::Request);
+                if purpose == EntryPurpose::Resend {
+                    self.send_open();
+                }
+            }
+        }
+    }
+
+    /// Puts the request as sent into the open draft. What the draft already produces is kept as written (its
+    /// `{{templates}}`), as are its name, auth, options and docs. Returns how many masked values came back.
+    fn restore_entry(&mut self, entry: &Entry) -> usize {
+        let restored = entry.to_request_def();
+        let Some(open) = self.open.as_ref() else { return 0 };
+        let draft = open.draft.clone();
+        let current = self.prepare_quietly(open.collection, &draft);
+        let inherited: Vec<(String, String)> = self
+            .workspace
+            .get(open.collection)
+            .map(|c| {
+                c.folder_chain(&draft.path)
+                    .iter()
+                    .flat_map(|f| f.defaults.headers.iter().filter(|h| h.enabled))
+                    .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let merged = merge(&draft, restored, current.as_ref(), &inherited);
+        let masked = merged.headers.iter().filter(|h| h.value.contains(MASK)).count() + usize::from(merged.url.contains(MASK));
+        if let Some(open) = self.open.as_mut() {
+            open.draft = merged;
+            open.editing = None;
+            open.cursor = 0;
+        }
+        masked
+    }
+
+    /// What the draft would send now, when that is cheap to know (no `{{cmd.…}}` to run).
+    fn prepare_quietly(&self, collection: usize, draft: &RequestDef) -> Option<http::Prepared> {
+        let c = self.workspace.get(collection)?;
+        if !c.defaults().commands.is_empty() {
+            return None;
+        }
+        let ctx = PrepareContext {
+            collection: Some(c),
+            environment: self.environment(collection),
+            overrides: &[],
+            demo_url: Some(self.demo.clone()),
+        };
+        http::prepare(&ctx, draft).ok()
+    }
+}
+
+/// The restored request on top of the draft: method, URL, headers and body as sent, except where the draft's own
+/// text produces exactly what was sent (then its template stays). Headers the collection adds, auth headers and
+/// masked values the draft can produce itself are left out.
+fn merge(draft: &RequestDef, restored: RequestDef, current: Option<&http::Prepared>, inherited: &[(String, String)]) -> RequestDef {
+    let mut out = draft.clone();
+    out.method = restored.method;
+    let same_url = current.is_some_and(|p| p.url.as_str() == restored.url);
+    if !same_url {
+        out.url = restored.url;
+        out.query.clear();
+    }
+    let sent_by_auth = |name: &str| {
+        let n = name.to_ascii_lowercase();
+        n == "authorization" || n.starts_with("x-amz-")
+    };
+    let mut headers = Vec::new();
+    for h in restored.headers {
+        let lower = h.name.to_ascii_lowercase();
+        if inherited.iter().any(|(n, v)| *n == lower && *v == h.value) {
+            continue;
+        }
+        let own = draft.headers.iter().find(|d| d.name.eq_ignore_ascii_case(&h.name));
+        match own {
+            // The draft's template (or its masked secret reference) made this header: keep it as written.
+            Some(d) if d.value.contains("{{") || h.value.contains(MASK) => headers.push(d.clone()),
+            Some(_) => headers.push(h),
+            None if sent_by_auth(&h.name) && h.value.contains(MASK) => {}
+            None => headers.push(h),
+        }
+    }
+    out.headers = headers;
+    let same_body = match (current.map(|p| &p.body), &restored.body) {
+        (Some(PreparedBody::Bytes(b)), Body::Json(t)) => b == t.as_bytes(),
+        (Some(PreparedBody::Bytes(b)), Body::Text { text, .. }) => b == text.as_bytes(),
+        (Some(PreparedBody::Empty), Body::None) => true,
+        _ => false,
+    };
+    if !same_body && !matches!((&draft.body, &restored.body), (Body::Multipart(_) | Body::File { .. }, Body::None)) {
+        out.body = restored.body;
+    }
+    out
+}

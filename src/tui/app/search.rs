@@ -1,0 +1,272 @@
+//! Searching a response body off the render path. A scan walks the document in blocks of lines and reports hits
+//! in batches (`Message::SearchHits`), following a document that is still arriving; the view jumps to the first
+//! match at or below the screen as soon as it is found, and n/N work on whatever was found so far. Small bodies are
+//! scanned at once so the answer is there on Enter.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::body::LiveDoc;
+use super::response::{slot_text, Hit, Search};
+use super::{App, Level};
+use crate::tui::message::Message;
+use crate::tui::text_input::TextArea;
+
+const MAX_HITS: usize = 100_000;
+/// Documents up to this many lines are scanned on the spot (a few milliseconds at most).
+const INLINE_LINES: usize = 20_000;
+const BLOCK: usize = 4096;
+/// A batch of hits goes out at least this often while a scan runs.
+const BATCH_EVERY: Duration = Duration::from_millis(50);
+
+/// Smart case: case-insensitive unless the query has a capital letter.
+struct Needle {
+    bytes: Vec<u8>,
+    sensitive: bool,
+}
+
+impl Needle {
+    fn new(query: &str) -> Needle {
+        let sensitive = query.chars().any(|c| c.is_uppercase());
+        let bytes = if sensitive {
+            query.as_bytes().to_vec()
+        } else {
+            query.to_lowercase().into_bytes()
+        };
+        Needle { bytes, sensitive }
+    }
+
+    /// Matches in one line, as byte ranges.
+    fn find_in(&self, line: &str, n: usize, out: &mut Vec<Hit>) {
+        let hay = line.as_bytes();
+        let len = self.bytes.len();
+        if len == 0 || len > hay.len() {
+            return;
+        }
+        let eq = |a: u8, b: u8| if self.sensitive { a == b } else { a.to_ascii_lowercase() == b };
+        let mut i = 0;
+        while i + len <= hay.len() {
+            if hay[i..i + len].iter().zip(&self.bytes).all(|(a, b)| eq(*a, *b)) {
+                out.push(Hit {
+                    line: n,
+                    start: i,
+                    end: i + len,
+                });
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Scans lines `from..` of `doc`; returns the hits, where it stopped, and whether it hit the cap.
+fn scan(doc: &LiveDoc, needle: &Needle, from: usize, max_lines: usize, room: usize) -> (Vec<Hit>, usize, bool) {
+    let mut hits = Vec::new();
+    let mut n = from;
+    let lines = doc.lines(from, max_lines);
+    for line in &lines {
+        needle.find_in(line, n, &mut hits);
+        n += 1;
+        if hits.len() >= room {
+            hits.truncate(room);
+            return (hits, n, true);
+        }
+    }
+    (hits, n, false)
+}
+
+/// The background scan: follows the document while it is still being built, stops when cancelled or replaced.
+fn scan_job(doc: Arc<LiveDoc>, query: String, id: u64, path: std::path::PathBuf, tx: UnboundedSender<Message>, cancel: CancellationToken) {
+    let needle = Needle::new(&query);
+    let generation = doc.generation();
+    let (mut next, mut found) = (0, 0);
+    let mut batch = Vec::new();
+    let mut last = Instant::now();
+    loop {
+        if cancel.is_cancelled() || doc.generation() != generation {
+            return;
+        }
+        let done = doc.is_done();
+        let total = doc.line_count();
+        let mut capped = false;
+        if next < total {
+            let (hits, to, cap) = scan(&doc, &needle, next, BLOCK.min(total - next), MAX_HITS - found);
+            found += hits.len();
+            batch.extend(hits);
+            if to == next {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            next = to;
+            capped = cap;
+        } else if !done {
+            // The document is still arriving: wait for more lines.
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let finished = capped || (done && next >= total);
+        if finished || (!batch.is_empty() && last.elapsed() >= BATCH_EVERY) {
+            let hits = std::mem::take(&mut batch);
+            let msg = Message::SearchHits {
+                path: path.clone(),
+                search: id,
+                hits,
+                done: finished,
+                capped,
+            };
+            if tx.send(msg).is_err() || finished {
+                return;
+            }
+            last = Instant::now();
+        }
+    }
+}
+
+impl App {
+    /// Enter in the search field.
+    pub(super) fn run_search(&mut self) {
+        let query = match self.current_slot_mut().and_then(|s| s.view.search_input.take()) {
+            Some(input) => input.text(),
+            None => return,
+        };
+        if let Some(old) = self.current_slot_mut().and_then(|s| s.view.search.take()) {
+            old.cancel.cancel();
+        }
+        if query.is_empty() {
+            return;
+        }
+        let Some(doc) = self.current_slot().and_then(slot_text).cloned() else {
+            self.notify(Level::Info, "Search works on text bodies");
+            return;
+        };
+        let id = self.next_id();
+        let cancel = CancellationToken::new();
+        let search = Search {
+            query: query.clone(),
+            hits: Vec::new(),
+            current: 0,
+            capped: false,
+            id,
+            running: true,
+            jumped: false,
+            cancel: cancel.clone(),
+        };
+        let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
+            return;
+        };
+        if let Some(slot) = self.slots.get_mut(&path) {
+            slot.view.search = Some(search);
+        }
+        let handle = tokio::runtime::Handle::try_current();
+        if doc.is_done() && doc.line_count() <= INLINE_LINES || handle.is_err() {
+            let (hits, _, capped) = scan(&doc, &Needle::new(&query), 0, usize::MAX, MAX_HITS);
+            self.on_search_hits(&path, id, hits, true, capped);
+            return;
+        }
+        if let Ok(handle) = handle {
+            let tx = self.tx.clone();
+            handle.spawn_blocking(move || scan_job(doc, query, id, path, tx, cancel));
+        }
+    }
+
+    /// The body was re-formatted: the old hits point at other lines.
+    pub(super) fn run_search_again(&mut self) {
+        let Some(query) = self.current_slot().and_then(|s| s.view.search.as_ref()).map(|s| s.query.clone()) else {
+            return;
+        };
+        if let Some(s) = self.current_slot_mut() {
+            s.view.search_input = Some(TextArea::single(&query));
+        }
+        self.run_search();
+    }
+
+    pub(super) fn on_search_hits(&mut self, path: &std::path::Path, id: u64, hits: Vec<Hit>, done: bool, capped: bool) {
+        let current = self.open.as_ref().is_some_and(|o| o.draft.path == path);
+        let preamble = if current { self.current_preamble_len() } else { 0 };
+        let Some(slot) = self.slots.get_mut(path) else { return };
+        let Some(search) = slot.view.search.as_mut().filter(|s| s.id == id) else {
+            return;
+        };
+        search.hits.extend(hits);
+        search.capped |= capped;
+        search.running = !done;
+        self.redraw = true;
+        let scroll = slot.view.scroll.saturating_sub(preamble);
+        let mut jump = false;
+        if !search.jumped {
+            if let Some(i) = search.hits.iter().position(|h| h.line >= scroll) {
+                search.current = i;
+                search.jumped = true;
+                jump = true;
+            } else if done && !search.hits.is_empty() {
+                search.current = 0;
+                search.jumped = true;
+                jump = true;
+            }
+        }
+        let (count, query) = (search.hits.len(), search.query.clone());
+        if !current {
+            return;
+        }
+        if jump {
+            self.step_search(0);
+        } else if done && count == 0 {
+            self.notify(Level::Warning, format!("No match for `{query}`"));
+        }
+    }
+
+    pub(super) fn step_search(&mut self, delta: isize) {
+        let height = (self.areas.response_body.height as usize).max(1);
+        let preamble = self.current_preamble_len();
+        let wrap = self.wrap;
+        let width = self.areas.response_body.width.saturating_sub(8) as usize;
+        let Some(slot) = self.current_slot_mut() else { return };
+        let Some(search) = slot.view.search.as_mut() else {
+            self.notify(Level::Info, "Press / to search the body");
+            return;
+        };
+        if search.hits.is_empty() {
+            if search.running {
+                self.notify(Level::Info, "Still searching…");
+            }
+            return;
+        }
+        let n = search.hits.len() as isize;
+        search.current = (search.current as isize + delta).rem_euclid(n) as usize;
+        let hit = search.hits[search.current];
+        let more = if search.capped || search.running { "+" } else { "" };
+        let (index, total) = (search.current + 1, search.hits.len());
+        let line = hit.line + preamble;
+        if line < slot.view.scroll || line >= slot.view.scroll + height {
+            slot.view.scroll = line.saturating_sub(height / 3);
+        }
+        if !wrap && (hit.start < slot.view.hscroll || hit.start >= slot.view.hscroll + width.max(1)) {
+            slot.view.hscroll = hit.start.saturating_sub(width / 3);
+        }
+        self.notify(Level::Info, format!("Match {index} of {total}{more}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_is_smart_case() {
+        let mut hits = Vec::new();
+        Needle::new("alpha").find_in("Alpha beta alpha ALPHA", 0, &mut hits);
+        assert_eq!(hits.len(), 3);
+        hits.clear();
+        Needle::new("ALPHA").find_in("Alpha beta alpha ALPHA", 4, &mut hits);
+        assert_eq!(
+            hits,
+            vec![Hit {
+                line: 4,
+                start: 17,
+                end: 22
+            }]
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! Auth on screen: the Auth tab's details for AWS and OAuth 2.0 (secrets masked, token status, token keys), the trust
+//! prompt, the OAuth flow dialog and the keyring prompt. No secret value is ever drawn: literal credentials show as
+//! a mask, references as the reference, tokens only as their status.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::dialog::{frame_block, popup};
+use super::request::masked;
+use crate::core::collection::AuthDef;
+use crate::core::template::MASK;
+use crate::tui::action::Action;
+use crate::tui::app::auth::{FlowDialog, FlowKind, SecretPrompt, TokenView, TrustPrompt};
+use crate::tui::app::App;
+use crate::tui::keymap::Context;
+
+fn field(app: &App, label: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("   {label:<14}"), app.styles.muted),
+        Span::styled(value, app.styles.base),
+    ])
+}
+
+/// Read-only lines for schemes with many settings (AWS, OAuth 2.0), plus the OAuth token status and its keys.
+pub fn scheme_lines(app: &App, auth: &AuthDef) -> Vec<Line<'static>> {
+    let s = &app.styles;
+    let mut out = Vec::new();
+    match auth {
+        AuthDef::Aws(a) => {
+            out.push(field(app, "access_key", masked(&a.access_key)));
+            out.push(field(app, "secret_key", masked(&a.secret_key)));
+            if let Some(t) = &a.session_token {
+                out.push(field(app, "session_token", masked(t)));
+            }
+            out.push(field(app, "region", a.region.clone()));
+            out.push(field(app, "service", a.service.clone()));
+            out.push(Line::from(Span::styled(
+                "   Signed at send time (SigV4); edit these in the file.",
+                s.muted,
+            )));
+        }
+        AuthDef::OAuth2(o) => {
+            out.push(field(app, "grant", o.grant.as_str().to_string()));
+            out.push(field(app, "token_url", o.token_url.clone()));
+            if let Some(u) = &o.auth_url {
+                out.push(field(app, "auth_url", u.clone()));
+            }
+            if let Some(u) = &o.device_url {
+                out.push(field(app, "device_url", u.clone()));
+            }
+            out.push(field(app, "client_id", o.client_id.clone()));
+            if let Some(secret) = &o.client_secret {
+                out.push(field(app, "client_secret", masked(secret)));
+            }
+            if !o.scopes.is_empty() {
+                out.push(field(app, "scopes", o.scopes.join(" ")));
+            }
+            out.push(Line::from(""));
+            out.extend(token_lines(app));
+        }
+        _ => {}
+    }
+    out
+}
+
+fn token_lines(app: &App) -> Vec<Line<'static>> {
+    let s = &app.styles;
+    let Some(open) = &app.open else { return Vec::new() };
+    let k = |a: Action| app.keymap.label(Context::Request, a);
+    let (text, style) = match app.auth.tokens.get(&open.draft.path).map(|(_, v)| v) {
+        None | Some(TokenView::Loading) => ("checking…".to_string(), s.muted),
+        Some(TokenView::NotOAuth) => ("not an OAuth 2.0 request".to_string(), s.muted),
+        Some(TokenView::None) => (
+            format!("none cached ({} fetches one; a send does too)", k(Action::FetchToken)),
+            s.warning,
+        ),
+        Some(TokenView::Status(t)) if t.fresh => (t.summary(), s.success),
+        Some(TokenView::Status(t)) => (t.summary(), s.warning),
+        Some(TokenView::Problem(p)) => (p.clone(), s.error),
+    };
+    vec![
+        Line::from(vec![Span::styled("   token         ", s.muted), Span::styled(text, style)]),
+        Line::from(vec![
+            Span::raw("   "),
+            Span::styled(k(Action::FetchToken), s.key),
+            Span::styled(" fetch · ", s.muted),
+            Span::styled(k(Action::RefreshToken), s.key),
+            Span::styled(" refresh · ", s.muted),
+            Span::styled(k(Action::ForgetToken), s.key),
+            Span::styled(" forget", s.muted),
+        ]),
+    ]
+}
+
+pub fn draw_trust(app: &App, frame: &mut Frame, area: Rect, t: &TrustPrompt) {
+    let s = &app.styles;
+    let popup_area = popup(area, 76, 11);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, "Run a command for a secret?").border_style(s.warning);
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("Collection ", s.base),
+            Span::styled(app.rel(&t.collection), s.accent),
+            Span::styled(" wants to run", s.base),
+        ]),
+        Line::from(Span::styled(format!("  {}", t.command), s.title)),
+        Line::from(vec![
+            Span::styled("to get secret ", s.base),
+            Span::styled(t.name.clone(), s.accent),
+            Span::styled(". Trust it on this machine?", s.base),
+        ]),
+        Line::from(Span::styled(
+            "Say yes only if you trust whoever wrote this collection; a changed command asks again.",
+            s.muted,
+        )),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("  [y] ", s.key),
+            Span::styled("yes: trust it, run it and send", s.base),
+        ]),
+        Line::from(vec![Span::styled("  [N] ", s.key), Span::styled("no: nothing runs (Esc)", s.base)]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+pub fn draw_flow(app: &App, frame: &mut Frame, area: Rect, d: &FlowDialog) {
+    let s = &app.styles;
+    let popup_area = popup(area, 90, 14);
+    frame.render_widget(Clear, popup_area);
+    let (title, mut lines) = match &d.kind {
+        FlowKind::Browser { url, redirect_uri, opened } => (
+            "Sign in to get a token",
+            vec![
+                Line::from(Span::styled("Open this address in a browser and approve:", s.base)),
+                Line::from(Span::styled(url.clone(), s.accent)),
+                Line::from(Span::styled(
+                    if *opened {
+                        "(opened in your browser)"
+                    } else {
+                        "(no browser could be opened here: open it on any machine)"
+                    },
+                    s.muted,
+                )),
+                Line::from(Span::styled(format!("Waiting for the redirect to {redirect_uri}."), s.muted)),
+            ],
+        ),
+        FlowKind::Device { uri, code, complete } => {
+            let mut l = vec![
+                Line::from(vec![
+                    Span::styled("On any device, open ", s.base),
+                    Span::styled(uri.clone(), s.accent),
+                ]),
+                Line::from(vec![
+                    Span::styled("and enter the code: ", s.base),
+                    Span::styled(code.clone(), s.title_focus),
+                ]),
+            ];
+            if let Some(c) = complete {
+                l.push(Line::from(Span::styled(format!("(or open {c})"), s.muted)));
+            }
+            l.push(Line::from(Span::styled("Waiting for your approval…", s.muted)));
+            ("Approve this device", l)
+        }
+    };
+    let block = frame_block(app, title);
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    let mut keys = "Esc cancels the login".to_string();
+    if d.paste.is_some() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "Browser on another machine (SSH)? Paste the URL it ends on, then Enter:",
+            s.base,
+        )));
+        keys.push_str(" · Ctrl-O opens the browser again");
+    }
+    let text_h = inner.height.saturating_sub(3);
+    frame.render_widget(
+        Paragraph::new(lines.clone()).wrap(Wrap { trim: false }),
+        Rect::new(inner.x, inner.y, inner.width, text_h),
+    );
+    if let Some((input, _)) = &d.paste {
+        let y = inner.y + text_h;
+        frame.render_widget(Paragraph::new(Span::styled("> ", s.key)), Rect::new(inner.x, y, 2, 1));
+        input.render(frame, Rect::new(inner.x + 2, y, inner.width.saturating_sub(2), 1), s.base, true);
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(keys, s.muted)),
+        Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
+    );
+}
+
+pub fn draw_secret(app: &App, frame: &mut Frame, area: Rect, p: &SecretPrompt) {
+    use crate::tui::app::auth::SecretStage;
+    let s = &app.styles;
+    let popup_area = popup(area, 72, 8);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, "Store a secret in the OS keyring");
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    if inner.height < 4 {
+        return;
+    }
+    let name = p.name.text();
+    let help = match p.stage {
+        SecretStage::Name => "Name (a request uses it as {{keyring.NAME}}), then Enter:".to_string(),
+        SecretStage::Value => format!("Value of `{name}` (hidden), then Enter; Esc cancels:"),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(help, s.muted)),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
+    let field = Rect::new(inner.x + 2, inner.y + 2, inner.width.saturating_sub(2), 1);
+    frame.render_widget(Paragraph::new(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y + 2, 2, 1));
+    match p.stage {
+        SecretStage::Name => p.name.render(frame, field, s.base, true),
+        SecretStage::Value => {
+            // Never the text: one mask character per character typed (capped), so the length is all that shows.
+            let shown: String = MASK
+                .chars()
+                .next()
+                .map(|c| c.to_string().repeat(p.value_len().min(40)))
+                .unwrap_or_default();
+            frame.render_widget(Paragraph::new(Span::styled(shown, s.base)), field);
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            "Where no keyring exists (a headless Linux box), use {{env.NAME}} and a .env file instead.",
+            s.muted,
+        )),
+        Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
+    );
+}
