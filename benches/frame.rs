@@ -125,6 +125,11 @@ fn frames(c: &mut Criterion) {
                     slot.view.scroll = lines / 2;
                 }
             }
+            term.draw(|f| app.draw(f)).unwrap();
+            if at == "end" {
+                let screen = term.backend().to_string();
+                assert!(screen.contains(&format!("{lines} }}")), "not at the end:\n{screen}");
+            }
             g.bench_function(BenchmarkId::new(format!("render at {at}"), shape), |b| {
                 b.iter(|| {
                     app.request_redraw();

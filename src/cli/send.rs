@@ -191,7 +191,11 @@ pub fn run(args: SendArgs) -> i32 {
         let sink: Option<http::ChunkSink> = if stream_out { Some(&mut write_chunk) } else { None };
         if stream_out {
             // The pipe gets every byte; memory keeps only what the history stores (or enough to explain an error).
-            let keep = if args.no_history { 1 << 20 } else { crate::core::history::HistoryConfig::load().0.max_body_size.max(1 << 20) };
+            let keep = if args.no_history {
+                1 << 20
+            } else {
+                crate::core::history::HistoryConfig::load().0.max_body_size.max(1 << 20)
+            };
             prepared.options.retain_limit = Some(keep);
         }
         let result = http::send_with_sink(&prepared, cancel, None, sink).await;

@@ -75,4 +75,3 @@ pub fn request_fields(r: &RequestDef) -> Vec<(String, String)> {
     f.extend(r.auth.fields().into_iter().map(|(k, v)| (k.to_string(), v)));
     f
 }
-

@@ -6,13 +6,11 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use thiserror::Error;
 
-pub use super::fields::{request_fields, usages};
 use super::fields::{display_path, known_names};
+pub use super::fields::{request_fields, usages};
 pub use super::options::*;
 
-use crate::core::collection::{
-    ApiKeyLocation, AuthDef, AwsAuth, Body, Collection, Environment, Folder, KeyValue, OAuth2Auth, RequestDef,
-};
+use crate::core::collection::{ApiKeyLocation, AuthDef, AwsAuth, Body, Collection, Environment, Folder, KeyValue, OAuth2Auth, RequestDef};
 use crate::core::template::{DemoUrlFn, ResolveFailure, Resolver, Scope, TemplateError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -204,10 +204,6 @@ impl LiveDoc {
         self.total.store(total, Ordering::Relaxed);
     }
 
-    pub fn set_total(&self, total: Option<u64>) {
-        self.total.store(total.unwrap_or(0), Ordering::Relaxed);
-    }
-
     pub fn is_done(&self) -> bool {
         self.done.load(Ordering::Acquire)
     }

@@ -92,7 +92,6 @@ pub enum PromptPurpose {
     Rename { path: PathBuf },
     Duplicate { path: PathBuf },
     Move { path: PathBuf },
-    /// Save the open request's response body to the typed path.
     SaveBody,
 }
 
