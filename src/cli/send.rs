@@ -141,7 +141,7 @@ pub fn run(args: SendArgs) -> i32 {
         (None, None) => None,
     };
 
-    let rt = match super::runtime() {
+    let rt = match super::runtime_single() {
         Ok(rt) => rt,
         Err(code) => return code,
     };
@@ -218,10 +218,7 @@ pub fn run(args: SendArgs) -> i32 {
 
 /// Without --env: the collection's only environment, or one called `local`, or none.
 pub fn default_environment(c: &Collection) -> Option<String> {
-    if c.environments.len() == 1 {
-        return Some(c.environments[0].name.clone());
-    }
-    c.environment("local").map(|e| e.name.clone())
+    c.default_environment().map(|e| e.name.clone())
 }
 
 fn report_prepare_error(e: &PrepareError) -> i32 {

@@ -349,6 +349,14 @@ impl Collection {
         &self.tree.defaults
     }
 
+    /// The environment used when none is chosen: the only one, else one called `local`, else none.
+    pub fn default_environment(&self) -> Option<&Environment> {
+        if self.environments.len() == 1 {
+            return self.environments.first();
+        }
+        self.environment("local")
+    }
+
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)
     }

@@ -113,7 +113,7 @@ impl App {
         self.workspace = load_workspace(&self.dir);
         for c in &self.workspace {
             if !self.envs.contains_key(&c.root) {
-                self.envs.insert(c.root.clone(), c.environment("local").map(|e| e.name.clone()));
+                self.envs.insert(c.root.clone(), c.default_environment().map(|e| e.name.clone()));
             }
         }
         if let Some(open) = self.open.as_mut() {

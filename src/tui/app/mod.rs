@@ -517,5 +517,5 @@ impl App {
 }
 
 fn default_env(c: &Collection) -> Option<String> {
-    c.environment("local").map(|e| e.name.clone())
+    c.default_environment().map(|e| e.name.clone())
 }
