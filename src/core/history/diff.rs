@@ -237,8 +237,8 @@ fn diff_bodies(a: &StoredResponse, b: &StoredResponse, breaking: &mut Vec<String
                     ChangeKind::Removed => format!("field {p} was removed"),
                     _ => format!(
                         "field {p} changed type from {} to {}",
-                        type_name(ch.old.as_ref()),
-                        type_name(ch.new.as_ref())
+                        json_type_name(ch.old.as_ref()),
+                        json_type_name(ch.new.as_ref())
                     ),
                 });
                 seen.push((p, ch.kind));
@@ -278,7 +278,8 @@ fn text_diff(a: &str, b: &str) -> BodyDiff {
     BodyDiff::Text { unified, added, removed }
 }
 
-pub(crate) fn type_name(v: Option<&Value>) -> &'static str {
+/// The JSON type of a value in plain words ("nothing" when absent), as diffs name type changes.
+pub fn json_type_name(v: Option<&Value>) -> &'static str {
     match v {
         None => "nothing",
         Some(Value::Null) => "null",
@@ -352,7 +353,7 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<JsonChange>) -> bool {
             true
         }
         _ if a == b => true,
-        _ if type_name(Some(a)) == type_name(Some(b)) || a.is_null() || b.is_null() => {
+        _ if json_type_name(Some(a)) == json_type_name(Some(b)) || a.is_null() || b.is_null() => {
             push(out, path.to_string(), ChangeKind::Changed, Some(a), Some(b), false)
         }
         _ => push(out, path.to_string(), ChangeKind::TypeChanged, Some(a), Some(b), true),

@@ -139,8 +139,8 @@ fn body_lines(body: &BodyDiff, out: &mut Vec<DiffLine>) {
                         DiffKind::Breaking,
                         format!(
                             "  ~ {mark}{path}: type {} → {} ({} → {}){times}",
-                            type_name(ch.old.as_ref()),
-                            type_name(ch.new.as_ref()),
+                            crate::core::history::json_type_name(ch.old.as_ref()),
+                            crate::core::history::json_type_name(ch.new.as_ref()),
                             short(ch.old.as_ref()),
                             short(ch.new.as_ref())
                         ),
@@ -167,18 +167,6 @@ fn body_lines(body: &BodyDiff, out: &mut Vec<DiffLine>) {
                 out.push(line(DiffKind::Note, format!("  … cut after {MAX_TEXT_LINES} lines")));
             }
         }
-    }
-}
-
-fn type_name(v: Option<&Value>) -> &'static str {
-    match v {
-        None => "nothing",
-        Some(Value::Null) => "null",
-        Some(Value::Bool(_)) => "boolean",
-        Some(Value::Number(_)) => "number",
-        Some(Value::String(_)) => "string",
-        Some(Value::Array(_)) => "array",
-        Some(Value::Object(_)) => "object",
     }
 }
 
