@@ -1,8 +1,9 @@
-//! The command line: `apix send|check|demo-server`, and `apix [DIR]` for the TUI. Thin: parsing and printing
+//! The command line: `apix send|check|export|demo-server`, and `apix [DIR]` for the TUI. Thin: parsing and printing
 //! only; the work happens in `core`.
 
 pub mod auth;
 pub mod check;
+pub mod export;
 pub mod history;
 pub mod output;
 pub mod secret;
@@ -41,6 +42,8 @@ pub enum Command {
         /// Folder with collections (default: ./collections if present, else the current folder).
         dir: Option<PathBuf>,
     },
+    /// Write a saved request in another format: `apix export curl FILE`.
+    Export(export::ExportArgs),
     /// Browse, search, compare and prune the history of sends.
     History(history::HistoryArgs),
     /// OAuth 2.0 tokens of a request: login (fetch), status, refresh, logout (forget).
@@ -103,6 +106,7 @@ pub fn run(command: Command) -> i32 {
         Command::Secret(args) => secret::run_secret(args),
         Command::Trust(args) => secret::run_trust(args),
         Command::History(args) => history::run(args),
+        Command::Export(args) => export::run(args),
         Command::DemoServer { port, routes } => {
             if routes {
                 for (m, p, what) in crate::server::route_summary() {

@@ -9,7 +9,8 @@ use tokio_util::sync::CancellationToken;
 use super::output::{body_for_terminal, explanation, headers_block, print_http_error, summary_line, use_color};
 use super::SendArgs;
 use crate::core::collection::{collection_root_of, load_collection, Body, Collection, KeyValue, RequestDef};
-use crate::core::http::{self, PrepareContext, PrepareError};
+use crate::core::http::{self, PrepareContext, PrepareError, Prepared};
+use crate::core::template::DemoUrlFn;
 
 fn fail(msg: impl std::fmt::Display, hint: Option<String>) -> i32 {
     eprintln!("error: {msg}");
@@ -21,7 +22,7 @@ fn fail(msg: impl std::fmt::Display, hint: Option<String>) -> i32 {
     1
 }
 
-fn parse_vars(vars: &[String]) -> Result<Vec<(String, String)>, String> {
+pub(super) fn parse_vars(vars: &[String]) -> Result<Vec<(String, String)>, String> {
     vars.iter()
         .map(|v| match v.split_once('=') {
             Some((k, val)) if !k.trim().is_empty() => Ok((k.trim().to_string(), val.to_string())),
@@ -73,40 +74,9 @@ pub fn run(args: SendArgs) -> i32 {
     let first = &args.target[0];
     let is_file = args.target.len() == 1 && (first.ends_with(".toml") || Path::new(first).is_file());
     let (collection, mut def): (Option<Collection>, RequestDef) = if is_file {
-        let path = PathBuf::from(first);
-        if !path.is_file() {
-            return fail(format!("request file {first} does not exist"), None);
-        }
-        let abs = std::fs::canonicalize(&path).unwrap_or(path);
-        match collection_root_of(&abs) {
-            Some(root) => {
-                let c = load_collection(&root);
-                match c.find_request(&abs).cloned() {
-                    Some(d) => (Some(c), d),
-                    None => {
-                        let problems: Vec<String> = c
-                            .diagnostics
-                            .iter()
-                            .filter(|d| d.path == abs && d.is_error())
-                            .map(|d| d.to_string())
-                            .collect();
-                        if problems.is_empty() {
-                            return fail(format!("{first} is not a request of collection {}", root.display()), None);
-                        }
-                        eprintln!("error: {first} cannot be loaded:");
-                        for p in problems {
-                            eprintln!("{p}");
-                        }
-                        return 1;
-                    }
-                }
-            }
-            None => {
-                return fail(
-                    format!("{first} is not inside a collection (no collection.toml in any parent folder)"),
-                    Some("a request file lives in a folder tree whose root holds collection.toml".into()),
-                )
-            }
+        match load_request_file(first) {
+            Ok((c, d)) => (Some(c), d),
+            Err(code) => return code,
         }
     } else {
         match ad_hoc(&args.target, args.json.as_deref()) {
@@ -123,22 +93,9 @@ pub fn run(args: SendArgs) -> i32 {
     if args.no_follow {
         def.options.follow_redirects = Some(false);
     }
-    let env_name: Option<String> = match (&args.env, &collection) {
-        (Some(name), Some(c)) => match c.environment(name) {
-            Some(e) => Some(e.name.clone()),
-            None => {
-                let names: Vec<&str> = c.environments.iter().map(|e| e.name.as_str()).collect();
-                let hint = if names.is_empty() {
-                    "this collection has no environments/ folder".to_string()
-                } else {
-                    format!("available: {}", names.join(", "))
-                };
-                return fail(format!("no environment `{name}` in collection {}", c.name), Some(hint));
-            }
-        },
-        (Some(_), None) => return fail("--env needs a request file inside a collection", None),
-        (None, Some(c)) => default_environment(c),
-        (None, None) => None,
+    let env_name = match pick_environment(args.env.as_deref(), collection.as_ref()) {
+        Ok(n) => n,
+        Err(code) => return code,
     };
 
     let rt = match super::runtime_single() {
@@ -146,20 +103,11 @@ pub fn run(args: SendArgs) -> i32 {
         Err(code) => return code,
     };
     rt.block_on(async move {
-        let environment = env_name.as_deref().and_then(|n| collection.as_ref().and_then(|c| c.environment(n)));
-        let ctx = PrepareContext {
-            collection: collection.as_ref(),
-            environment,
-            overrides: &overrides,
-            demo_url: Some(crate::embedded::provider()),
-        };
-        let mut prepared = match super::auth::prepare_with_trust(&ctx, &def, &mut super::auth::tty_prompt) {
+        let demo = crate::embedded::provider();
+        let mut prepared = match prepare_request(collection.as_ref(), env_name.as_deref(), &overrides, &def, demo) {
             Ok(p) => p,
-            Err(e) => return report_prepare_error(&e),
+            Err(code) => return code,
         };
-        for w in &prepared.warnings {
-            eprintln!("warning: {w}");
-        }
         let cancel = CancellationToken::new();
         let ctrl_c = cancel.clone();
         tokio::spawn(async move {
@@ -282,4 +230,81 @@ pub fn status_exit_code(status: u16, check: bool) -> i32 {
         500..=599 => 5,
         _ => 0,
     }
+}
+
+/// Loads a saved request file with its collection; on failure prints why and returns the exit code.
+pub(super) fn load_request_file(first: &str) -> Result<(Collection, RequestDef), i32> {
+    let path = PathBuf::from(first);
+    if !path.is_file() {
+        return Err(fail(format!("request file {first} does not exist"), None));
+    }
+    let abs = std::fs::canonicalize(&path).unwrap_or(path);
+    let Some(root) = collection_root_of(&abs) else {
+        return Err(fail(
+            format!("{first} is not inside a collection (no collection.toml in any parent folder)"),
+            Some("a request file lives in a folder tree whose root holds collection.toml".into()),
+        ));
+    };
+    let c = load_collection(&root);
+    if let Some(d) = c.find_request(&abs).cloned() {
+        return Ok((c, d));
+    }
+    let problems: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.path == abs && d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    if problems.is_empty() {
+        return Err(fail(format!("{first} is not a request of collection {}", root.display()), None));
+    }
+    eprintln!("error: {first} cannot be loaded:");
+    for p in problems {
+        eprintln!("{p}");
+    }
+    Err(1)
+}
+
+/// `--env NAME` (which must exist), else the collection's default environment.
+pub(super) fn pick_environment(env: Option<&str>, collection: Option<&Collection>) -> Result<Option<String>, i32> {
+    match (env, collection) {
+        (Some(name), Some(c)) => match c.environment(name) {
+            Some(e) => Ok(Some(e.name.clone())),
+            None => {
+                let names: Vec<&str> = c.environments.iter().map(|e| e.name.as_str()).collect();
+                let hint = if names.is_empty() {
+                    "this collection has no environments/ folder".to_string()
+                } else {
+                    format!("available: {}", names.join(", "))
+                };
+                Err(fail(format!("no environment `{name}` in collection {}", c.name), Some(hint)))
+            }
+        },
+        (Some(_), None) => Err(fail("--env needs a request file inside a collection", None)),
+        (None, Some(c)) => Ok(default_environment(c)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Resolves `def` as `send` does (asking to trust `{{cmd.…}}` sources on a terminal); prints warnings, or the error
+/// and returns the exit code.
+pub(super) fn prepare_request(
+    collection: Option<&Collection>,
+    env_name: Option<&str>,
+    overrides: &[(String, String)],
+    def: &RequestDef,
+    demo_url: DemoUrlFn,
+) -> Result<Prepared, i32> {
+    let environment = env_name.and_then(|n| collection.and_then(|c| c.environment(n)));
+    let ctx = PrepareContext {
+        collection,
+        environment,
+        overrides,
+        demo_url: Some(demo_url),
+    };
+    let prepared = super::auth::prepare_with_trust(&ctx, def, &mut super::auth::tty_prompt).map_err(|e| report_prepare_error(&e))?;
+    for w in &prepared.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(prepared)
 }

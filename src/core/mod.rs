@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod collection;
+pub mod export;
 pub mod format;
 pub mod fsutil;
 pub mod history;

@@ -44,6 +44,7 @@ pub enum Action {
     ToggleRow,
     ExternalEditor,
     CycleKind,
+    SwitchPartKind,
     Search,
     SearchNext,
     SearchPrev,
@@ -58,10 +59,12 @@ pub enum Action {
     RefreshToken,
     ForgetToken,
     StoreSecret,
+    CopyCurl,
+    CopyCurlSecrets,
 }
 
 impl Action {
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 57] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -102,6 +105,7 @@ impl Action {
         Action::ToggleRow,
         Action::ExternalEditor,
         Action::CycleKind,
+        Action::SwitchPartKind,
         Action::Search,
         Action::SearchNext,
         Action::SearchPrev,
@@ -116,6 +120,8 @@ impl Action {
         Action::RefreshToken,
         Action::ForgetToken,
         Action::StoreSecret,
+        Action::CopyCurl,
+        Action::CopyCurlSecrets,
     ];
 
     /// The name used in `config.toml`.
@@ -161,6 +167,7 @@ impl Action {
             Action::ToggleRow => "toggle_row",
             Action::ExternalEditor => "external_editor",
             Action::CycleKind => "cycle_kind",
+            Action::SwitchPartKind => "switch_part_kind",
             Action::Search => "search",
             Action::SearchNext => "search_next",
             Action::SearchPrev => "search_prev",
@@ -175,6 +182,8 @@ impl Action {
             Action::RefreshToken => "refresh_token",
             Action::ForgetToken => "forget_token",
             Action::StoreSecret => "store_secret",
+            Action::CopyCurl => "copy_curl",
+            Action::CopyCurlSecrets => "copy_curl_secrets",
         }
     }
 
@@ -225,6 +234,7 @@ impl Action {
             Action::ToggleRow => "Enable / disable the selected row",
             Action::ExternalEditor => "Edit the body in $EDITOR",
             Action::CycleKind => "Change the body kind / auth type",
+            Action::SwitchPartKind => "Switch a multipart part between a value and a file",
             Action::Search => "Search the response body",
             Action::SearchNext => "Next match",
             Action::SearchPrev => "Previous match",
@@ -239,6 +249,8 @@ impl Action {
             Action::RefreshToken => "Refresh the OAuth 2.0 token",
             Action::ForgetToken => "Forget the cached OAuth 2.0 token",
             Action::StoreSecret => "Store a secret in the keyring",
+            Action::CopyCurl => "Copy as curl, credentials masked",
+            Action::CopyCurlSecrets => "Copy as curl with credentials (asks first)",
         }
     }
 

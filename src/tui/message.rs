@@ -39,6 +39,12 @@ pub enum Message {
     },
     /// `s` in the response: the body was written to `to` (or why not).
     BodySaved { to: PathBuf, result: Result<u64, String> },
+    /// `y`/`Y` on a request prepared off the UI thread: the curl command to copy, or why there is none.
+    CurlReady {
+        path: PathBuf,
+        reveal: bool,
+        result: Result<String, String>,
+    },
     /// Time to check whether the open file changed on disk (sent about once a second).
     PollFiles,
     /// The open file is no longer what we loaded (`None`: it was deleted).

@@ -231,8 +231,9 @@ impl App {
                 } else if pos.y > tabs.y {
                     let row = (pos.y - tabs.y - 1) as usize;
                     if let Some(open) = self.open.as_mut() {
-                        let target = open.scroll + row + 1;
-                        if target <= open.item_count() {
+                        // Below the tab's own header line (auth type, multipart summary), if it has one.
+                        let target = (open.scroll + row + 1).checked_sub(open.header_rows()).filter(|t| *t > 0);
+                        if let Some(target) = target.filter(|t| *t <= open.item_count()) {
                             open.cursor = target;
                         }
                     }

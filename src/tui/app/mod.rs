@@ -4,8 +4,10 @@
 
 pub mod auth;
 mod auth_dialogs;
+pub mod auth_fields;
 mod auth_tokens;
 pub mod body;
+pub mod export;
 mod files;
 pub mod history;
 pub mod history_diff;
@@ -13,6 +15,7 @@ mod history_keys;
 mod input;
 mod modal;
 mod open;
+mod parts;
 mod response;
 mod search;
 mod send;
@@ -150,6 +153,8 @@ pub struct App {
     pub quit: bool,
     /// Set when SIGTERM/SIGHUP asked us to leave.
     pub terminated_by: Option<&'static str>,
+    /// Where `y` copies to (OSC 52 on the terminal; a buffer in tests).
+    pub clipboard: export::ClipboardSink,
     tx: UnboundedSender<Message>,
     demo: DemoUrlFn,
     demo_url: Arc<Mutex<Option<String>>>,
@@ -224,6 +229,7 @@ impl App {
             auth: auth::AuthState::new(tx.clone(), opts.data_dir.join("tokens")),
             quit: false,
             terminated_by: None,
+            clipboard: export::ClipboardSink::Terminal,
             tx,
             demo,
             demo_url,
@@ -370,6 +376,7 @@ impl App {
                 capped,
             } => self.on_search_hits(&path, search, hits, done, capped),
             Message::BodySaved { to, result } => self.on_body_saved(&to, result),
+            Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
             Message::PollFiles => self.poll_files(),
             Message::DiskChanged { path, stamp } => {
                 self.polling = false;
@@ -423,6 +430,8 @@ impl App {
             Action::RefreshToken => self.token_action(auth::TokenAction::Refresh),
             Action::ForgetToken => self.token_action(auth::TokenAction::Forget),
             Action::StoreSecret => self.open_secret_prompt(),
+            Action::CopyCurl => self.copy_curl(false),
+            Action::CopyCurlSecrets => self.copy_curl(true),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
                 Pane::Request => self.request_action(other),

@@ -114,7 +114,12 @@ pub enum AfterUnsaved {
 pub enum ConfirmPurpose {
     Delete(PathBuf),
     Unsaved(AfterUnsaved),
-    DiskChanged { path: PathBuf, saving: bool },
+    DiskChanged {
+        path: PathBuf,
+        saving: bool,
+    },
+    /// `Y`: copy the request as curl with its secrets.
+    CopySecrets,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,6 +309,7 @@ impl App {
         match (c.purpose, choice) {
             (_, 'c') => {}
             (ConfirmPurpose::Delete(path), 'y') => self.delete_now(&path),
+            (ConfirmPurpose::CopySecrets, 'y') => self.copy_curl_now(true),
             (ConfirmPurpose::Unsaved(after), 's') if self.save_now() => self.after_unsaved(after),
             (ConfirmPurpose::Unsaved(after), 'd') => {
                 if let Some(open) = self.open.as_mut() {

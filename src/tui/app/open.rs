@@ -3,8 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::auth_fields::{self, auth_fields, port_problem, AuthFieldKind};
 use super::{App, Effect, Level};
-use crate::core::collection::{ApiKeyLocation, AuthDef, Body, KeyValue, RequestDef};
+use crate::core::collection::{Body, KeyValue, Part, RequestDef};
 use crate::tui::action::Action;
 use crate::tui::message::FileStamp;
 use crate::tui::text_input::TextArea;
@@ -47,8 +48,8 @@ pub enum Field {
     Name(usize),
     Value(usize),
     Body,
-    /// Field `i` of the auth scheme.
-    Auth(usize),
+    /// The auth field with this label (see `auth_fields`).
+    Auth(&'static str),
     Description,
 }
 
@@ -115,29 +116,6 @@ impl OpenRequest {
         }
     }
 
-    /// Auth fields of the draft: (label, value, secret).
-    pub fn auth_fields(&self) -> Vec<(&'static str, String, bool)> {
-        match &self.draft.auth {
-            AuthDef::Basic { username, password } => vec![("username", username.clone(), false), ("password", password.clone(), true)],
-            AuthDef::Bearer { token } => vec![("token", token.clone(), true)],
-            AuthDef::ApiKey { name, value, location } => vec![
-                ("name", name.clone(), false),
-                ("value", value.clone(), true),
-                (
-                    "in",
-                    match location {
-                        ApiKeyLocation::Header => "header".into(),
-                        ApiKeyLocation::Query => "query".into(),
-                    },
-                    false,
-                ),
-            ],
-            AuthDef::Digest { username, password } => vec![("username", username.clone(), false), ("password", password.clone(), true)],
-            // Inherit, None, and schemes with many settings (AWS, OAuth 2) that are edited in the file.
-            _ => Vec::new(),
-        }
-    }
-
     /// How many selectable items the current tab has (below the URL line).
     pub fn item_count(&self) -> usize {
         match self.tab {
@@ -147,7 +125,7 @@ impl OpenRequest {
                 Body::Multipart(parts) => parts.len(),
                 _ => 1,
             },
-            RequestTab::Auth => self.auth_fields().len(),
+            RequestTab::Auth => auth_fields(&self.draft.auth).len(),
             RequestTab::Docs => 1,
         }
     }
@@ -163,6 +141,9 @@ impl OpenRequest {
 
     fn field_text(&self, field: Field) -> Option<String> {
         let d = &self.draft;
+        if let Some(text) = self.part_text(field) {
+            return Some(text);
+        }
         match field {
             Field::Method => Some(d.method.clone()),
             Field::Url => Some(d.url.clone()),
@@ -172,7 +153,7 @@ impl OpenRequest {
                 Body::File { path, .. } => Some(path.clone()),
                 _ => self.body_text(),
             },
-            Field::Auth(i) => self.auth_fields().get(i).map(|f| f.1.clone()),
+            Field::Auth(label) => auth_fields(&d.auth).into_iter().find(|f| f.label == label).map(|f| f.value),
             Field::Description => Some(d.description.clone()),
         }
     }
@@ -196,6 +177,9 @@ impl OpenRequest {
         let Some(edit) = self.editing.as_ref() else { return };
         let text = edit.input.text();
         let field = edit.field;
+        if self.set_part_text(field, &text) {
+            return;
+        }
         match field {
             Field::Method => self.draft.method = text.trim().to_ascii_uppercase(),
             Field::Url => self.draft.url = text,
@@ -215,39 +199,9 @@ impl OpenRequest {
                 Body::File { path, .. } => *path = text,
                 _ => {}
             },
-            Field::Auth(i) => set_auth_field(&mut self.draft.auth, i, text),
+            Field::Auth(label) => auth_fields::set_auth_field(&mut self.draft.auth, label, text),
             Field::Description => self.draft.description = text,
         }
-    }
-}
-
-fn set_auth_field(auth: &mut AuthDef, i: usize, text: String) {
-    match (auth, i) {
-        (AuthDef::Basic { username, .. }, 0) => *username = text,
-        (AuthDef::Basic { password, .. }, 1) => *password = text,
-        (AuthDef::Bearer { token }, 0) => *token = text,
-        (AuthDef::ApiKey { name, .. }, 0) => *name = text,
-        (AuthDef::ApiKey { value, .. }, 1) => *value = text,
-        (AuthDef::Digest { username, .. }, 0) => *username = text,
-        (AuthDef::Digest { password, .. }, 1) => *password = text,
-        _ => {}
-    }
-}
-
-fn next_auth(auth: &AuthDef) -> AuthDef {
-    match auth {
-        AuthDef::Inherit => AuthDef::None,
-        AuthDef::None => AuthDef::Basic {
-            username: String::new(),
-            password: String::new(),
-        },
-        AuthDef::Basic { .. } => AuthDef::Bearer { token: String::new() },
-        AuthDef::Bearer { .. } => AuthDef::ApiKey {
-            name: "X-API-Key".into(),
-            value: String::new(),
-            location: ApiKeyLocation::Header,
-        },
-        _ => AuthDef::Inherit,
     }
 }
 
@@ -260,14 +214,28 @@ fn next_body(body: &Body) -> Body {
         Body::None => Body::Json(text),
         Body::Json(_) => Body::Text { text, content_type: None },
         Body::Text { .. } => Body::Form(Vec::new()),
-        Body::Form(_) => Body::None,
-        // Multipart and file bodies switch to none; their parts stay in the file until saved.
+        // Form rows carry over as value parts.
+        Body::Form(rows) => Body::Multipart(
+            rows.iter()
+                .map(|r| Part {
+                    name: r.name.clone(),
+                    value: Some(r.value.clone()),
+                    file: None,
+                    content_type: None,
+                    enabled: r.enabled,
+                })
+                .collect(),
+        ),
+        // A file body switches to none; the file keeps it until saved.
         Body::Multipart(_) | Body::File { .. } => Body::None,
     }
 }
 
 impl App {
     pub(super) fn request_action(&mut self, action: Action) {
+        if self.part_action(action) {
+            return;
+        }
         let Some(open) = self.open.as_mut() else {
             if matches!(action, Action::Open) {
                 self.set_focus(super::Pane::Tree);
@@ -302,7 +270,7 @@ impl App {
                     open.cursor = at + 1;
                     open.begin_edit(Field::Name(at));
                 } else {
-                    self.notify(Level::Info, "Rows are added in Params, Headers and form bodies");
+                    self.notify(Level::Info, "Rows are added in Params, Headers and form or multipart bodies");
                 }
             }
             Action::DeleteRow => {
@@ -326,7 +294,7 @@ impl App {
             }
             Action::CycleKind => match open.tab {
                 RequestTab::Auth => {
-                    open.draft.auth = next_auth(&open.draft.auth);
+                    open.draft.auth = auth_fields::next_auth(&open.draft.auth, &open.original.auth);
                     open.cursor = open.cursor.min(open.item_count());
                 }
                 RequestTab::Body => {
@@ -350,26 +318,16 @@ impl App {
         match open.tab {
             RequestTab::Params | RequestTab::Headers => open.begin_edit(Field::Value(i)),
             RequestTab::Body => match open.draft.body.kind_name() {
-                "form" => open.begin_edit(Field::Value(i)),
-                "multipart" => self.notify(Level::Info, "Multipart parts are edited in the request file for now"),
+                "form" | "multipart" => open.begin_edit(Field::Value(i)),
                 _ => open.begin_edit(Field::Body),
             },
-            RequestTab::Auth => {
-                if let AuthDef::ApiKey { location, .. } = &mut open.draft.auth {
-                    if i == 2 {
-                        *location = match location {
-                            ApiKeyLocation::Header => ApiKeyLocation::Query,
-                            ApiKeyLocation::Query => ApiKeyLocation::Header,
-                        };
-                        return;
-                    }
+            RequestTab::Auth => match auth_fields(&open.draft.auth).get(i) {
+                Some(f) if f.kind == AuthFieldKind::Choice => {
+                    auth_fields::cycle_choice(&mut open.draft.auth, f.label);
                 }
-                if open.auth_fields().is_empty() {
-                    self.notify(Level::Info, "Press t to choose an auth type for this request");
-                } else {
-                    open.begin_edit(Field::Auth(i));
-                }
-            }
+                Some(f) => open.begin_edit(Field::Auth(f.label)),
+                None => self.notify(Level::Info, "Press t to choose an auth type for this request"),
+            },
             RequestTab::Docs => open.begin_edit(Field::Description),
         }
     }
@@ -380,8 +338,13 @@ impl App {
         }
     }
 
-    /// Enter in a single-line field: a row's name moves on to its value; everything else closes.
+    /// Enter in a single-line field: a row's name moves on to its value; everything else closes. A redirect port
+    /// that is not a port stays open, with the reason.
     pub(super) fn commit_field_edit(&mut self) {
+        if let Some(problem) = self.port_problem_in_edit() {
+            self.notify(Level::Error, problem);
+            return;
+        }
         let next = self.open.as_ref().and_then(|o| o.editing.as_ref()).and_then(|e| match e.field {
             Field::Name(i) => Some(Field::Value(i)),
             _ => None,
@@ -394,10 +357,15 @@ impl App {
 
     /// Leaves the field, keeping its text; a row left with neither name nor value goes away.
     pub(super) fn end_field_edit(&mut self) {
+        if let Some(problem) = self.port_problem_in_edit() {
+            self.notify(Level::Error, format!("{problem}. Kept the previous port"));
+        }
         let Some(open) = self.open.as_mut() else { return };
         open.apply_edit();
         let Some(edit) = open.editing.take() else { return };
+        auth_fields::tidy_auth(&mut open.draft.auth);
         if let Field::Name(i) | Field::Value(i) = edit.field {
+            open.drop_empty_part(i);
             if let Some(rows) = open.rows_mut() {
                 if rows.get(i).is_some_and(|r| r.name.trim().is_empty() && r.value.is_empty()) {
                     rows.remove(i);
@@ -405,6 +373,11 @@ impl App {
                 }
             }
         }
+    }
+
+    fn port_problem_in_edit(&self) -> Option<String> {
+        let edit = self.open.as_ref()?.editing.as_ref()?;
+        (edit.field == Field::Auth("redirect_port")).then(|| port_problem(&edit.input.text()))?
     }
 
     /// Keys a field reacts to beyond plain text: Tab between a row's name and value, ↑/↓ through methods.

@@ -1,68 +1,132 @@
-//! Auth on screen: the Auth tab's details for AWS and OAuth 2.0 (secrets masked, token status, token keys), the trust
+//! Auth on screen: the Auth tab's fields for every scheme (secrets masked, token status, token keys), the trust
 //! prompt, the OAuth flow dialog and the keyring prompt. No secret value is ever drawn: literal credentials show as
 //! a mask, references as the reference, tokens only as their status.
 
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::dialog::{frame_block, popup};
-use super::request::masked;
+use super::request::{auth_summary, masked, row_style, template_spans};
 use crate::core::collection::AuthDef;
+use crate::core::http::prepare::effective_auth;
 use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::auth::{FlowDialog, FlowKind, SecretPrompt, TokenView, TrustPrompt};
-use crate::tui::app::App;
+use crate::tui::app::auth_fields::{auth_fields, AuthField, AuthFieldKind};
+use crate::tui::app::{App, Field, OpenRequest};
 use crate::tui::keymap::Context;
 
-fn field(app: &App, label: &str, value: String) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("   {label:<14}"), app.styles.muted),
-        Span::styled(value, app.styles.base),
-    ])
+/// How a field's value is drawn: a mask for a literal secret, the reference for `{{…}}`, a muted note when empty.
+fn value_spans(app: &App, f: &AuthField, base: Style, editable: bool) -> Vec<Span<'static>> {
+    let s = &app.styles;
+    if f.value.is_empty() {
+        return vec![Span::styled(f.when_empty, s.muted)];
+    }
+    let shown = if f.kind == AuthFieldKind::Secret {
+        masked(&f.value)
+    } else {
+        f.value.clone()
+    };
+    let mut spans = template_spans(&shown, base, s.accent);
+    if editable && f.kind == AuthFieldKind::Choice {
+        spans.push(Span::styled("  (Enter: next)", s.muted));
+    }
+    spans
 }
 
-/// Read-only lines for schemes with many settings (AWS, OAuth 2.0), plus the OAuth token status and its keys.
-pub fn scheme_lines(app: &App, auth: &AuthDef) -> Vec<Line<'static>> {
+fn label_width(fields: &[AuthField]) -> usize {
+    fields.iter().map(|f| f.label.len() + 2).max().unwrap_or(0).max(10)
+}
+
+/// The Auth tab: the type and where it comes from, one row per field (Enter edits or picks the next choice),
+/// then what the scheme adds (the OAuth 2.0 token and its keys).
+pub fn draw_tab(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
     let s = &app.styles;
-    let mut out = Vec::new();
-    match auth {
-        AuthDef::Aws(a) => {
-            out.push(field(app, "access_key", masked(&a.access_key)));
-            out.push(field(app, "secret_key", masked(&a.secret_key)));
-            if let Some(t) = &a.session_token {
-                out.push(field(app, "session_token", masked(t)));
+    let summary = auth_summary(app, open);
+    let key = app.keymap.label(Context::Request, Action::CycleKind);
+    match &open.draft.auth {
+        AuthDef::Inherit => {
+            let mut lines = vec![Line::from(vec![
+                Span::styled(" Inherited: ", s.muted),
+                Span::styled(summary, s.accent),
+                Span::styled(format!("   ({key} sets this request's own auth)"), s.muted),
+            ])];
+            if let Some(c) = app.workspace.get(open.collection) {
+                let chain = c.folder_chain(&open.draft.path);
+                let (auth, _) = effective_auth(&chain, &open.draft);
+                let fields = auth_fields(auth);
+                let w = label_width(&fields);
+                for f in &fields {
+                    let mut spans = vec![Span::styled(format!("   {:<w$}", f.label), s.muted)];
+                    spans.extend(value_spans(app, f, s.muted, false).into_iter().map(|sp| sp.style(s.muted)));
+                    lines.push(Line::from(spans));
+                }
+                lines.extend(scheme_lines(app, auth));
             }
-            out.push(field(app, "region", a.region.clone()));
-            out.push(field(app, "service", a.service.clone()));
-            out.push(Line::from(Span::styled(
-                "   Signed at send time (SigV4); edit these in the file.",
-                s.muted,
-            )));
+            frame.render_widget(Paragraph::new(lines), area);
+            return;
         }
-        AuthDef::OAuth2(o) => {
-            out.push(field(app, "grant", o.grant.as_str().to_string()));
-            out.push(field(app, "token_url", o.token_url.clone()));
-            if let Some(u) = &o.auth_url {
-                out.push(field(app, "auth_url", u.clone()));
-            }
-            if let Some(u) = &o.device_url {
-                out.push(field(app, "device_url", u.clone()));
-            }
-            out.push(field(app, "client_id", o.client_id.clone()));
-            if let Some(secret) = &o.client_secret {
-                out.push(field(app, "client_secret", masked(secret)));
-            }
-            if !o.scopes.is_empty() {
-                out.push(field(app, "scopes", o.scopes.join(" ")));
-            }
-            out.push(Line::from(""));
-            out.extend(token_lines(app));
+        AuthDef::None => {
+            let msg = format!(" No auth for this request, even if a folder has some.   ({key} changes the type)");
+            frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)), area);
+            return;
         }
         _ => {}
     }
-    out
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {summary}"), s.accent),
+            Span::styled(format!("   ({key} changes the type)"), s.muted),
+        ])),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let fields = auth_fields(&open.draft.auth);
+    let w = label_width(&fields);
+    let value_x = area.x + 3 + w as u16;
+    let mut y = area.y + 1;
+    for (i, f) in fields.iter().enumerate().skip(open.scroll) {
+        if y >= area.bottom() {
+            return;
+        }
+        let row = Rect::new(area.x, y, area.width, 1);
+        let style = row_style(app, open, i, focused);
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("   {:<w$}", f.label), s.muted)).style(style),
+            row,
+        );
+        let value_area = Rect::new(value_x, y, area.right().saturating_sub(value_x), 1);
+        match open.editing.as_ref() {
+            Some(e) if e.field == Field::Auth(f.label) => e.input.render(frame, value_area, s.base, focused),
+            _ => frame.render_widget(
+                Paragraph::new(Line::from(value_spans(app, f, s.base, true))).style(style),
+                value_area,
+            ),
+        }
+        y += 1;
+    }
+    let extra = scheme_lines(app, &open.draft.auth);
+    if !extra.is_empty() && y < area.bottom() {
+        frame.render_widget(Paragraph::new(extra), Rect::new(area.x, y, area.width, area.bottom() - y));
+    }
+}
+
+/// What a scheme shows below its fields: how AWS signs, the OAuth 2.0 token status and its keys.
+pub fn scheme_lines(app: &App, auth: &AuthDef) -> Vec<Line<'static>> {
+    match auth {
+        AuthDef::Aws(_) => vec![Line::from(Span::styled(
+            "   Signed at send time (SigV4) over the final method, URL, headers and body.",
+            app.styles.muted,
+        ))],
+        AuthDef::OAuth2(_) => {
+            let mut out = vec![Line::from("")];
+            out.extend(token_lines(app));
+            out
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn token_lines(app: &App) -> Vec<Line<'static>> {
@@ -81,7 +145,7 @@ fn token_lines(app: &App) -> Vec<Line<'static>> {
         Some(TokenView::Problem(p)) => (p.clone(), s.error),
     };
     vec![
-        Line::from(vec![Span::styled("   token         ", s.muted), Span::styled(text, style)]),
+        Line::from(vec![Span::styled("   token          ", s.muted), Span::styled(text, style)]),
         Line::from(vec![
             Span::raw("   "),
             Span::styled(k(Action::FetchToken), s.key),

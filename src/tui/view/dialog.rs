@@ -83,6 +83,14 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
                 ("Ctrl-W, Ctrl-U, Ctrl-K".into(), "Delete word / to start / to end".into()),
             ],
         );
+        section(
+            "Auth tab",
+            vec![
+                ("Enter".into(), "On grant, client_auth or in: the next choice".into()),
+                ("scopes".into(), "Several scopes: separate them with spaces".into()),
+                ("redirect_port".into(), "A port from 1 to 65535; empty for any free one".into()),
+            ],
+        );
     }
     section(Context::Global.title(), rows_of(Context::Global));
     section("History view (Ctrl-H)", super::history::help_rows(app));

@@ -55,7 +55,7 @@ impl App {
         if let Some(open) = self.open.as_mut() {
             let items = open.item_count();
             open.cursor = open.cursor.min(items);
-            let h = body_h.max(1);
+            let h = body_h.saturating_sub(open.header_rows()).max(1);
             if open.cursor > 0 {
                 let i = open.cursor - 1;
                 if i < open.scroll {

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::{pane_block, spinner};
-use crate::core::collection::{AuthDef, Body, KeyValue};
+use crate::core::collection::{Body, KeyValue, Part};
 use crate::core::format::json_error_position;
 use crate::core::http::prepare::effective_auth;
 use crate::core::template::MASK;
@@ -42,7 +42,7 @@ pub fn tab_titles(app: &App) -> Vec<String> {
 }
 
 /// "bearer ← collection", "basic", "none".
-fn auth_summary(app: &App, open: &OpenRequest) -> String {
+pub(super) fn auth_summary(app: &App, open: &OpenRequest) -> String {
     let Some(c) = app.workspace.get(open.collection) else {
         return open.draft.auth.type_name().into();
     };
@@ -90,9 +90,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     match open.tab {
-        RequestTab::Params | RequestTab::Headers => draw_rows(app, open, frame, body, focused),
+        RequestTab::Params | RequestTab::Headers => draw_rows(app, open, frame, body),
         RequestTab::Body => draw_body(app, open, frame, body, focused),
-        RequestTab::Auth => draw_auth(app, open, frame, body, focused),
+        RequestTab::Auth => super::auth::draw_tab(app, open, frame, body, focused),
         RequestTab::Docs => draw_docs(app, open, frame, body, focused),
     }
 }
@@ -171,7 +171,7 @@ fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, f
     frame.render_widget(Paragraph::new(Span::styled(send_hint, s.muted)), hint_area);
 }
 
-fn row_style(app: &App, open: &OpenRequest, item: usize, focused: bool) -> Style {
+pub(super) fn row_style(app: &App, open: &OpenRequest, item: usize, focused: bool) -> Style {
     if open.cursor == item + 1 && open.editing.is_none() {
         if focused {
             app.styles.selection
@@ -184,7 +184,7 @@ fn row_style(app: &App, open: &OpenRequest, item: usize, focused: bool) -> Style
 }
 
 /// Query, header and form rows: ✔/✗ enabled, name, value; inherited headers follow, marked with their origin.
-fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
+fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
     let rows = open.rows().cloned().unwrap_or_default();
     let mut inherited: Vec<(KeyValue, String)> = Vec::new();
@@ -226,32 +226,16 @@ fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
         if y >= area.bottom() {
             return;
         }
-        let line_area = Rect::new(area.x, y, area.width, 1);
-        let style = row_style(app, open, i, focused);
-        frame.render_widget(Paragraph::new("").style(style), line_area);
-        let (mark, mark_style) = if row.enabled { ("✔", s.success) } else { ("✗", s.muted) };
         let text_style = if row.enabled { s.base } else { s.muted };
-        frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {mark} "), mark_style)).style(style),
-            line_area,
+        let value = template_spans(&row.value, text_style, s.accent);
+        draw_row(
+            app,
+            open,
+            frame,
+            Rect::new(area.x, y, area.width, 1),
+            (i, name_w),
+            (row.enabled, &row.name, value),
         );
-        let name_area = Rect::new(area.x + 3, y, name_w.min(area.width.saturating_sub(3)), 1);
-        let value_x = area.x + 3 + name_w + 2;
-        let value_area = Rect::new(value_x, y, area.right().saturating_sub(value_x), 1);
-        match open.editing.as_ref() {
-            Some(e) if e.field == Field::Name(i) => e.input.render(frame, name_area, s.base, focused),
-            _ => frame.render_widget(
-                Paragraph::new(Span::styled(row.name.clone(), text_style.patch(s.title))).style(style),
-                name_area,
-            ),
-        }
-        match open.editing.as_ref() {
-            Some(e) if e.field == Field::Value(i) => e.input.render(frame, value_area, s.base, focused),
-            _ => {
-                let spans = template_spans(&row.value, text_style, s.accent);
-                frame.render_widget(Paragraph::new(Line::from(spans)).style(style), value_area);
-            }
-        }
         y += 1;
     }
     for (h, origin) in inherited {
@@ -266,6 +250,79 @@ fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
         ]);
         frame.render_widget(Paragraph::new(line), Rect::new(area.x, y, area.width, 1));
         y += 1;
+    }
+}
+
+/// One editable row: ✔/✗, the name (or its field), the value spans (or its field). `at` is (row, name width).
+fn draw_row(app: &App, open: &OpenRequest, frame: &mut Frame, line_area: Rect, at: (usize, u16), row: (bool, &str, Vec<Span<'static>>)) {
+    let s = &app.styles;
+    let ((i, name_w), (enabled, name, value)) = (at, row);
+    let focused = app.focus == Pane::Request;
+    let (x, y) = (line_area.x, line_area.y);
+    let style = row_style(app, open, i, focused);
+    frame.render_widget(Paragraph::new("").style(style), line_area);
+    let (mark, mark_style) = if enabled { ("✔", s.success) } else { ("✗", s.muted) };
+    let text_style = if enabled { s.base } else { s.muted };
+    frame.render_widget(
+        Paragraph::new(Span::styled(format!(" {mark} "), mark_style)).style(style),
+        line_area,
+    );
+    let name_area = Rect::new(x + 3, y, name_w.min(line_area.width.saturating_sub(3)), 1);
+    let value_x = x + 3 + name_w + 2;
+    let value_area = Rect::new(value_x, y, line_area.right().saturating_sub(value_x), 1);
+    match open.editing.as_ref() {
+        Some(e) if e.field == Field::Name(i) => e.input.render(frame, name_area, s.base, focused),
+        _ => frame.render_widget(
+            Paragraph::new(Span::styled(name.to_string(), text_style.patch(s.title))).style(style),
+            name_area,
+        ),
+    }
+    match open.editing.as_ref() {
+        Some(e) if e.field == Field::Value(i) => e.input.render(frame, value_area, s.base, focused),
+        _ => frame.render_widget(Paragraph::new(Line::from(value)).style(style), value_area),
+    }
+}
+
+/// Multipart parts as rows under a summary line: a value part shows its value, a file part `file` and its path.
+fn draw_parts(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, parts: &[Part]) {
+    let s = &app.styles;
+    let k = |a: Action| app.keymap.label(Context::Request, a);
+    let head = if parts.is_empty() {
+        format!(" multipart · no parts yet: {} adds one", k(Action::AddRow))
+    } else {
+        format!(
+            " multipart · {} part{} · {} switches a part between value and file",
+            parts.len(),
+            if parts.len() == 1 { "" } else { "s" },
+            k(Action::SwitchPartKind)
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(head, s.muted)),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let name_w = parts.iter().map(|p| p.name.width()).max().unwrap_or(4).clamp(8, 28) as u16;
+    for (y, (i, p)) in (area.y + 1..area.bottom()).zip(parts.iter().enumerate().skip(open.scroll)) {
+        let text_style = if p.enabled { s.base } else { s.muted };
+        let mut value = match (&p.file, &p.value) {
+            (Some(path), _) => {
+                let mut v = vec![Span::styled("file ", s.muted)];
+                v.extend(template_spans(path, text_style, s.accent));
+                v
+            }
+            (None, v) => template_spans(v.as_deref().unwrap_or(""), text_style, s.accent),
+        };
+        if let Some(ct) = &p.content_type {
+            value.push(Span::styled(format!("  ({ct})"), s.muted));
+        }
+        draw_row(
+            app,
+            open,
+            frame,
+            Rect::new(area.x, y, area.width, 1),
+            (i, name_w),
+            (p.enabled, &p.name, value),
+        );
     }
 }
 
@@ -311,7 +368,7 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
             (Some(text), vec![Span::styled(format!(" text · {ct}"), s.muted)])
         }
         Body::Form(_) => {
-            draw_rows(app, open, frame, area, focused);
+            draw_rows(app, open, frame, area);
             return;
         }
         Body::File { path, content_type } => {
@@ -329,19 +386,7 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
             return;
         }
         Body::Multipart(parts) => {
-            let lines: Vec<Line> = parts
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let v = p
-                        .value
-                        .clone()
-                        .or_else(|| p.file.clone().map(|f| format!("@{f}")))
-                        .unwrap_or_default();
-                    Line::from(format!(" {} {}  {v}", if p.enabled { "✔" } else { "✗" }, p.name)).style(row_style(app, open, i, focused))
-                })
-                .collect();
-            frame.render_widget(Paragraph::new(lines), area);
+            draw_parts(app, open, frame, area, parts);
             return;
         }
     };
@@ -371,82 +416,6 @@ pub fn masked(value: &str) -> String {
     } else {
         MASK.to_string()
     }
-}
-
-fn draw_auth(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
-    let s = &app.styles;
-    let mut lines = Vec::new();
-    let summary = auth_summary(app, open);
-    let key = app.keymap.label(Context::Request, Action::CycleKind);
-    match &open.draft.auth {
-        AuthDef::Inherit => {
-            lines.push(Line::from(vec![
-                Span::styled(" Inherited: ", s.muted),
-                Span::styled(summary, s.accent),
-                Span::styled(format!("   ({key} sets this request's own auth)"), s.muted),
-            ]));
-            if let Some(c) = app.workspace.get(open.collection) {
-                let chain = c.folder_chain(&open.draft.path);
-                let (auth, _) = effective_auth(&chain, &open.draft);
-                for (label, value, secret) in auth_fields_of(auth) {
-                    let v = if secret { masked(&value) } else { value };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("   {label:<10}"), s.muted),
-                        Span::styled(v, s.muted),
-                    ]));
-                }
-                lines.extend(super::auth::scheme_lines(app, auth));
-            }
-            frame.render_widget(Paragraph::new(lines), area);
-            return;
-        }
-        AuthDef::None => {
-            let msg = format!(" No auth for this request, even if a folder has some.   ({key} changes the type)");
-            frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)), area);
-            return;
-        }
-        _ => {}
-    }
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {summary}"), s.accent),
-            Span::styled(format!("   ({key} changes the type)"), s.muted),
-        ])),
-        Rect::new(area.x, area.y, area.width, 1),
-    );
-    let scheme = super::auth::scheme_lines(app, &open.draft.auth);
-    if !scheme.is_empty() {
-        frame.render_widget(
-            Paragraph::new(scheme),
-            Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1)),
-        );
-    }
-    for (i, (label, value, secret)) in open.auth_fields().into_iter().enumerate() {
-        let y = area.y + 1 + i as u16;
-        if y >= area.bottom() {
-            break;
-        }
-        let row = Rect::new(area.x, y, area.width, 1);
-        let style = row_style(app, open, i, focused);
-        frame.render_widget(Paragraph::new(Span::styled(format!("   {label:<10}"), s.muted)).style(style), row);
-        let value_area = Rect::new(area.x + 13, y, area.width.saturating_sub(13), 1);
-        match open.editing.as_ref() {
-            Some(e) if e.field == Field::Auth(i) => e.input.render(frame, value_area, s.base, focused),
-            _ => {
-                let v = if secret { masked(&value) } else { value };
-                frame.render_widget(
-                    Paragraph::new(Line::from(template_spans(&v, s.base, s.accent))).style(style),
-                    value_area,
-                );
-            }
-        }
-    }
-}
-
-fn auth_fields_of(auth: &AuthDef) -> Vec<(&'static str, String, bool)> {
-    let mut tmp = OpenRequest::new(0, Default::default(), None);
-    tmp.draft.auth = auth.clone();
-    tmp.auth_fields()
 }
 
 fn draw_docs(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {

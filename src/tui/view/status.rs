@@ -94,6 +94,9 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (k(Action::ToggleDetail), "details"),
         ],
     };
+    if app.focus == Pane::Request && app.open.as_ref().is_some_and(|o| o.parts().is_some()) {
+        h.insert(6, (k(Action::SwitchPartKind), "value/file"));
+    }
     if narrow {
         h.truncate(3);
         h.push((k(Action::FocusTree), "tree"));

@@ -1,0 +1,142 @@
+//! `y` / `Y` in the request pane: the open draft as a curl command, put on the clipboard with OSC 52 (the terminal
+//! does the copying, so it works over ssh and needs no clipboard library). `y` masks secrets; `Y` asks first and
+//! reveals them. A collection with `[commands]` is prepared off the UI thread (a command may be slow).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+
+use super::modal::{Confirm, ConfirmPurpose, Modal};
+use super::{App, Level};
+use crate::core::export::to_curl;
+use crate::core::http::{self, PrepareContext};
+use crate::tui::message::Message;
+
+/// Where OSC 52 sequences go: the terminal in the app, a buffer in tests.
+#[derive(Debug, Clone, Default)]
+pub enum ClipboardSink {
+    #[default]
+    Terminal,
+    Buffer(Arc<Mutex<Vec<u8>>>),
+}
+
+impl ClipboardSink {
+    fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            ClipboardSink::Terminal => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes)?;
+                out.flush()
+            }
+            ClipboardSink::Buffer(buf) => {
+                buf.lock()
+                    .map_err(|_| std::io::Error::other("clipboard buffer poisoned"))?
+                    .extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The OSC 52 sequence that sets the system clipboard to `text`.
+pub fn osc52(text: &str) -> Vec<u8> {
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text)).into_bytes()
+}
+
+/// Many terminals drop OSC 52 payloads past about 100 kB; say so rather than claim a copy that did not happen.
+const OSC52_COMFORTABLE: usize = 100_000;
+
+impl App {
+    /// `y` (masked) or `Y` (after a confirmation, with secrets).
+    pub(super) fn copy_curl(&mut self, reveal: bool) {
+        if self.open.is_none() {
+            self.notify(Level::Info, "Open a request first: select it in the tree and press Enter");
+            return;
+        }
+        if !reveal {
+            self.copy_curl_now(false);
+            return;
+        }
+        self.modal = Some(Modal::Confirm(Confirm {
+            title: "Copy with secrets?".into(),
+            lines: vec![
+                "The command will hold tokens, passwords and keys in plain text.".into(),
+                "Anything that reads your clipboard can see them.".into(),
+            ],
+            choices: vec![('y', "yes, copy with secrets".into()), ('c', "cancel (Esc)".into())],
+            purpose: ConfirmPurpose::CopySecrets,
+        }));
+    }
+
+    pub(super) fn copy_curl_now(&mut self, reveal: bool) {
+        self.end_field_edit();
+        let Some(open) = self.open.as_ref() else { return };
+        let path = open.draft.path.clone();
+        let has_commands = self
+            .workspace
+            .get(open.collection)
+            .is_some_and(|c| !c.defaults().commands.is_empty());
+        if has_commands {
+            if let (Some(job), Ok(handle)) = (self.prepare_job(&path), tokio::runtime::Handle::try_current()) {
+                let tx = self.tx.clone();
+                handle.spawn(async move {
+                    let work = tokio::task::spawn_blocking(move || job.run().map(|p| to_curl(&p, reveal)).map_err(|e| e.to_string()));
+                    if let Ok(result) = work.await {
+                        let _ = tx.send(Message::CurlReady { path, reveal, result });
+                    }
+                });
+                self.notify(Level::Info, "Preparing the request to copy…");
+                return;
+            }
+        }
+        let ctx = PrepareContext {
+            collection: self.workspace.get(open.collection),
+            environment: self.environment(open.collection),
+            overrides: &[],
+            demo_url: Some(self.demo.clone()),
+        };
+        let result = http::prepare(&ctx, &open.draft)
+            .map(|p| to_curl(&p, reveal))
+            .map_err(|e| e.to_string());
+        self.on_curl_ready(path, reveal, result);
+    }
+
+    pub(super) fn on_curl_ready(&mut self, path: PathBuf, reveal: bool, result: Result<String, String>) {
+        let command = match result {
+            Ok(c) => c,
+            Err(e) => {
+                self.notify(Level::Error, format!("Not copied: {e}"));
+                return;
+            }
+        };
+        if self.open.as_ref().is_none_or(|o| o.draft.path != path) {
+            return;
+        }
+        let bytes = osc52(&command);
+        if let Err(e) = self.clipboard.write(&bytes) {
+            self.notify(Level::Error, format!("Not copied: cannot write to the terminal: {e}"));
+            return;
+        }
+        let mut text = if reveal {
+            "Copied as curl with secrets".to_string()
+        } else {
+            "Copied as curl (secrets masked; Y copies them too)".to_string()
+        };
+        if let Some(auth) = command.strip_prefix("# auth: ").and_then(|c| c.split_whitespace().next()) {
+            text.push_str(&format!(" · {auth} auth not included"));
+        }
+        if bytes.len() > OSC52_COMFORTABLE {
+            self.notify(
+                Level::Warning,
+                format!(
+                    "{text}; it is large ({} kB): some terminals drop a copy this big",
+                    bytes.len() / 1000
+                ),
+            );
+        } else {
+            self.notify(Level::Success, text);
+        }
+    }
+}
