@@ -81,36 +81,56 @@ pub fn keyring_delete(name: &str) -> Result<bool, SourceError> {
     }
 }
 
-/// Linux: the session keyring alone, under keyring-rs's own key description, for machines (containers) where
-/// keyring-rs cannot link keys into the persistent keyring. Like keyring-rs's store, keys last until logout/reboot.
+/// Linux: the kernel's user keyring, under keyring-rs's own key description, for machines (containers, SSH
+/// sessions, CI) where keyring-rs's session-keyring store is not shared between processes. Keys last until reboot.
 #[cfg(target_os = "linux")]
 mod session {
-    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    use linux_keyutils::{KeyPermissionsBuilder, KeyRing, KeyRingIdentifier, Permission};
 
     fn description(name: &str) -> String {
         format!("keyring-rs:{name}@{}", super::keyring_service())
     }
 
-    fn ring() -> Option<KeyRing> {
-        KeyRing::from_special_id(KeyRingIdentifier::Session, false).ok()
+    /// The user keyring first: every process of this user shares it, whatever session (terminal, tmux, CI step)
+    /// it runs in; then the session keyring, where earlier versions stored keys.
+    fn rings() -> Vec<KeyRing> {
+        // Keys are readable by their "possessor": a process possesses what its session keyring links to. Where a
+        // process starts with a fresh session keyring (containers, some SSH and CI set-ups), link the user keyring
+        // into it so that keys stored by an earlier apix process can be found and read.
+        if let Ok(session) = KeyRing::from_special_id(KeyRingIdentifier::Session, true) {
+            let _ = session.link_keyring_id(KeyRingIdentifier::User);
+        }
+        [KeyRingIdentifier::User, KeyRingIdentifier::Session]
+            .into_iter()
+            .filter_map(|id| KeyRing::from_special_id(id, false).ok())
+            .collect()
     }
 
     pub fn get(name: &str) -> Option<String> {
-        let key = ring()?.search(&description(name)).ok()?;
-        String::from_utf8(key.read_to_vec().ok()?).ok()
+        rings().into_iter().find_map(|ring| {
+            let key = ring.search(&description(name)).ok()?;
+            String::from_utf8(key.read_to_vec().ok()?).ok()
+        })
     }
 
     pub fn set(name: &str, value: &str) -> Result<(), ()> {
-        let ring = ring().ok_or(())?;
-        ring.add_key(&description(name), value.as_bytes()).map(|_| ()).map_err(|_| ())
+        let ring = rings().into_iter().next().ok_or(())?;
+        let key = ring.add_key(&description(name), value.as_bytes()).map_err(|_| ())?;
+        // By default only a process that "possesses" the key (through its session) may read it; let this user's other
+        // processes read it too (nobody else: no group or world rights).
+        let owner = Permission::VIEW | Permission::READ | Permission::SEARCH | Permission::WRITE | Permission::SETATTR;
+        let _ = key.set_perms(KeyPermissionsBuilder::builder().posessor(Permission::ALL).user(owner).build());
+        Ok(())
     }
 
     pub fn delete(name: &str) -> bool {
-        let Some(ring) = ring() else { return false };
-        match ring.search(&description(name)) {
-            Ok(key) => key.invalidate().is_ok(),
-            Err(_) => false,
+        let mut any = false;
+        for ring in rings() {
+            if let Ok(key) = ring.search(&description(name)) {
+                any |= key.invalidate().is_ok();
+            }
         }
+        any
     }
 }
 
