@@ -92,6 +92,7 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (k(Action::ToggleWrap), "wrap"),
             ("←→".to_string(), "tabs"),
             (k(Action::ToggleDetail), "details"),
+            (k(Action::History), "history"),
         ],
     };
     if app.focus == Pane::Request && app.open.as_ref().is_some_and(|o| o.parts().is_some()) {
