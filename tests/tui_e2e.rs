@@ -204,3 +204,20 @@ fn sigterm_restores_the_terminal() {
     assert!(screen.contains("APIX_EXIT=143"), "{screen}");
     assert!(!t.alternate_screen_on());
 }
+
+#[test]
+fn sighup_restores_the_terminal() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let (tmp, dir) = workspace();
+    let t = Tmux::start(&dir, tmp.path(), &[]);
+    t.wait_for("Collections [1]");
+    let pid = t.apix_pid().expect("apix is running under the pane's shell");
+    let status = Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill runs");
+    assert!(status.success());
+    let screen = t.wait_for("APIX_EXIT=");
+    assert!(screen.contains("APIX_EXIT=129"), "{screen}");
+    assert!(!t.alternate_screen_on());
+}
