@@ -108,3 +108,63 @@ fn check_command_prints_every_problem_and_fails() {
         "the bundled collections are clean: {ok_out}"
     );
 }
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn apix(args: &[&str]) -> std::process::Output {
+    let data = tempfile::tempdir().unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_apix"))
+        .args(args)
+        .env("APIX_DATA_DIR", data.path())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_reports_cycles_unknown_dynamic_values_and_every_use_of_an_unknown_variable() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("c");
+    write(&root, "collection.toml", "name = \"c\"\n[vars]\na = \"{{b}}\"\nb = \"{{a}}\"\n");
+    write(&root, "environments/dev.toml", "x = \"{{$nope}}\"\n");
+    write(&root, "r.toml", "url = \"http://x/{{foo}}\"\n[headers]\nX-F = \"{{foo}}\"\n");
+    let out = apix(&["check", root.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("variables refer to each other in a cycle: a → b → a") || stdout.contains("cycle: b → a → b"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("collection.toml:3:1: error:"),
+        "located at the definition: {stdout}"
+    );
+    assert!(stdout.contains("unknown dynamic value `$nope` (in variable x)"), "{stdout}");
+    assert!(
+        stdout.contains("variable `foo` (in url, header X-F)"),
+        "every field using it: {stdout}"
+    );
+
+    // `send` names every other use too.
+    let out = apix(&["send", root.join("r.toml").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown variable `foo` in url of c/r.toml"), "{stderr}");
+    assert!(stderr.contains("also used in: c/r.toml (header X-F)"), "{stderr}");
+}
+
+#[test]
+fn a_broken_environment_file_is_named_not_called_missing() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("c");
+    write(&root, "collection.toml", "name = \"c\"\n");
+    write(&root, "environments/dev.toml", "base_url = \"http://x\n");
+    write(&root, "r.toml", "url = \"http://127.0.0.1:1/\"\n");
+    let out = apix(&["send", root.join("r.toml").to_str().unwrap(), "--env", "dev"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("environment `dev` cannot be loaded"), "{stderr}");
+    assert!(stderr.contains("environments/dev.toml:1:"), "{stderr}");
+}

@@ -162,6 +162,10 @@ fn env_switcher_and_palette() {
     h.press(KeyCode::Enter);
     assert_eq!(open_name(&h), "List users");
     h.ctrl('p');
+    h.type_text("get user");
+    h.press(KeyCode::Enter);
+    assert_eq!(open_name(&h), "Get user", "the request's own name ranks first");
+    h.ctrl('p');
     h.type_text("wrap lines");
     h.press(KeyCode::Enter);
     assert!(h.app.wrap);

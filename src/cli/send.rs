@@ -271,9 +271,24 @@ pub(super) fn pick_environment(env: Option<&str>, collection: Option<&Collection
         (Some(name), Some(c)) => match c.environment(name) {
             Some(e) => Ok(Some(e.name.clone())),
             None => {
+                let file = c.root.join(crate::core::collection::load::ENV_DIR).join(format!("{name}.toml"));
+                let problems: Vec<String> = c
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.path == file && d.is_error())
+                    .map(|d| d.to_string())
+                    .collect();
+                if !problems.is_empty() {
+                    // The file is there but broken: say what is wrong with it, not that it is missing.
+                    eprintln!("error: environment `{name}` cannot be loaded:");
+                    for p in problems {
+                        eprintln!("{p}");
+                    }
+                    return Err(1);
+                }
                 let names: Vec<&str> = c.environments.iter().map(|e| e.name.as_str()).collect();
                 let hint = if names.is_empty() {
-                    "this collection has no environments/ folder".to_string()
+                    "this collection has no environments yet: add environments/NAME.toml".to_string()
                 } else {
                     format!("available: {}", names.join(", "))
                 };

@@ -251,7 +251,7 @@ impl NewEntry {
                 };
                 (Some(stored), None, timings)
             }
-            Err(e) => (None, Some(r.text(&format!("{}: {e}", e.title()))), StoredTimings::default()),
+            Err(e) => (None, Some(r.text(&e.to_string())), StoredTimings::default()),
         };
         let source = Source {
             collection: ctx.collection_root.map(|c| super::identity::absolute(c).display().to_string()),

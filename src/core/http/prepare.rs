@@ -158,15 +158,9 @@ impl Env<'_, '_> {
         e.searched = self.searched.clone();
         if let ResolveFailure::Unknown { name } = &e.failure {
             if let Some(c) = self.ctx.collection {
-                e.used_in = usages(c, name)
-                    .into_iter()
-                    .filter(|u| {
-                        !u.starts_with(&format!(
-                            "{} ",
-                            e.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
-                        ))
-                    })
-                    .collect();
+                // Every other use, including other fields of this same file; not the field being reported.
+                let here = format!("{} ({field})", e.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+                e.used_in = usages(c, name).into_iter().filter(|u| *u != here).collect();
             }
             let known = known_names(self.ctx);
             e.suggestion = crate::core::collection::diag::did_you_mean(name, known.iter().map(|s| s.as_str())).map(str::to_string);
@@ -382,11 +376,13 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         Body::Json(j) => {
             let text = env.resolve(j, "body")?;
             if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+                // serde's text ends with its own "at line L column C": keep only the reason.
+                let reason = e.to_string();
+                let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
                 warnings.push(format!(
-                    "the JSON body does not parse (line {}, column {}: {}); sending it as written",
+                    "the JSON body does not parse at line {}, column {} ({reason}); sending it as written",
                     e.line(),
-                    e.column(),
-                    e
+                    e.column()
                 ));
             }
             default_header(&mut headers, "Content-Type", "application/json");

@@ -69,7 +69,19 @@ impl PaletteState {
             .items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| fuzzy.score(&PaletteState::item_text(item)).map(|s| (s, i)))
+            .filter_map(|(i, item)| {
+                let full = fuzzy.score(&PaletteState::item_text(item))?;
+                // A query that matches the request's own name (the last part of the label) beats one that only
+                // matches across method, folders and name: "get user" must find "Get user" before "List users".
+                let name_bonus = match item {
+                    PaletteItem::Request { label, .. } => {
+                        let name = label.rsplit(" › ").next().unwrap_or(label);
+                        fuzzy.score(name).map(|s| s.saturating_mul(2)).unwrap_or(0)
+                    }
+                    PaletteItem::Action(_) => 0,
+                };
+                Some((full.saturating_add(name_bonus), i))
+            })
             .collect();
         // Stable: equal scores keep actions first, then requests in tree order.
         scored.sort_by_key(|s| std::cmp::Reverse(s.0));

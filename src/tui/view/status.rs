@@ -27,6 +27,15 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         let env = app.env_name(ci).unwrap_or("none");
         right.push(Span::styled("env: ", s.muted));
         right.push(Span::styled(env.to_string(), s.accent));
+        // An environment that skips certificate checks is said on every frame, not once.
+        let tls_off = app
+            .workspace
+            .get(ci)
+            .and_then(|c| c.environment(env))
+            .is_some_and(|e| e.options.verify_tls == Some(false));
+        if tls_off {
+            right.push(Span::styled(" ⚠ TLS not verified", s.warning));
+        }
         if let Some(url) = app.demo_running() {
             let host = url.trim_start_matches("http://").to_string();
             right.push(Span::styled(format!(" (demo API on {host})"), s.muted));
