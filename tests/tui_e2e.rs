@@ -189,6 +189,26 @@ fn panic_restores_the_terminal() {
 }
 
 #[test]
+fn panic_in_a_background_task_restores_the_terminal() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let (tmp, dir) = workspace();
+    // The panic happens in a `tokio::spawn`ed task on a runtime worker, not on the UI thread.
+    let t = Tmux::start(&dir, tmp.path(), &[("APIX_TEST_PANIC", "task")]);
+    let screen = t.wait_for("APIX_EXIT=");
+    assert!(screen.contains("apix stopped because of a bug"), "{screen}");
+    assert!(
+        screen.contains("APIX_TEST_PANIC=task asked for a panic in a background task"),
+        "{screen}"
+    );
+    assert!(screen.contains("APIX_EXIT=101"), "{screen}");
+    assert!(!t.alternate_screen_on(), "left on the alternate screen");
+    assert!(!screen.contains("Collections [1]"), "the UI is still visible:\n{screen}");
+}
+
+#[test]
 fn sigterm_restores_the_terminal() {
     if !have_tmux() {
         eprintln!("skipped: tmux is not installed (the CI script installs it)");

@@ -79,7 +79,10 @@ async fn run_loop(opts: AppOptions) -> i32 {
     let (tx, mut rx) = mpsc::unbounded_channel();
     spawn_signal_listeners(&tx);
     let mut app = App::new(opts, tx);
-    let panic_after_first_draw = std::env::var("APIX_TEST_PANIC").is_ok_and(|v| v == "1");
+    // Test-only hooks for the e2e tests: panic after the first draw on the UI thread (`1`) or in a spawned task (`task`).
+    let test_panic = std::env::var("APIX_TEST_PANIC").unwrap_or_default();
+    let panic_after_first_draw = test_panic == "1";
+    let mut panic_in_task = test_panic == "task";
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -110,6 +113,9 @@ async fn run_loop(opts: AppOptions) -> i32 {
             }
             if panic_after_first_draw {
                 panic!("APIX_TEST_PANIC=1 asked for a panic after the first draw");
+            }
+            if std::mem::take(&mut panic_in_task) {
+                tokio::spawn(async { panic!("APIX_TEST_PANIC=task asked for a panic in a background task") });
             }
         }
         tokio::select! {
