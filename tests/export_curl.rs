@@ -198,3 +198,36 @@ fn export_masks_a_dotenv_secret_unless_asked() {
     let (stdout, _) = export("echo/secret-echo.toml", &["--var", "base_url=http://example.test"]);
     assert!(stdout.contains("'http://example.test/echo?key="), "{stdout}");
 }
+
+#[test]
+fn a_masked_export_does_not_need_the_secret_to_be_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let coll = tmp.path().join("demo");
+    std::fs::create_dir_all(&coll).unwrap();
+    std::fs::write(coll.join("collection.toml"), "name = \"d\"\n").unwrap();
+    std::fs::write(
+        coll.join("r.toml"),
+        "url = \"http://127.0.0.1:1/x\"\n\n[auth]\ntype = \"bearer\"\ntoken = \"{{env.APIX_SURELY_UNSET_TOKEN}}\"\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args: Vec<String> = vec!["export".into(), "curl".into(), coll.join("r.toml").to_str().unwrap().to_string()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        std::process::Command::new(env!("CARGO_BIN_EXE_apix"))
+            .args(&args)
+            .env("APIX_DATA_DIR", tmp.path().join("data"))
+            .env_remove("APIX_SURELY_UNSET_TOKEN")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Authorization: Bearer ••••••"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["--reveal-secrets"]);
+    assert_eq!(out.status.code(), Some(1), "revealing needs the real value");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("APIX_SURELY_UNSET_TOKEN"));
+}

@@ -69,7 +69,7 @@ fn curl(args: CurlArgs) -> i32 {
         flag.store(true, Ordering::Relaxed);
         Ok(STANDALONE_DEMO.to_string())
     });
-    let prepared = match prepare_request(Some(&collection), env_name.as_deref(), &overrides, &def, demo) {
+    let prepared = match prepare_request(Some(&collection), env_name.as_deref(), &overrides, &def, demo, !args.reveal_secrets) {
         Ok(p) => p,
         Err(code) => return code,
     };

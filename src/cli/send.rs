@@ -104,7 +104,7 @@ pub fn run(args: SendArgs) -> i32 {
     };
     rt.block_on(async move {
         let demo = crate::embedded::provider();
-        let mut prepared = match prepare_request(collection.as_ref(), env_name.as_deref(), &overrides, &def, demo) {
+        let mut prepared = match prepare_request(collection.as_ref(), env_name.as_deref(), &overrides, &def, demo, false) {
             Ok(p) => p,
             Err(code) => return code,
         };
@@ -309,6 +309,7 @@ pub(super) fn prepare_request(
     overrides: &[(String, String)],
     def: &RequestDef,
     demo_url: DemoUrlFn,
+    mask_missing_secrets: bool,
 ) -> Result<Prepared, i32> {
     let environment = env_name.and_then(|n| collection.and_then(|c| c.environment(n)));
     let ctx = PrepareContext {
@@ -317,7 +318,21 @@ pub(super) fn prepare_request(
         overrides,
         demo_url: Some(demo_url),
     };
-    let prepared = super::auth::prepare_with_trust(&ctx, def, &mut super::auth::tty_prompt).map_err(|e| report_prepare_error(&e))?;
+    let mut filled = 0;
+    let prepared = loop {
+        match super::auth::prepare_with_trust(&ctx, def, &mut super::auth::tty_prompt) {
+            Ok(p) => break p,
+            // A masked export shows `••••••` for a secret anyway: an unset one need not stop it.
+            Err(PrepareError::Template(t)) if mask_missing_secrets && filled < 32 => match &t.failure {
+                crate::core::template::ResolveFailure::MissingSecret { name, .. } => {
+                    std::env::set_var(name, crate::core::template::MASK);
+                    filled += 1;
+                }
+                _ => return Err(report_prepare_error(&PrepareError::Template(t))),
+            },
+            Err(e) => return Err(report_prepare_error(&e)),
+        }
+    };
     for w in &prepared.warnings {
         eprintln!("warning: {w}");
     }
