@@ -208,8 +208,8 @@ fn panic_in_a_background_task_restores_the_terminal() {
     assert!(!screen.contains("Collections [1]"), "the UI is still visible:\n{screen}");
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
+/// Sends `signal` to apix and checks it left with `code` and the terminal restored.
+fn signal_restores_the_terminal(signal: &str, code: u32) {
     if !have_tmux() {
         eprintln!("skipped: tmux is not installed (the CI script installs it)");
         return;
@@ -218,26 +218,19 @@ fn sigterm_restores_the_terminal() {
     let t = Tmux::start(&dir, tmp.path(), &[]);
     t.wait_for("Collections [1]");
     let pid = t.apix_pid().expect("apix is running under the pane's shell");
-    let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill runs");
+    let status = Command::new("kill").args([signal, &pid.to_string()]).status().expect("kill runs");
     assert!(status.success());
     let screen = t.wait_for("APIX_EXIT=");
-    assert!(screen.contains("APIX_EXIT=143"), "{screen}");
+    assert!(screen.contains(&format!("APIX_EXIT={code}")), "{screen}");
     assert!(!t.alternate_screen_on());
 }
 
 #[test]
+fn sigterm_restores_the_terminal() {
+    signal_restores_the_terminal("-TERM", 143);
+}
+
+#[test]
 fn sighup_restores_the_terminal() {
-    if !have_tmux() {
-        eprintln!("skipped: tmux is not installed (the CI script installs it)");
-        return;
-    }
-    let (tmp, dir) = workspace();
-    let t = Tmux::start(&dir, tmp.path(), &[]);
-    t.wait_for("Collections [1]");
-    let pid = t.apix_pid().expect("apix is running under the pane's shell");
-    let status = Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill runs");
-    assert!(status.success());
-    let screen = t.wait_for("APIX_EXIT=");
-    assert!(screen.contains("APIX_EXIT=129"), "{screen}");
-    assert!(!t.alternate_screen_on());
+    signal_restores_the_terminal("-HUP", 129);
 }
