@@ -13,18 +13,9 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::copy_tree;
 
 /// A temp dir holding `demo/` (a copy of the bundled demo collection) and an empty `config/`.
 pub fn demo_workspace() -> tempfile::TempDir {
