@@ -18,7 +18,7 @@ pub fn generate(root: &Path, folders: usize, requests: usize) {
     for f in 0..folders {
         let dir = root.join(format!("area-{:02}/folder-{f:03}", f % 20));
         fs::create_dir_all(&dir).unwrap();
-        if f % 3 == 0 {
+        if f.is_multiple_of(3) {
             fs::write(
                 dir.join("folder.toml"),
                 format!("name = \"Folder {f}\"\n[vars]\nversion = \"v{f}\"\n"),

@@ -17,7 +17,7 @@ fn record(i: usize, out: &mut String) {
     let _ = write!(
         out,
         r#"{{"id":{i},"uuid":"5f1c{i:08x}-9a2b-4c3d-8e4f-{i:012x}","name":"User {i}","email":"user{i}@example.com","active":{},"score":{}.{:03},"balance":-{}e-2,"tags":["alpha","beta","gamma"],"address":{{"street":"{} Main St","city":"Zürich","zip":"80{:02}","geo":[47.3769,8.5417]}},"bio":"Likes \"quotes\", back\\slashes,\ttabs and 日本語 ✓","manager":null,"roles":[],"meta":{{}}}}"#,
-        i % 3 != 0,
+        !i.is_multiple_of(3),
         i % 100,
         i % 1000,
         i * 7,

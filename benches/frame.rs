@@ -82,6 +82,8 @@ fn exchange(body: Bytes) -> Exchange {
             redirects: Vec::new(),
             timings: Timings::default(),
         },
+        secrets: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

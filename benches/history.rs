@@ -82,7 +82,7 @@ fn body(i: usize) -> Vec<u8> {
             (i + n) % 5000
         ));
     }
-    let rare = if i % RARE_EVERY == 0 { ",\"flag\":\"quasar\"" } else { "" };
+    let rare = if i.is_multiple_of(RARE_EVERY) { ",\"flag\":\"quasar\"" } else { "" };
     format!(r#"{{"page":{},"data":[{}]{rare}}}"#, i % 50, items.join(",")).into_bytes()
 }
 
@@ -120,7 +120,7 @@ fn make_entry(i: usize) -> NewEntry {
             body_note: None,
         },
         response: Some(StoredResponse {
-            status: if i % 17 == 0 { 404 } else { 200 },
+            status: if i.is_multiple_of(17) { 404 } else { 200 },
             reason: "OK".into(),
             version: "HTTP/1.1".into(),
             headers,

@@ -4,11 +4,13 @@
 
 mod auth_support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use apix::core::auth::{self, AuthErrorKind};
 use apix::server::DemoServer;
 use auth_support::{body, collection, write, Absent, Browser, Run};
+use tokio_util::sync::CancellationToken;
 
 const OAUTH_CC: &str = "[auth]\ntype = \"oauth2\"\ngrant = \"client_credentials\"\ntoken_url = \"{{base_url}}/oauth/token\"\nclient_id = \"{{client_id}}\"\nclient_secret = \"{{client_secret}}\"\nscopes = [\"read\", \"write\"]\n";
 
@@ -250,6 +252,50 @@ async fn device_flow_polls_until_approved() {
     assert_eq!(x.response.status, 200, "{}", body(&x));
     assert_eq!(body(&x)["scopes"], serde_json::json!(["read", "profile"]));
     assert_eq!(user.seen.lock().unwrap().len(), 1, "the user code was shown once");
+}
+
+#[tokio::test]
+async fn a_refused_refresh_token_is_forgotten_by_the_refresh_action() {
+    let server = DemoServer::start(0).unwrap();
+    let (dir, root) = setup(&server, "name = \"api\"\n");
+    write(&root, "me.toml", &format!("url = \"{{{{base_url}}}}/oauth/protected\"\n{OAUTH_CC}"));
+    let run = Run::new(&root, &dir.path().join("tokens"));
+    run.send("me.toml", None).await.unwrap();
+    // The provider no longer knows the refresh token (revoked, rotated elsewhere).
+    let file = std::fs::read_dir(dir.path().join("tokens"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let mut token: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    token["refresh_token"] = "revoked-refresh-token".into();
+    std::fs::write(&file, token.to_string()).unwrap();
+    let p = run.prepare("me.toml");
+    let ctx = run.ctx(None);
+    assert!(auth::token_status(&p, &ctx).unwrap().refreshable);
+    let e = auth::refresh(&p, &ctx, CancellationToken::new()).await.unwrap_err();
+    assert_eq!(e.kind, AuthErrorKind::Rejected, "{e}");
+    assert!(
+        auth::token_status(&p, &ctx).is_none(),
+        "the dead token is gone, not called refreshable"
+    );
+}
+
+#[tokio::test]
+async fn device_flow_that_nobody_approves_says_apix_stopped_waiting() {
+    let server = DemoServer::start(0).unwrap();
+    let (dir, root) = setup(&server, "name = \"api\"\n");
+    write(
+        &root,
+        "device.toml",
+        "url = \"{{base_url}}/oauth/protected\"\n[auth]\ntype = \"oauth2\"\ngrant = \"device_code\"\ndevice_url = \"{{base_url}}/oauth/device?expires_in=2\"\ntoken_url = \"{{base_url}}/oauth/token\"\nclient_id = \"apix-demo-public\"\n",
+    );
+    let run = Run::new(&root, &dir.path().join("tokens"));
+    let e = run.send("device.toml", Some(Arc::new(Absent))).await.unwrap_err();
+    assert_eq!(e.kind, AuthErrorKind::Timeout, "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("apix stopped waiting") && !msg.contains("returned 400"), "{msg}");
 }
 
 #[tokio::test]

@@ -185,20 +185,20 @@ fn terminal_rendering_highlights_json_and_respects_no_color() {
         let s = DemoServer::start(0).unwrap();
         common::ok(&common::req("GET", &format!("{}/minified?size=2000", s.url()))).await
     });
-    let plain = body_for_terminal(&x, false);
+    let plain = body_for_terminal(&x, false, &Default::default());
     assert!(
         plain.starts_with("{\n  \"items\": [\n"),
         "re-indented: {}",
         &plain[..80.min(plain.len())]
     );
     assert!(!plain.contains('\x1b'));
-    let colored = body_for_terminal(&x, true);
+    let colored = body_for_terminal(&x, true, &Default::default());
     assert!(colored.contains("\x1b["), "highlighted");
     let invalid = rt.block_on(async {
         let s = DemoServer::start(0).unwrap();
         common::ok(&common::req("GET", &format!("{}/text/invalid-utf8", s.url()))).await
     });
-    let shown = body_for_terminal(&invalid, false);
+    let shown = body_for_terminal(&invalid, false, &Default::default());
     assert!(shown.contains('\u{FFFD}') && shown.contains("invalid"), "{shown}");
 }
 

@@ -3,6 +3,7 @@
 //! asked.
 
 mod common;
+mod tools;
 
 use std::path::Path;
 use std::process::Command;
@@ -14,14 +15,6 @@ use apix::core::template::MASK;
 use apix::server::DemoServer;
 use common::*;
 use serde_json::Value;
-
-fn curl_available() -> bool {
-    Command::new("curl")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
 
 /// Method, path, query, body and headers of an echo, with what legitimately differs between clients left out
 /// (User-Agent, Accept-Encoding) and multipart boundaries made equal.
@@ -91,8 +84,7 @@ async fn round_trip(p: &Prepared) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_revealed_command_sends_what_apix_sends() {
-    if !curl_available() {
-        println!("skipped: curl is not installed");
+    if !tools::require_tool("curl", "--version") {
         return;
     }
     let s = DemoServer::start(0).unwrap();

@@ -1,6 +1,9 @@
 //! Two processes writing at once, and processes killed with SIGKILL in the middle of writing: nothing committed
-//! is lost and the database stays intact. The writers are real OS processes: this test binary re-run with a filter
-//! that selects `child_writer`, and the `apix` binary itself for `apix send`.
+//! is lost and the database stays intact. The writers are real OS processes: this test binary re-run as a writer
+//! (its `main` sees the writer's environment variables), and the `apix` binary itself for `apix send`.
+//!
+//! The file has its own `main` (`harness = false` in Cargo.toml) so that the writer is a mode of the binary, not a
+//! test that passes by doing nothing.
 
 mod history_common;
 
@@ -30,10 +33,8 @@ fn random_words(bytes: usize) -> Vec<u8> {
     out
 }
 
-/// Not a test by itself: the body of the writer processes spawned below (does nothing unless they set it up).
-#[test]
-fn child_writer() {
-    let Some(db) = std::env::var_os(CHILD_DB) else { return };
+/// The writer processes spawned below: this binary started with `CHILD_DB` set.
+fn child_writer(db: std::ffi::OsString) {
     let tag = std::env::var(CHILD_TAG).unwrap_or_default();
     let count: u64 = std::env::var(CHILD_COUNT).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
     let big = std::env::var(CHILD_BIG).is_ok_and(|v| v == "1");
@@ -60,7 +61,6 @@ fn child_writer() {
 
 fn spawn_writer(db: &Path, tag: &str, count: u64, big: bool) -> Child {
     Command::new(std::env::current_exe().expect("test binary"))
-        .args(["child_writer", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_DB, db)
         .env(CHILD_TAG, tag)
         .env(CHILD_COUNT, count.to_string())
@@ -85,8 +85,6 @@ fn events(child: &mut Child) -> mpsc::Receiver<Event> {
     let out = child.stdout.take().expect("stdout");
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
-            // libtest may print "test child_writer ... " on the same line as the first event.
-            let line = line.rsplit(" ... ").next().unwrap_or_default();
             let mut parts = line.split_whitespace();
             let event = match (
                 parts.next(),
@@ -130,7 +128,6 @@ fn check_intact(db: &Path) {
     assert_eq!(entries, bodies, "every entry has its bodies: no half-written entry");
 }
 
-#[test]
 fn two_processes_writing_at_once_lose_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("history.sqlite3");
@@ -174,7 +171,6 @@ fn finish(child: &mut Child) -> Result<(), String> {
 }
 
 #[cfg(unix)]
-#[test]
 fn kill_9_in_the_middle_of_writes_loses_and_corrupts_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("history.sqlite3");
@@ -227,8 +223,16 @@ fn kill_9_in_the_middle_of_writes_loses_and_corrupts_nothing() {
     assert!(killed_mid_write > 0, "no kill landed inside a write in {rounds} rounds");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_apix_send_processes_at_once_record_every_send() {
+fn two_apix_send_processes_at_once_record_every_send() {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(two_apix_sends());
+}
+
+async fn two_apix_sends() {
     let server = apix::server::DemoServer::start(0).expect("demo server");
     let data = tempfile::tempdir().expect("data dir");
     let config = tempfile::tempdir().expect("config dir");
@@ -275,5 +279,52 @@ async fn two_apix_send_processes_at_once_record_every_send() {
                 .unwrap_or_else(|| panic!("{want} missing"));
             assert_eq!(hit.status, Some(200));
         }
+    }
+}
+
+fn main() {
+    if let Some(db) = std::env::var_os(CHILD_DB) {
+        child_writer(db);
+        return;
+    }
+    let tests: [(&str, fn()); 3] = [
+        (
+            "two_processes_writing_at_once_lose_nothing",
+            two_processes_writing_at_once_lose_nothing,
+        ),
+        (
+            "kill_9_in_the_middle_of_writes_loses_and_corrupts_nothing",
+            kill_9_in_the_middle_of_writes_loses_and_corrupts_nothing,
+        ),
+        (
+            "two_apix_send_processes_at_once_record_every_send",
+            two_apix_send_processes_at_once_record_every_send,
+        ),
+    ];
+    // `cargo test -- NAME` filters as libtest does (by substring); other libtest flags are accepted and ignored.
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let mut failed = Vec::new();
+    let mut ran = 0;
+    for (name, test) in tests {
+        if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        ran += 1;
+        println!("test {name} ...");
+        if std::panic::catch_unwind(test).is_err() {
+            println!("test {name} ... FAILED");
+            failed.push(name);
+        } else {
+            println!("test {name} ... ok");
+        }
+    }
+    println!(
+        "\ntest result: {}. {} passed; {} failed",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        ran - failed.len(),
+        failed.len()
+    );
+    if !failed.is_empty() {
+        std::process::exit(101);
     }
 }

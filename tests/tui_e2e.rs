@@ -2,6 +2,7 @@
 //! restored after a normal quit, a panic and SIGTERM. Synchronisation is by polling `capture-pane` for text.
 //! Skipped (with a message) only when tmux is not installed.
 
+mod tools;
 mod tui_support;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn have_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    tools::require_tool("tmux", "-V")
 }
 
 static SESSION: AtomicUsize = AtomicUsize::new(0);
@@ -129,7 +130,6 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn open_send_edit_save_quit() {
     if !have_tmux() {
-        eprintln!("skipped: tmux is not installed (the CI script installs it)");
         return;
     }
     let (tmp, dir) = workspace();
@@ -174,7 +174,6 @@ fn open_send_edit_save_quit() {
 #[test]
 fn panic_restores_the_terminal() {
     if !have_tmux() {
-        eprintln!("skipped: tmux is not installed (the CI script installs it)");
         return;
     }
     let (tmp, dir) = workspace();
@@ -191,7 +190,6 @@ fn panic_restores_the_terminal() {
 #[test]
 fn panic_in_a_background_task_restores_the_terminal() {
     if !have_tmux() {
-        eprintln!("skipped: tmux is not installed (the CI script installs it)");
         return;
     }
     let (tmp, dir) = workspace();
@@ -211,7 +209,6 @@ fn panic_in_a_background_task_restores_the_terminal() {
 /// Sends `signal` to apix and checks it left with `code` and the terminal restored.
 fn signal_restores_the_terminal(signal: &str, code: u32) {
     if !have_tmux() {
-        eprintln!("skipped: tmux is not installed (the CI script installs it)");
         return;
     }
     let (tmp, dir) = workspace();

@@ -53,6 +53,8 @@ fn exchange(status: u16, reason: &str, content_type: &str, body: &str, extra_hea
                 notes: Vec::new(),
             },
         },
+        secrets: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -165,6 +165,8 @@ fn hand_made(content_type: &str, body: &'static [u8]) -> Exchange {
             redirects: Vec::new(),
             timings: Timings::default(),
         },
+        secrets: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -58,9 +58,9 @@ pub enum AuthAction {
 
 /// Prints an auth failure (the step, what to check) and returns the exit code.
 pub fn report(e: &AuthError) -> i32 {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     if e.kind == AuthErrorKind::NeedsLogin {
-        eprintln!("  hint: run `apix auth login FILE` with the request file (and --env) you are sending");
+        errln!("  hint: run `apix auth login FILE` with the request file (and --env) you are sending");
     }
     1
 }
@@ -70,7 +70,7 @@ pub fn tty_prompt(question: &str) -> Option<bool> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return None;
     }
-    eprint!("{question}");
+    err!("{question}");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).ok()?;
@@ -103,7 +103,7 @@ pub fn prepare_with_trust(
             return Err(err);
         }
         if let Err(e) = store.trust(collection, command) {
-            eprintln!("warning: cannot record the trust in {}: {e}", store.path.display());
+            errln!("warning: cannot record the trust in {}: {e}", store.path.display());
             return Err(err);
         }
     }
@@ -117,22 +117,22 @@ pub struct Terminal {
 
 impl Interaction for Terminal {
     fn open_authorization(&self, url: &str, redirect_uri: &str) {
-        eprintln!("Sign in at:\n  {url}");
+        errln!("Sign in at:\n  {url}");
         if self.browser && open_browser(url) {
-            eprintln!("(opened in your browser)");
+            errln!("(opened in your browser)");
         }
-        eprintln!("Waiting for the redirect to {redirect_uri}.");
+        errln!("Waiting for the redirect to {redirect_uri}.");
         if std::io::stdin().is_terminal() {
-            eprintln!("If the browser runs on another machine (SSH), paste the URL it ends on here and press Enter.");
+            errln!("If the browser runs on another machine (SSH), paste the URL it ends on here and press Enter.");
         }
     }
 
     fn show_device_code(&self, verification_uri: &str, user_code: &str, complete: Option<&str>) {
-        eprintln!("On any device, open {verification_uri} and enter the code: {user_code}");
+        errln!("On any device, open {verification_uri} and enter the code: {user_code}");
         if let Some(c) = complete {
-            eprintln!("  (or open {c})");
+            errln!("  (or open {c})");
         }
-        eprintln!("Waiting for approval…");
+        errln!("Waiting for approval…");
     }
 
     fn pasted_redirects(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
@@ -151,7 +151,7 @@ impl Interaction for Terminal {
     }
 
     fn note(&self, message: &str) {
-        eprintln!("{message}");
+        errln!("{message}");
     }
 }
 
@@ -167,7 +167,7 @@ pub fn send_context() -> AuthContext {
 /// Loads the collection around `file` and picks the environment as `apix send` does.
 pub fn load_target(file: &Path, env: Option<&str>) -> Result<(Collection, RequestDef, Option<String>), i32> {
     let fail = |msg: String| {
-        eprintln!("error: {msg}");
+        errln!("error: {msg}");
         1
     };
     let abs = std::fs::canonicalize(file).map_err(|e| fail(format!("cannot open {}: {e}", file.display())))?;
@@ -211,9 +211,9 @@ pub fn run(args: AuthArgs) -> i32 {
     let prepared = match prepare_with_trust(&ctx, &def, &mut tty_prompt) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             if let Some(h) = e.hint() {
-                eprintln!("  hint: {h}");
+                errln!("  hint: {h}");
             }
             return 1;
         }
@@ -259,7 +259,7 @@ pub fn run(args: AuthArgs) -> i32 {
     });
     match result {
         Ok(line) => {
-            println!("{line}");
+            outln!("{line}");
             0
         }
         Err(e) => report(&e),

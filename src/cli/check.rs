@@ -78,16 +78,16 @@ fn count_requests(f: &Folder) -> (usize, usize) {
 
 pub fn run(dir: &Path) -> i32 {
     if !dir.exists() {
-        eprintln!("error: {} does not exist", dir.display());
+        errln!("error: {} does not exist", dir.display());
         return 1;
     }
     let collections = load_workspace(dir);
     if collections.is_empty() {
-        eprintln!(
+        errln!(
             "error: no collection found in {} (a collection is a folder with a collection.toml)",
             dir.display()
         );
-        eprintln!("  hint: create one with a collection.toml holding name = \"My API\"; see docs/collections.md");
+        errln!("  hint: create one with a collection.toml holding name = \"My API\"; see docs/collections.md");
         return 1;
     }
     let (mut errors, mut warnings, mut requests, mut broken) = (0, 0, 0, 0);
@@ -105,10 +105,10 @@ pub fn run(dir: &Path) -> i32 {
             } else {
                 warnings += 1;
             }
-            println!("{d}");
+            outln!("{d}");
         }
     }
-    println!(
+    outln!(
         "checked {} collection{}, {} request{}: {} broken file{}, {errors} error{}, {warnings} warning{}",
         collections.len(),
         plural(collections.len()),

@@ -51,7 +51,7 @@ fn curl(args: CurlArgs) -> i32 {
     let overrides = match parse_vars(&args.vars) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: {e}\n  example: --var user_id=42");
+            errln!("error: {e}\n  example: --var user_id=42");
             return 1;
         }
     };
@@ -74,15 +74,15 @@ fn curl(args: CurlArgs) -> i32 {
         Err(code) => return code,
     };
     if used_demo.load(Ordering::Relaxed) {
-        eprintln!("note: {{{{$demo}}}} is written as {STANDALONE_DEMO}: run `apix demo-server` before the command");
+        errln!("note: {{{{$demo}}}} is written as {STANDALONE_DEMO}: run `apix demo-server` before the command");
     }
     if !args.reveal_secrets && !prepared.secrets.is_empty() {
-        eprintln!(
+        errln!(
             "note: secrets are masked as {}; add --reveal-secrets to include them",
             crate::core::template::MASK
         );
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::term::stdout();
     match out
         .write_all(to_curl(&prepared, args.reveal_secrets).as_bytes())
         .and_then(|_| out.flush())
@@ -90,7 +90,7 @@ fn curl(args: CurlArgs) -> i32 {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("error: cannot write the command: {e}");
+            errln!("error: cannot write the command: {e}");
             1
         }
     }

@@ -14,6 +14,8 @@ use crate::core::history::{
     JsonChange, Prune, Query, RecordContext, RequestRef, Summary,
 };
 use crate::core::http::{Exchange, HttpError, Prepared};
+use crate::core::mask::Masker;
+use crate::core::sanitize::{visible, visible_line};
 use crate::core::{format_duration, format_size};
 
 #[derive(Debug, Args)]
@@ -72,9 +74,9 @@ pub enum HistoryCommand {
 }
 
 fn report(e: &HistoryError) {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     if let Some(h) = e.hint() {
-        eprintln!("  {h}");
+        errln!("  {h}");
     }
 }
 
@@ -107,7 +109,7 @@ fn list(request: Option<&Path>, search: Option<String>, limit: usize, as_json: b
     let request = match request.map(request_ref).transpose() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return 1;
         }
     };
@@ -128,7 +130,7 @@ fn list(request: Option<&Path>, search: Option<String>, limit: usize, as_json: b
             return 1;
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::term::stdout();
     if as_json {
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
         return 0;
@@ -139,7 +141,7 @@ fn list(request: Option<&Path>, search: Option<String>, limit: usize, as_json: b
         } else {
             "no history yet"
         };
-        eprintln!("{what} in {}", store.path().display());
+        errln!("{what} in {}", store.path().display());
         return 0;
     }
     let color = use_color(std::io::stdout().is_terminal());
@@ -191,11 +193,11 @@ fn summary_line(s: &Summary, now_ms: i64, color: bool) -> String {
         status_text(s.status, color),
         format_duration(Duration::from_micros(s.total_us)),
         size,
-        s.method,
-        s.url
+        visible_line(&s.method),
+        visible_line(&s.url)
     );
     if let Some(p) = &s.request_path {
-        line.push_str(&format!("  ({p})"));
+        line.push_str(&format!("  ({})", visible_line(p)));
     }
     line
 }
@@ -212,7 +214,7 @@ fn show(id: i64, as_json: bool) -> i32 {
             return 1;
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::term::stdout();
     if as_json {
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&e.to_json()).unwrap_or_default());
         return 0;
@@ -226,13 +228,13 @@ fn show(id: i64, as_json: bool) -> i32 {
     if let Some(env) = &e.source.environment {
         origin.push(format!("environment {env}"));
     }
-    let _ = writeln!(out, "{}\n", origin.join(" · "));
-    let _ = writeln!(out, "{} {}", e.request.method, e.request.url);
+    let _ = writeln!(out, "{}\n", visible_line(&origin.join(" · ")));
+    let _ = writeln!(out, "{} {}", visible_line(&e.request.method), visible_line(&e.request.url));
     for (k, v) in &e.request.headers {
-        let _ = writeln!(out, "{k}: {v}");
+        let _ = writeln!(out, "{}: {}", visible_line(k), visible_line(v));
     }
     if let Some(b) = &e.request.body {
-        let _ = writeln!(out, "\n{}", String::from_utf8_lossy(&b.bytes).trim_end());
+        let _ = writeln!(out, "\n{}", visible(String::from_utf8_lossy(&b.bytes).trim_end()));
         if b.truncated {
             let _ = writeln!(
                 out,
@@ -243,25 +245,28 @@ fn show(id: i64, as_json: bool) -> i32 {
         }
     }
     if let Some(note) = &e.request.body_note {
-        let _ = writeln!(out, "\n({note})");
+        let _ = writeln!(out, "\n({})", visible_line(note));
     }
     let _ = writeln!(out);
     match e.to_exchange() {
         Some(x) => print_response(&mut out, &e, &x, color),
         None => {
-            let _ = writeln!(out, "✖ {}", e.error.as_deref().unwrap_or("the send failed"));
+            let _ = writeln!(out, "✖ {}", visible(e.error.as_deref().unwrap_or("the send failed")));
         }
     }
     0
 }
 
 fn print_response(out: &mut impl Write, e: &Entry, x: &Exchange, color: bool) {
+    // Stored entries are masked already; what remains is making them safe to show.
+    let none = Masker::default();
     let _ = writeln!(out, "{}", super::output::summary_line(x, color));
-    for (k, v) in &x.response.headers {
-        let _ = writeln!(out, "{k}: {v}");
+    for line in super::output::explanation(x, color, &none) {
+        let _ = writeln!(out, "  {line}");
     }
+    let _ = write!(out, "{}", super::output::headers_block(x, color, &none));
     let _ = writeln!(out);
-    let _ = write!(out, "{}", body_for_terminal(x, color));
+    let _ = write!(out, "{}", body_for_terminal(x, color, &none));
     if let Some(r) = &e.response {
         if r.body.truncated {
             let _ = writeln!(
@@ -343,12 +348,12 @@ fn diff(ids: &[i64], request: Option<&Path>, as_json: bool) -> i32 {
         [] => match default_pair(&mut store, request) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return 1;
             }
         },
         _ => {
-            eprintln!("error: give two entry ids (apix history diff 12 15), or none to compare the last two");
+            errln!("error: give two entry ids (apix history diff 12 15), or none to compare the last two");
             return 1;
         }
     };
@@ -359,7 +364,7 @@ fn diff(ids: &[i64], request: Option<&Path>, as_json: bool) -> i32 {
             return 1;
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::term::stdout();
     if as_json {
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&c).unwrap_or_default());
     } else {
@@ -415,7 +420,7 @@ fn print_comparison(out: &mut impl Write, c: &Comparison, color: bool) {
             (Some(o), None) => format!("- {}: {o}", h.name),
             (o, n) => format!("~ {}: {} → {}", h.name, o.as_deref().unwrap_or(""), n.as_deref().unwrap_or("")),
         };
-        let _ = writeln!(out, "header {line}");
+        let _ = writeln!(out, "header {}", visible_line(&line));
     }
     if !volatile.is_empty() {
         let names: Vec<&str> = volatile.iter().map(|h| h.name.as_str()).collect();
@@ -432,13 +437,13 @@ fn print_comparison(out: &mut impl Write, c: &Comparison, color: bool) {
         BodyDiff::Json { changes, .. } => {
             let _ = writeln!(out, "body (JSON): {} change(s)", changes.len());
             for (ch, count) in fold_changes(changes) {
-                let line = change_line(ch, count);
+                let line = visible_line(&change_line(ch, count)).into_owned();
                 let _ = writeln!(out, "  {}", if ch.breaking { paint("1;31", &line) } else { line });
             }
         }
         BodyDiff::Text { unified, added, removed } => {
             let _ = writeln!(out, "body (text): +{added} -{removed} lines");
-            let _ = write!(out, "{unified}");
+            let _ = write!(out, "{}", visible(unified));
         }
         BodyDiff::Binary { old_size, new_size } => {
             let _ = writeln!(
@@ -450,14 +455,14 @@ fn print_comparison(out: &mut impl Write, c: &Comparison, color: bool) {
         }
     }
     for n in &c.notes {
-        let _ = writeln!(out, "{}", paint("2", &format!("note: {n}")));
+        let _ = writeln!(out, "{}", paint("2", &visible_line(&format!("note: {n}"))));
     }
     if c.breaking.is_empty() {
         let _ = writeln!(out, "no likely breaking change");
     } else {
         let _ = writeln!(out, "{}", paint("1;31", "likely breaking changes:"));
         for b in &c.breaking {
-            let _ = writeln!(out, "  ✖ {b}");
+            let _ = writeln!(out, "  ✖ {}", visible_line(b));
         }
     }
 }
@@ -474,7 +479,7 @@ fn prune(keep: Option<u64>, older_than: Option<u64>) -> i32 {
     };
     match store.prune(rule).and_then(|n| Ok((n, store.count()?))) {
         Ok((removed, left)) => {
-            println!("removed {removed} entr{} ({left} left)", if removed == 1 { "y" } else { "ies" });
+            outln!("removed {removed} entr{} ({left} left)", if removed == 1 { "y" } else { "ies" });
             0
         }
         Err(e) => {
@@ -494,7 +499,7 @@ pub fn record_after_send(
 ) {
     let (config, warnings) = HistoryConfig::load();
     for w in warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     let ctx = RecordContext {
         collection_root: collection.map(|c| c.root.as_path()),
@@ -503,9 +508,9 @@ pub fn record_after_send(
         max_body_size: config.max_body_size,
     };
     if let Err(e) = record_send(&config, &default_db_path(), prepared, outcome, &ctx) {
-        eprintln!("warning: this send was not saved to history: {e}");
+        errln!("warning: this send was not saved to history: {e}");
         if let Some(h) = e.hint() {
-            eprintln!("  {h}");
+            errln!("  {h}");
         }
     }
 }

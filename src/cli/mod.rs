@@ -1,8 +1,11 @@
 //! The command line: `apix send|check|export|demo-server`, and `apix [DIR]` for the TUI. Thin: parsing and printing
 //! only; the work happens in `core`.
 
+#[macro_use]
+pub mod term;
 pub mod auth;
 pub mod check;
+pub mod cookies;
 pub mod export;
 pub mod history;
 pub mod output;
@@ -48,6 +51,8 @@ pub enum Command {
     History(history::HistoryArgs),
     /// OAuth 2.0 tokens of a request: login (fetch), status, refresh, logout (forget).
     Auth(auth::AuthArgs),
+    /// The cookie jar of a collection and environment: list or clear it.
+    Cookies(cookies::CookiesArgs),
     /// Secrets in the OS keyring, for {{keyring.NAME}} references.
     Secret(secret::SecretArgs),
     /// Let a collection's [commands] run on this machine (for {{cmd.NAME}} secrets).
@@ -95,6 +100,9 @@ pub struct SendArgs {
     /// Do not record this exchange in the history.
     #[arg(long)]
     pub no_history: bool,
+    /// Do not use the collection's cookie jar (cookies still last through one redirect chain).
+    #[arg(long)]
+    pub no_cookies: bool,
 }
 
 /// Runs a subcommand; returns the process exit code.
@@ -104,13 +112,14 @@ pub fn run(command: Command) -> i32 {
         Command::Check { dir } => check::run(&default_dir(dir)),
         Command::Auth(args) => auth::run(args),
         Command::Secret(args) => secret::run_secret(args),
+        Command::Cookies(args) => cookies::run(args),
         Command::Trust(args) => secret::run_trust(args),
         Command::History(args) => history::run(args),
         Command::Export(args) => export::run(args),
         Command::DemoServer { port, routes } => {
             if routes {
                 for (m, p, what) in crate::server::route_summary() {
-                    println!("{m:7} {p:28} {what}");
+                    outln!("{m:7} {p:28} {what}");
                 }
                 return 0;
             }
@@ -121,9 +130,9 @@ pub fn run(command: Command) -> i32 {
             match rt.block_on(crate::server::run_foreground(port)) {
                 Ok(()) => 0,
                 Err(e) => {
-                    eprintln!("error: cannot serve the demo API on 127.0.0.1:{port}: {e}");
+                    errln!("error: cannot serve the demo API on 127.0.0.1:{port}: {e}");
                     if e.kind() == std::io::ErrorKind::AddrInUse {
-                        eprintln!("  hint: another program uses that port; pick another with --port, or --port 0 for any free one");
+                        errln!("  hint: another program uses that port; pick another with --port, or --port 0 for any free one");
                     }
                     1
                 }
@@ -146,7 +155,7 @@ pub fn default_dir(dir: Option<PathBuf>) -> PathBuf {
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
-        eprintln!("error: cannot start the async runtime: {e}");
+        errln!("error: cannot start the async runtime: {e}");
         1
     })
 }
@@ -155,7 +164,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
 /// threads (measured: 20 MB to a pipe ~15% faster than on the multi-threaded runtime).
 pub fn runtime_single() -> Result<tokio::runtime::Runtime, i32> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-        eprintln!("error: cannot start the async runtime: {e}");
+        errln!("error: cannot start the async runtime: {e}");
         1
     })
 }

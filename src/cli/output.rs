@@ -4,7 +4,14 @@ use std::io::{IsTerminal, Write};
 
 use crate::core::format::{self, BodyKind};
 use crate::core::http::{insight, Exchange, HttpError};
+use crate::core::mask::Masker;
+use crate::core::sanitize::{visible, visible_line};
 use crate::core::{format_duration, format_size};
+
+/// Text from outside, for one line on a terminal: secrets masked, controls shown.
+fn shown(m: &Masker, s: &str) -> String {
+    visible_line(&m.mask(s)).into_owned()
+}
 
 /// Colours only on a terminal and only when NO_COLOR is unset.
 pub fn use_color(stream_is_tty: bool) -> bool {
@@ -56,55 +63,76 @@ pub fn summary_line(x: &Exchange, color: bool) -> String {
         size,
         r.content_type
             .as_deref()
-            .map(|c| format!(" {} {c}", p.dim("·")))
+            .map(|c| format!(" {} {}", p.dim("·"), visible_line(c)))
             .unwrap_or_default()
     )
 }
 
 /// What the status means and what the API said (for errors), as lines.
-pub fn explanation(x: &Exchange, color: bool) -> Vec<String> {
+pub fn explanation(x: &Exchange, color: bool, m: &Masker) -> Vec<String> {
     let p = Paint(color);
     let ins = insight(&x.response);
     let mut lines = Vec::new();
     if x.response.status >= 300 || ins.rate_limit.is_some() {
-        lines.push(p.dim(&ins.meaning));
+        lines.push(p.dim(&shown(m, &ins.meaning)));
     }
-    if let Some(m) = &ins.api_message {
-        lines.push(format!("{} {}", p.bold(&format!("{}:", m.source)), m.text()));
+    if let Some(api) = &ins.api_message {
+        lines.push(format!("{} {}", p.bold(&format!("{}:", api.source)), shown(m, &api.text())));
     }
     if !x.response.redirects.is_empty() {
-        let hops: Vec<String> = x.response.redirects.iter().map(|h| format!("{} → {}", h.status, h.to)).collect();
-        lines.push(p.dim(&format!("redirects: {}", hops.join(", "))));
+        let mut chain = format!("redirects: {}", shown(m, &x.request.url));
+        for h in &x.response.redirects {
+            chain.push_str(&format!(" → {} {}", h.status, shown(m, &h.to)));
+            if !h.followed {
+                chain.push_str(" (not followed)");
+            }
+        }
+        lines.push(p.dim(&chain));
+        for h in x.response.redirects.iter().filter(|h| !h.dropped.is_empty()) {
+            lines.push(p.dim(&format!(
+                "  not sent to {} (another origin): {}",
+                shown(m, &origin_of(&h.to)),
+                h.dropped.join(", ")
+            )));
+        }
     }
     lines
 }
 
-pub fn headers_block(x: &Exchange, color: bool) -> String {
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.to_string())
+}
+
+pub fn headers_block(x: &Exchange, color: bool, m: &Masker) -> String {
     let p = Paint(color);
     let mut s = String::new();
     for (k, v) in &x.response.headers {
-        s.push_str(&format!("{}: {v}\n", p.code("36", k)));
+        s.push_str(&format!("{}: {}\n", p.code("36", &visible_line(k)), shown(m, v)));
     }
     s
 }
 
-/// The body for a person on a terminal: pretty, highlighted JSON; text decoded; binary summarised.
-pub fn body_for_terminal(x: &Exchange, color: bool) -> String {
+/// The body for a person on a terminal: pretty, highlighted JSON; text decoded; binary summarised. Known secrets
+/// are masked and control characters shown visibly (a pipe gets the bytes as they came instead).
+pub fn body_for_terminal(x: &Exchange, color: bool, m: &Masker) -> String {
     let r = &x.response;
     if r.body.is_empty() {
         return String::new();
     }
     if let Some(sp) = &r.spilled {
+        // The spill file goes when apix exits, so it is not named here.
         return Paint(color).dim(&format!(
-            "(a {} body is too large to print on a terminal; it is kept in {} while apix runs: use --output FILE or pipe it)\n",
-            format_size(sp.len),
-            sp.path.display()
+            "(a {} body is too large to print on a terminal and was not kept: send again with --output FILE, or pipe it)\n",
+            format_size(sp.len)
         ));
     }
     match format::sniff(r.content_type.as_deref(), &r.body) {
         BodyKind::Json => match format::reindent(&r.body, 2) {
             Ok(pretty) => {
                 let pretty = String::from_utf8_lossy(&pretty);
+                let pretty = visible(&m.mask(&pretty)).into_owned();
                 let palette = if color {
                     format::AnsiPalette::default()
                 } else {
@@ -120,7 +148,7 @@ pub fn body_for_terminal(x: &Exchange, color: bool) -> String {
                 let text = format::decode_text(&r.body, r.content_type.as_deref());
                 format!(
                     "{}\n{}\n",
-                    text.text.trim_end(),
+                    visible(&m.mask(text.text.trim_end())),
                     Paint(color).code("33", &format!("(shown as text: {e})"))
                 )
             }
@@ -143,7 +171,7 @@ pub fn body_for_terminal(x: &Exchange, color: bool) -> String {
         }
         _ => {
             let text = format::decode_text(&r.body, r.content_type.as_deref());
-            let mut out = text.text;
+            let mut out = visible(&m.mask(&text.text)).into_owned();
             if !out.ends_with('\n') {
                 out.push('\n');
             }
@@ -159,17 +187,22 @@ pub fn body_for_terminal(x: &Exchange, color: bool) -> String {
 }
 
 /// A failure in plain words: what, how to fix it, and where it happened.
-pub fn print_http_error(e: &HttpError, method: &str, url: &str, elapsed: std::time::Duration) {
+pub fn print_http_error(e: &HttpError, hint: Option<String>, method: &str, url: &str, elapsed: std::time::Duration, m: &Masker) {
     let color = use_color(std::io::stderr().is_terminal());
     let p = Paint(color);
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{} {e}", p.code("1;31", "✖"));
-    if let Some(h) = e.hint() {
-        let _ = writeln!(err, "  {h}");
+    let mut err = super::term::stderr();
+    let _ = writeln!(err, "{} {}", p.code("1;31", "✖"), shown(m, &e.to_string()));
+    if let Some(h) = hint {
+        let _ = writeln!(err, "  {}", shown(m, &h));
     }
     let _ = writeln!(
         err,
         "  {}",
-        p.dim(&format!("request: {method} {url} · failed after {}", format_duration(elapsed)))
+        p.dim(&format!(
+            "request: {} {} · failed after {}",
+            visible_line(method),
+            shown(m, url),
+            format_duration(elapsed)
+        ))
     );
 }

@@ -40,7 +40,7 @@ pub struct TrustArgs {
 /// Reads a line from the terminal without echoing it (crossterm raw mode).
 fn read_hidden(prompt: &str) -> Option<String> {
     use crossterm::event::{read, Event, KeyCode, KeyEventKind, KeyModifiers};
-    eprint!("{prompt}");
+    err!("{prompt}");
     let _ = std::io::stderr().flush();
     crossterm::terminal::enable_raw_mode().ok()?;
     let mut value = String::new();
@@ -61,7 +61,7 @@ fn read_hidden(prompt: &str) -> Option<String> {
         }
     };
     let _ = crossterm::terminal::disable_raw_mode();
-    eprintln!();
+    errln!();
     done.then_some(value)
 }
 
@@ -72,47 +72,47 @@ pub fn run_secret(args: SecretArgs) -> i32 {
                 match read_hidden(&format!("Value for {name} (not shown): ")) {
                     Some(v) => v,
                     None => {
-                        eprintln!("cancelled; nothing stored");
+                        errln!("cancelled; nothing stored");
                         return 1;
                     }
                 }
             } else {
                 let mut s = String::new();
                 if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-                    eprintln!("error: cannot read the value from standard input: {e}");
+                    errln!("error: cannot read the value from standard input: {e}");
                     return 1;
                 }
                 s.trim_end_matches(['\n', '\r']).to_string()
             };
             if value.is_empty() {
-                eprintln!("error: the value is empty; nothing stored");
+                errln!("error: the value is empty; nothing stored");
                 return 1;
             }
             match keyring_set(&name, &value) {
                 Ok(()) => {
-                    println!(
+                    outln!(
                         "stored `{name}` in the OS keyring (service `{}`); use it as {{{{keyring.{name}}}}}",
                         keyring_service()
                     );
                     0
                 }
                 Err(e) => {
-                    eprintln!("error: {}\n  hint: {}", e.message, e.hint);
+                    errln!("error: {}\n  hint: {}", e.message, e.hint);
                     1
                 }
             }
         }
         SecretAction::Delete { name } => match keyring_delete(&name) {
             Ok(true) => {
-                println!("deleted `{name}` from the OS keyring");
+                outln!("deleted `{name}` from the OS keyring");
                 0
             }
             Ok(false) => {
-                println!("there was no `{name}` in the OS keyring");
+                outln!("there was no `{name}` in the OS keyring");
                 0
             }
             Err(e) => {
-                eprintln!("error: {}\n  hint: {}", e.message, e.hint);
+                errln!("error: {}\n  hint: {}", e.message, e.hint);
                 1
             }
         },
@@ -126,7 +126,7 @@ pub fn run_trust(args: TrustArgs) -> i32 {
         collections.push(load_collection(&dir));
     }
     if collections.is_empty() {
-        eprintln!("error: no collection found in {}", dir.display());
+        errln!("error: no collection found in {}", dir.display());
         return 1;
     }
     let store = TrustStore::default();
@@ -134,9 +134,9 @@ pub fn run_trust(args: TrustArgs) -> i32 {
     for c in &collections {
         if args.revoke {
             match store.revoke(&c.root) {
-                Ok(n) => println!("{}: forgot {n} trusted command{}", c.root.display(), if n == 1 { "" } else { "s" }),
+                Ok(n) => outln!("{}: forgot {n} trusted command{}", c.root.display(), if n == 1 { "" } else { "s" }),
                 Err(e) => {
-                    eprintln!("error: cannot update {}: {e}", store.path.display());
+                    errln!("error: cannot update {}: {e}", store.path.display());
                     code = 1;
                 }
             }
@@ -144,12 +144,12 @@ pub fn run_trust(args: TrustArgs) -> i32 {
         }
         let commands = &c.defaults().commands;
         if commands.is_empty() {
-            println!("{}: no [commands] to trust", c.root.display());
+            outln!("{}: no [commands] to trust", c.root.display());
             continue;
         }
         for cmd in commands {
             if store.is_trusted(&c.root, &cmd.value) {
-                println!("{}: `{}` ({}) is already trusted", c.root.display(), cmd.value, cmd.name);
+                outln!("{}: `{}` ({}) is already trusted", c.root.display(), cmd.value, cmd.name);
                 continue;
             }
             let question = format!(
@@ -160,7 +160,7 @@ pub fn run_trust(args: TrustArgs) -> i32 {
             );
             let yes = args.yes || super::auth::tty_prompt(&question) == Some(true);
             if !yes {
-                println!(
+                outln!(
                     "{}: `{}` not trusted (pass --yes to trust without a prompt)",
                     c.root.display(),
                     cmd.value
@@ -168,9 +168,9 @@ pub fn run_trust(args: TrustArgs) -> i32 {
                 continue;
             }
             match store.trust(&c.root, &cmd.value) {
-                Ok(()) => println!("{}: trusted `{}` for {{{{cmd.{}}}}}", c.root.display(), cmd.value, cmd.name),
+                Ok(()) => outln!("{}: trusted `{}` for {{{{cmd.{}}}}}", c.root.display(), cmd.value, cmd.name),
                 Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", store.path.display());
+                    errln!("error: cannot write {}: {e}", store.path.display());
                     code = 1;
                 }
             }

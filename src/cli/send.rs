@@ -9,14 +9,17 @@ use tokio_util::sync::CancellationToken;
 use super::output::{body_for_terminal, explanation, headers_block, print_http_error, summary_line, use_color};
 use super::SendArgs;
 use crate::core::collection::{collection_root_of, load_collection, Body, Collection, KeyValue, RequestDef};
+use crate::core::cookies::CookieJar;
 use crate::core::http::{self, PrepareContext, PrepareError, Prepared};
+use crate::core::mask::Masker;
+use crate::core::sanitize::visible_line;
 use crate::core::template::DemoUrlFn;
 
 fn fail(msg: impl std::fmt::Display, hint: Option<String>) -> i32 {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     if let Some(h) = hint {
         for line in h.lines() {
-            eprintln!("  {}", line.trim_start());
+            errln!("  {}", line.trim_start());
         }
     }
     1
@@ -108,6 +111,12 @@ pub fn run(args: SendArgs) -> i32 {
             Ok(p) => p,
             Err(code) => return code,
         };
+        if let (Some(c), false) = (&collection, args.no_cookies) {
+            match CookieJar::open(&crate::core::cookies::default_dir(), &c.root, env_name.as_deref()) {
+                Ok(jar) => prepared.options.cookie_jar = Some(jar),
+                Err(e) => errln!("warning: {}; this send uses no stored cookies", visible_line(&e.to_string())),
+            }
+        }
         let cancel = CancellationToken::new();
         let ctrl_c = cancel.clone();
         tokio::spawn(async move {
@@ -148,10 +157,23 @@ pub fn run(args: SendArgs) -> i32 {
         }
         let result = http::send_with_sink(&prepared, cancel, None, sink).await;
         let code = match &result {
-            Ok(x) => print_exchange(x, &args, stream_out),
+            Ok(x) => print_exchange(x, &prepared, &args, stream_out),
             Err(e) => {
-                let shown_url = crate::core::template::mask_secrets(prepared.url.as_str(), &prepared.secrets);
-                print_http_error(e, &prepared.method, &shown_url, started.elapsed());
+                let masker = Masker::new(&prepared.secrets);
+                let hint = match (e, &args.timeout) {
+                    // The flag set this timeout: say so, rather than naming the [options] key.
+                    (
+                        http::HttpError::Timeout {
+                            phase: http::TimeoutPhase::Total,
+                            ..
+                        },
+                        Some(t),
+                    ) => Some(format!(
+                        "The server is slow or not answering. Raise --timeout (now {t}) if this is expected."
+                    )),
+                    _ => e.hint(),
+                };
+                print_http_error(e, hint, &prepared.method, prepared.url.as_str(), started.elapsed(), &masker);
                 e.exit_code()
             }
         };
@@ -173,22 +195,29 @@ fn report_prepare_error(e: &PrepareError) -> i32 {
     fail(e, e.hint())
 }
 
-fn print_exchange(x: &http::Exchange, args: &SendArgs, body_already_written: bool) -> i32 {
+fn print_exchange(x: &http::Exchange, prepared: &Prepared, args: &SendArgs, body_already_written: bool) -> i32 {
     let stdout_tty = std::io::stdout().is_terminal();
     let stderr_tty = std::io::stderr().is_terminal();
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    let mut out = super::term::stdout();
+    let mut err = super::term::stderr();
+    let mut masker = Masker::new(&prepared.secrets);
+    for s in &x.secrets {
+        masker.add(s);
+    }
     let to_file = args.output.is_some();
     // A person reading a terminal gets everything on stdout; a pipe gets the raw body alone.
     let human = stdout_tty && !to_file;
     let meta_color = use_color(if human { stdout_tty } else { stderr_tty });
     let meta: &mut dyn Write = if human { &mut out } else { &mut err };
     let _ = writeln!(meta, "{}", summary_line(x, meta_color));
-    for line in explanation(x, meta_color) {
+    for line in explanation(x, meta_color, &masker) {
         let _ = writeln!(meta, "  {line}");
     }
+    for w in &x.warnings {
+        let _ = writeln!(meta, "  warning: {}", visible_line(w));
+    }
     if args.include {
-        let _ = write!(meta, "{}", headers_block(x, meta_color));
+        let _ = write!(meta, "{}", headers_block(x, meta_color, &masker));
     }
     let code = status_exit_code(x.response.status, args.check_status);
     if let Some(path) = &args.output {
@@ -211,7 +240,7 @@ fn print_exchange(x: &http::Exchange, args: &SendArgs, body_already_written: boo
         if args.include || !x.response.body.is_empty() {
             let _ = writeln!(out);
         }
-        let _ = write!(out, "{}", body_for_terminal(x, use_color(true)));
+        let _ = write!(out, "{}", body_for_terminal(x, use_color(true), &masker));
     } else if !body_already_written {
         let _ = out.write_all(&x.response.body);
     }
@@ -258,9 +287,9 @@ pub(super) fn load_request_file(first: &str) -> Result<(Collection, RequestDef),
     if problems.is_empty() {
         return Err(fail(format!("{first} is not a request of collection {}", root.display()), None));
     }
-    eprintln!("error: {first} cannot be loaded:");
+    errln!("error: {first} cannot be loaded:");
     for p in problems {
-        eprintln!("{p}");
+        errln!("{p}");
     }
     Err(1)
 }
@@ -280,9 +309,9 @@ pub(super) fn pick_environment(env: Option<&str>, collection: Option<&Collection
                     .collect();
                 if !problems.is_empty() {
                     // The file is there but broken: say what is wrong with it, not that it is missing.
-                    eprintln!("error: environment `{name}` cannot be loaded:");
+                    errln!("error: environment `{name}` cannot be loaded:");
                     for p in problems {
-                        eprintln!("{p}");
+                        errln!("{p}");
                     }
                     return Err(1);
                 }
@@ -334,7 +363,7 @@ pub(super) fn prepare_request(
         }
     };
     for w in &prepared.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     Ok(prepared)
 }

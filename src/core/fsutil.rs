@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 /// Writes `contents` to `path` through a temporary file in the same folder, fsyncs it, then renames it over the
 /// target (atomic on POSIX filesystems). The folder is fsynced too so the rename itself survives a power loss.
+///
+/// Only regular files are replaced: a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a named pipe) is written
+/// through, and a symbolic link keeps being a link: the file it points to is replaced.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     write_atomic_with(path, |file| file.write_all(contents))
 }
@@ -13,6 +16,62 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
 /// Like [`write_atomic`], with the writing done by `fill`; if `fill` fails the target is untouched and the
 /// temporary file is removed. Tests use this to simulate a failure half-way through a write.
 pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    write_target(path, None, fill)
+}
+
+/// Like [`write_atomic_with`], creating a new file readable by its owner only (tokens, cookies, history).
+pub fn write_private_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    write_target(path, Some(0o600), fill)
+}
+
+/// What a user-named output path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A regular file (or nothing yet) at this path, after following symbolic links: replaced atomically.
+    File(PathBuf),
+    /// A device, FIFO or socket: written through, never replaced.
+    Special,
+}
+
+/// Resolves `path` as a write target: follows symbolic links (to the file they name, existing or not).
+pub fn resolve_target(path: &Path) -> io::Result<Target> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            Ok(meta) if meta.is_file() => return Ok(Target::File(current)),
+            Ok(meta) if meta.is_dir() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    format!("{} is a folder", path.display()),
+                ))
+            }
+            Ok(_) => return Ok(Target::Special),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target::File(current)),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!("{} is a loop of symbolic links", path.display())))
+}
+
+fn write_target(path: &Path, mode: Option<u32>, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    match resolve_target(path)? {
+        Target::Special => {
+            let mut file = OpenOptions::new().write(true).open(path)?;
+            fill(&mut file)?;
+            file.flush()
+        }
+        Target::File(real) => replace_file(&real, mode, fill),
+    }
+}
+
+fn replace_file(path: &Path, mode: Option<u32>, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -23,7 +82,16 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result
         .unwrap_or_else(|| "file".to_string());
     let tmp = dir.join(format!(".{name}.apix-tmp-{}", std::process::id()));
     let result = (|| {
-        let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
+        let mut o = OpenOptions::new();
+        o.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if let Some(m) = mode {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(m);
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        let mut file = o.open(&tmp)?;
         if let Ok(meta) = fs::metadata(path) {
             // Keep the permissions of the file we replace (a 0600 file must not become world-readable).
             let _ = file.set_permissions(meta.permissions());
@@ -42,6 +110,30 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Creates `dir` (and its parents) readable by its owner only when it is new.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Opens (creating when missing, owner-only) a file for reading and writing, e.g. a lock file.
+pub fn open_private(path: &Path) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
 }
 
 #[cfg(test)]
@@ -71,5 +163,34 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::StorageFull);
         assert_eq!(fs::read_to_string(&path).unwrap(), "old = 1\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "temp file cleaned up");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_through_and_a_symlink_stays_a_link() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A FIFO: a reader on another thread gets the bytes, and the FIFO is still a FIFO afterwards.
+        let fifo = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(status.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(&fifo).unwrap())
+        };
+        write_atomic(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        // A symlink: its target is replaced, the link stays.
+        let target = dir.path().join("real.txt");
+        fs::write(&target, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink("real.txt", &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        // /dev/null stays a device.
+        write_atomic(Path::new("/dev/null"), b"discarded").unwrap();
+        assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device());
     }
 }

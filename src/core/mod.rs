@@ -3,12 +3,15 @@
 
 pub mod auth;
 pub mod collection;
+pub mod cookies;
 pub mod export;
 pub mod format;
 pub mod fsutil;
 pub mod history;
 pub mod http;
+pub mod mask;
 pub mod paths;
+pub mod sanitize;
 pub mod template;
 pub mod units;
 

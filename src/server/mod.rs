@@ -6,6 +6,7 @@
 
 mod auth;
 mod content;
+mod cookies;
 mod echo;
 mod large;
 mod misc;
@@ -154,6 +155,9 @@ pub fn route_summary() -> Vec<(&'static str, &'static str, &'static str)> {
         ),
         ("POST", "/limited/reset", "Reset all rate-limit windows"),
         ("GET", "/headers/many", "?n=N X-Demo-N headers plus two Set-Cookie headers"),
+        ("GET", "/cookies", "The cookies the request carried"),
+        ("GET", "/cookies/set", "?name=value&... sets cookies, then redirects to /cookies"),
+        ("GET", "/cookies/delete", "?name&... expires cookies, then redirects to /cookies"),
     ]
 }
 
@@ -224,7 +228,7 @@ pub fn router() -> Router {
         .route("/yaml", get(content::yaml))
         .route("/text", get(content::text))
         .route("/redirect/{n}", get(misc::redirect_n))
-        .route("/redirect-to", get(misc::redirect_to))
+        .route("/redirect-to", any(misc::redirect_to))
         .route("/redirect-loop", get(misc::redirect_loop))
         .route("/redirect-loop/b", get(misc::redirect_loop_b))
         .route("/auth/basic", get(auth::basic))
@@ -240,6 +244,9 @@ pub fn router() -> Router {
         .route("/limited", get(auth::limited))
         .route("/limited/reset", post(auth::limited_reset))
         .route("/headers/many", get(misc::many_headers))
+        .route("/cookies", get(cookies::list))
+        .route("/cookies/set", get(cookies::set))
+        .route("/cookies/delete", get(cookies::delete))
         // Must come after the routes: it applies to the method routers registered so far.
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)

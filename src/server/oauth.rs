@@ -220,8 +220,10 @@ pub async fn authorize(Extension(p): Extension<Provider>, params: Params) -> Res
     (StatusCode::FOUND, [(LOCATION, target.to_string())]).into_response()
 }
 
-/// `POST /oauth/device`: starts a device authorization (interval 1 s, 5 minutes to approve).
-pub async fn device(Extension(p): Extension<Provider>, headers: HeaderMap, body: Bytes) -> Response {
+/// `POST /oauth/device`: starts a device authorization (interval 1 s, 5 minutes to approve; `?expires_in=N` for
+/// less, to try what happens when nobody approves in time).
+pub async fn device(Extension(p): Extension<Provider>, params: Params, headers: HeaderMap, body: Bytes) -> Response {
+    let lifetime: u64 = params.num("expires_in", 300, 1, 300).unwrap_or(300);
     let f = form(&body);
     let client_id = match client(&headers, &f) {
         Ok(c) => c,
@@ -233,7 +235,7 @@ pub async fn device(Extension(p): Extension<Provider>, headers: HeaderMap, body:
         client_id,
         scopes: scopes_of(get(&f, "scope")),
     };
-    let expires = Instant::now() + Duration::from_secs(300);
+    let expires = Instant::now() + Duration::from_secs(lifetime);
     p.with(|i| {
         i.devices
             .insert(device_code.clone(), (grant, user_code.clone(), DeviceState::Pending, expires))
@@ -247,7 +249,7 @@ pub async fn device(Extension(p): Extension<Provider>, headers: HeaderMap, body:
             "user_code": user_code,
             "verification_uri": verify,
             "verification_uri_complete": format!("{verify}?user_code={user_code}"),
-            "expires_in": 300,
+            "expires_in": lifetime,
             "interval": 1,
         }),
     )

@@ -79,8 +79,7 @@ async fn run_loop(opts: AppOptions) -> i32 {
     let (tx, mut rx) = mpsc::unbounded_channel();
     spawn_signal_listeners(&tx);
     let mut app = App::new(opts, tx);
-    // Test-only hooks for the e2e tests: panic after the first draw on the UI thread (`1`) or in a spawned task (`task`).
-    let test_panic = std::env::var("APIX_TEST_PANIC").unwrap_or_default();
+    let test_panic = test_panic_hook();
     let panic_after_first_draw = test_panic == "1";
     let mut panic_in_task = test_panic == "task";
     let mut events = EventStream::new();
@@ -168,6 +167,18 @@ fn spawn_signal_listeners(tx: &mpsc::UnboundedSender<Message>) {
     }
     #[cfg(not(unix))]
     let _ = tx;
+}
+
+/// Test-only hook for the e2e tests: panic after the first draw on the UI thread (`1`) or in a spawned task
+/// (`task`). Debug builds only (the tests run those): a release build never reads `APIX_TEST_PANIC`.
+#[cfg(debug_assertions)]
+fn test_panic_hook() -> String {
+    std::env::var("APIX_TEST_PANIC").unwrap_or_default()
+}
+
+#[cfg(not(debug_assertions))]
+fn test_panic_hook() -> String {
+    String::new()
 }
 
 /// Runs `$VISUAL`/`$EDITOR` (else `vi`) on a temporary file holding `text`; returns the edited text.

@@ -236,6 +236,8 @@ pub struct Options {
     pub ca_file: Option<String>,
     pub verify_tls: Option<bool>,
     pub max_body_size: Option<u64>,
+    /// Use the collection's cookie jar (default true).
+    pub cookies: Option<bool>,
 }
 
 impl Options {
@@ -251,6 +253,7 @@ impl Options {
             ca_file: self.ca_file.clone().or_else(|| parent.ca_file.clone()),
             verify_tls: self.verify_tls.or(parent.verify_tls),
             max_body_size: self.max_body_size.or(parent.max_body_size),
+            cookies: self.cookies.or(parent.cookies),
         }
     }
 }

@@ -247,6 +247,7 @@ pub(crate) const OPTION_KEYS: &[&str] = &[
     "ca_file",
     "verify_tls",
     "max_body_size",
+    "cookies",
 ];
 
 pub(crate) fn parse_options(ctx: &mut Ctx, item: &Item) -> Options {
@@ -275,6 +276,7 @@ pub(crate) fn parse_options(ctx: &mut Ctx, item: &Item) -> Options {
     }
     o.follow_redirects = get_bool(ctx, t, "follow_redirects");
     o.verify_tls = get_bool(ctx, t, "verify_tls");
+    o.cookies = get_bool(ctx, t, "cookies");
     if let Some(item) = t.get("max_redirects") {
         match item.as_integer() {
             Some(n) if (0..=1000).contains(&n) => o.max_redirects = Some(n as u32),

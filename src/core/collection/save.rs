@@ -415,6 +415,9 @@ fn options_entries(o: &Options) -> Vec<(String, Item)> {
     if let Some(n) = o.max_body_size {
         push("max_body_size", Item::Value(Value::from(n.min(i64::MAX as u64) as i64)));
     }
+    if let Some(b) = o.cookies {
+        push("cookies", Item::Value(Value::from(b)));
+    }
     out
 }
 

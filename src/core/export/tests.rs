@@ -19,6 +19,8 @@ fn prepared(method: &str, url: &str) -> Prepared {
         auth_origin: None,
         warnings: Vec::new(),
         pending_auth: None,
+        credential_headers: Vec::new(),
+        credential_query: Vec::new(),
     }
 }
 

@@ -167,7 +167,7 @@ impl HighlightCache {
             return m.after.clone();
         }
         match self.checkpoints.get(line_no / CHECKPOINT_INTERVAL) {
-            Some(c) if line_no % CHECKPOINT_INTERVAL == 0 => c.clone(),
+            Some(c) if line_no.is_multiple_of(CHECKPOINT_INTERVAL) => c.clone(),
             // Unreachable by construction: `window` starts on a checkpoint or after a memo line.
             _ => LineState::new(syntax),
         }
@@ -222,7 +222,7 @@ impl HighlightCache {
     /// Stores the state before `line_no` if it is the next checkpoint. `state: None` means
     /// "the state after the memoized line `line_no - 1`".
     fn checkpoint(&mut self, line_no: usize, state: Option<&LineState>) {
-        if line_no % CHECKPOINT_INTERVAL != 0 || line_no / CHECKPOINT_INTERVAL != self.checkpoints.len() {
+        if !line_no.is_multiple_of(CHECKPOINT_INTERVAL) || line_no / CHECKPOINT_INTERVAL != self.checkpoints.len() {
             return;
         }
         let state = match state {

@@ -93,7 +93,7 @@ impl Document {
         for (i, b) in text.iter().enumerate() {
             if *b == b'\n' {
                 self.newlines += 1;
-                if self.newlines % LINE_STRIDE == 0 {
+                if self.newlines.is_multiple_of(LINE_STRIDE) {
                     self.checkpoints.push(base + i as u64 + 1);
                 }
             }

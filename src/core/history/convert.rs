@@ -95,10 +95,12 @@ impl Entry {
                 redirects: r
                     .redirects
                     .iter()
-                    .map(|(status, from, to)| RedirectHop {
-                        status: *status,
-                        from: from.clone(),
-                        to: to.clone(),
+                    .map(|h| RedirectHop {
+                        status: h.status,
+                        from: h.from.clone(),
+                        to: h.to.clone(),
+                        dropped: h.dropped.clone(),
+                        followed: h.followed,
                     })
                     .collect(),
                 timings: Timings {
@@ -111,6 +113,8 @@ impl Entry {
                     notes: t.notes.clone(),
                 },
             },
+            secrets: Vec::new(),
+            warnings: Vec::new(),
         })
     }
 

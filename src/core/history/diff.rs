@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::entry::{Entry, StoredResponse};
 use crate::core::format::{media_type, sniff, BodyKind};
+use crate::core::mask::MASK;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -199,7 +200,8 @@ fn diff_headers(a: &[(String, String)], b: &[(String, String)]) -> Vec<HeaderCha
         .into_iter()
         .filter_map(|n| {
             let (old, new) = (ma.get(n), mb.get(n));
-            (old != new).then(|| HeaderChange {
+            let masked = |v: Option<&String>| v.is_some_and(|v| v.contains(MASK));
+            (old != new && !(masked(old) && masked(new))).then(|| HeaderChange {
                 name: n.clone(),
                 old: old.cloned(),
                 new: new.cloned(),
@@ -302,6 +304,10 @@ fn key_path(path: &str, key: &str) -> String {
     }
 }
 
+fn is_masked(v: &Value) -> bool {
+    matches!(v, Value::String(s) if s.contains(MASK))
+}
+
 /// Records the changes from `a` to `b`; false once [`MAX_CHANGES`] is reached.
 fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<JsonChange>) -> bool {
     // A removed array element is data, not schema: only removed fields and type changes are breaking.
@@ -353,6 +359,8 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<JsonChange>) -> bool {
             true
         }
         _ if a == b => true,
+        // Two masked values hide what they were: a different hidden value is not a change anyone can see.
+        _ if is_masked(a) || is_masked(b) => true,
         _ if json_type_name(Some(a)) == json_type_name(Some(b)) || a.is_null() || b.is_null() => {
             push(out, path.to_string(), ChangeKind::Changed, Some(a), Some(b), false)
         }

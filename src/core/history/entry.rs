@@ -12,23 +12,28 @@ use super::redact::Redactor;
 use crate::core::collection::RequestDef;
 use crate::core::http::prepare::{PartData, PreparedPart};
 use crate::core::http::{Exchange, HttpError, Prepared, PreparedBody};
+use crate::core::mask::MASK;
 
 /// A body as stored: possibly cut at the size cap, with its full size remembered.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StoredBody {
     pub bytes: Vec<u8>,
-    /// The size before the cap.
+    /// The size before the cap (and before masking).
     pub size: u64,
+    /// True when the body was cut at the history's size cap; masking never sets it.
     pub truncated: bool,
 }
 
 impl StoredBody {
-    /// Cuts `bytes` at `cap`.
+    /// Cuts `bytes` (of a body `size` bytes long) at `cap`.
     pub fn capped(mut bytes: Vec<u8>, size: u64, cap: u64) -> Self {
-        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-        let truncated = bytes.len() > cap || size > bytes.len() as u64;
-        bytes.truncate(cap);
-        StoredBody { bytes, size, truncated }
+        let size = size.max(bytes.len() as u64);
+        bytes.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+        StoredBody {
+            bytes,
+            size,
+            truncated: size > cap,
+        }
     }
 }
 
@@ -56,8 +61,68 @@ pub struct StoredResponse {
     pub content_encoding: Option<String>,
     pub wire_size: u64,
     pub final_url: String,
-    /// (status, from, to), redacted.
-    pub redirects: Vec<(u16, String, String)>,
+    /// Redacted.
+    pub redirects: Vec<StoredHop>,
+}
+
+/// One redirect as stored. Entries written before v0.2 hold `[status, from, to]` triples; both read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(from = "HopForm")]
+pub struct StoredHop {
+    pub status: u16,
+    pub from: String,
+    pub to: String,
+    /// Credentials left out because the hop went to another origin.
+    #[serde(default)]
+    pub dropped: Vec<String>,
+    #[serde(default = "yes")]
+    pub followed: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum HopForm {
+    Triple(u16, String, String),
+    Full {
+        status: u16,
+        from: String,
+        to: String,
+        #[serde(default)]
+        dropped: Vec<String>,
+        #[serde(default = "yes")]
+        followed: bool,
+    },
+}
+
+impl From<HopForm> for StoredHop {
+    fn from(f: HopForm) -> Self {
+        match f {
+            HopForm::Triple(status, from, to) => StoredHop {
+                status,
+                from,
+                to,
+                dropped: Vec::new(),
+                followed: true,
+            },
+            HopForm::Full {
+                status,
+                from,
+                to,
+                dropped,
+                followed,
+            } => StoredHop {
+                status,
+                from,
+                to,
+                dropped,
+                followed,
+            },
+        }
+    }
 }
 
 /// Timings in microseconds.
@@ -153,20 +218,45 @@ pub(crate) fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Masks a body and cuts it at `cap`. Masking runs over a little more than the cap so that a secret straddling
-/// the cut is masked whole before the cut; a secret cut off by the window itself can only leave its beginning at
-/// the very end, and that is dropped too.
-fn redact_capped(r: &Redactor, body: &[u8], size: u64, cap: u64) -> StoredBody {
-    let window = usize::try_from(cap)
-        .unwrap_or(usize::MAX)
-        .saturating_add(r.longest())
-        .min(body.len());
-    let mut stored = StoredBody::capped(r.bytes(&body[..window]), size.max(body.len() as u64), cap);
-    if stored.truncated {
-        let keep = stored.bytes.len() - r.partial_tail(&stored.bytes);
-        stored.bytes.truncate(keep);
+/// Masks a body and cuts it at `cap` (of the original bytes). A JSON body that fits stays valid JSON with the same
+/// structure (masked string values), so two masked entries still compare. A secret straddling the cut is masked
+/// whole; the beginning of one cut off by the end of what was kept is dropped.
+fn redact_capped(r: &Redactor, body: &[u8], size: u64, cap: u64, json: bool) -> StoredBody {
+    let size = size.max(body.len() as u64);
+    if size <= cap && body.len() as u64 == size {
+        let bytes = if json { r.json(body) } else { r.bytes(body) };
+        return StoredBody {
+            bytes,
+            size,
+            truncated: false,
+        };
     }
-    stored
+    let keep = usize::try_from(cap).unwrap_or(usize::MAX).min(body.len());
+    let window = keep.saturating_add(r.longest()).min(body.len());
+    let mut out = Vec::with_capacity(keep);
+    let mut last = 0;
+    for m in r.masker().find_all(&body[..window]) {
+        if m.start >= keep {
+            break;
+        }
+        out.extend_from_slice(&body[last..m.start]);
+        out.extend_from_slice(MASK.as_bytes());
+        last = m.end;
+    }
+    if last < keep {
+        let tail = &body[last..keep];
+        let partial = if window == body.len() { r.partial_tail(tail) } else { 0 };
+        out.extend_from_slice(&tail[..tail.len() - partial]);
+    }
+    StoredBody {
+        bytes: out,
+        size,
+        truncated: size > cap,
+    }
+}
+
+fn is_json(content_type: Option<&str>, body: &[u8]) -> bool {
+    matches!(crate::core::format::sniff(content_type, body), crate::core::format::BodyKind::Json)
 }
 
 impl NewEntry {
@@ -197,12 +287,14 @@ impl NewEntry {
             _ => {}
         }
         if let Ok(x) = outcome {
+            for v in &x.secrets {
+                r.add(v);
+            }
             r.learn_headers(&x.response.headers);
             if x.response.body.len() as u64 <= cap {
                 r.learn_body(&x.response.body);
             }
         }
-        r.seal();
 
         let request = StoredRequest {
             method: prepared.method.clone(),
@@ -218,7 +310,10 @@ impl NewEntry {
                 PreparedBody::File(_) => "file",
             }
             .to_string(),
-            body: raw_request_body.map(|b| redact_capped(&r, &b, b.len() as u64, cap)),
+            body: raw_request_body.map(|b| {
+                let json = is_json(header_value(&prepared.headers, "content-type"), &b);
+                redact_capped(&r, &b, b.len() as u64, cap, json)
+            }),
             body_note: match &prepared.body {
                 PreparedBody::File(p) => Some(format!("body sent from file {}", r.text(&p.display().to_string()))),
                 _ => None,
@@ -242,12 +337,28 @@ impl NewEntry {
                     reason: resp.reason.clone(),
                     version: resp.version.clone(),
                     headers: r.headers(&resp.headers),
-                    body: redact_capped(&r, &resp.body, resp.decoded_size, cap),
+                    body: redact_capped(
+                        &r,
+                        &resp.body,
+                        resp.decoded_size,
+                        cap,
+                        is_json(resp.content_type.as_deref(), &resp.body),
+                    ),
                     content_type: resp.content_type.as_deref().map(|c| r.text(c)),
                     content_encoding: resp.content_encoding.clone(),
                     wire_size: resp.wire_size,
                     final_url: r.url(&resp.final_url),
-                    redirects: resp.redirects.iter().map(|h| (h.status, r.url(&h.from), r.url(&h.to))).collect(),
+                    redirects: resp
+                        .redirects
+                        .iter()
+                        .map(|h| StoredHop {
+                            status: h.status,
+                            from: r.url(&h.from),
+                            to: r.url(&h.to),
+                            dropped: h.dropped.clone(),
+                            followed: h.followed,
+                        })
+                        .collect(),
                 };
                 (Some(stored), None, timings)
             }
@@ -283,6 +394,10 @@ impl NewEntry {
     }
 }
 
+fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
 fn multipart_outline(parts: &[PreparedPart]) -> String {
     let mut s = String::new();
     for p in parts {
@@ -300,7 +415,7 @@ pub(crate) struct Meta {
     #[serde(default)]
     pub timings: StoredTimings,
     #[serde(default)]
-    pub redirects: Vec<(u16, String, String)>,
+    pub redirects: Vec<StoredHop>,
     #[serde(default)]
     pub content_encoding: Option<String>,
     #[serde(default)]
@@ -412,16 +527,28 @@ mod tests {
         let r = Redactor::new(std::slice::from_ref(&secret));
         // The secret straddles the cut: masked whole, then cut.
         let body = format!("{}{secret} tail", "x".repeat(10));
-        let b = redact_capped(&r, body.as_bytes(), body.len() as u64, 15);
+        let b = redact_capped(&r, body.as_bytes(), body.len() as u64, 15, false);
         assert!(b.truncated && b.bytes.starts_with(b"xxxxxxxxxx") && !String::from_utf8_lossy(&b.bytes).contains("S3CR"));
-        // Masks before the cut shrink the text (40 bytes become 18), pulling in the start of a secret that the
-        // masking window cut off.
+        // The cut is measured on the original bytes: masks before it do not pull more of the body in.
         let long = "L0NG-S3CR3T-".repeat(4)[..40].to_string();
         let r = Redactor::new(std::slice::from_ref(&long));
         let body = format!("{long}{long}{long}xxxxxx{long}");
-        let b = redact_capped(&r, body.as_bytes(), body.len() as u64, 3 * 40 + 5);
+        let b = redact_capped(&r, body.as_bytes(), body.len() as u64, 3 * 40 + 5, false);
         let text = String::from_utf8_lossy(&b.bytes).into_owned();
-        assert!(b.truncated && text.ends_with("xxxxxx") && !text.contains("L0NG"), "{text}");
+        assert_eq!(text, format!("{MASK}{MASK}{MASK}xxxxx"));
+        assert!(b.truncated);
+    }
+
+    #[test]
+    fn masking_never_marks_a_body_cut_and_keeps_json_valid() {
+        let secret = "tok-CANARY-42".to_string();
+        let r = Redactor::new(std::slice::from_ref(&secret));
+        let body = br#"{"auth":"Bearer tok-CANARY-42","n":1}"#;
+        let b = redact_capped(&r, body, body.len() as u64, 1 << 20, true);
+        assert!(!b.truncated, "masking shortened the body; that is not a cut");
+        assert_eq!(b.size, body.len() as u64);
+        let v: serde_json::Value = serde_json::from_slice(&b.bytes).unwrap();
+        assert_eq!(v["auth"], format!("Bearer {MASK}"));
     }
 
     #[test]

@@ -27,7 +27,7 @@ mod store;
 
 pub use config::{HistoryConfig, CONFIG_FILE};
 pub use diff::{diff_entries, fold_changes, json_type_name, BodyDiff, ChangeKind, Comparison, HeaderChange, JsonChange};
-pub use entry::{Entry, NewEntry, RecordContext, Source, StoredBody, StoredRequest, StoredResponse, StoredTimings, Summary};
+pub use entry::{Entry, NewEntry, RecordContext, Source, StoredBody, StoredHop, StoredRequest, StoredResponse, StoredTimings, Summary};
 pub use error::HistoryError;
 pub use identity::{fingerprint, RequestRef};
 pub use read::Query;

@@ -11,13 +11,10 @@
 //! [`MIN_LEARNED_LEN`] are masked in place only, so that a password of `a` does not mask every `a` in a body.
 
 use crate::core::http::record::{mask_credential, SENSITIVE_HEADERS};
-use crate::core::template::MASK;
+use crate::core::mask::{Masker, MASK};
 
 /// Values learned from names (not from secret references) are masked elsewhere only from this length on.
 pub const MIN_LEARNED_LEN: usize = 4;
-
-/// Secret-reference values are masked from this length on (as `template::mask_secrets` does).
-const MIN_SECRET_LEN: usize = 3;
 
 /// Normalised names (lowercase, without `-` and `_`) whose values are credentials.
 const SECRET_NAMES: &[&str] = &[
@@ -63,33 +60,24 @@ fn is_secret_header(name: &str) -> bool {
     SENSITIVE_HEADERS.contains(&name.to_ascii_lowercase().as_str()) || is_secret_name(name)
 }
 
-/// Masks a fixed set of values everywhere, after learning more of them from names.
+/// Masks a fixed set of values everywhere (in any spelling: see [`crate::core::mask`]), after learning more of
+/// them from names.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
-    /// Longest first once [`Redactor::seal`] ran.
-    values: Vec<String>,
+    masker: Masker,
 }
 
 impl Redactor {
     /// Starts from the values of secret references and credentials.
     pub fn new(secrets: &[String]) -> Self {
-        let mut r = Redactor::default();
-        for s in secrets.iter().filter(|s| s.len() >= MIN_SECRET_LEN) {
-            r.add(s);
+        Redactor {
+            masker: Masker::new(secrets),
         }
-        r
     }
 
-    fn add(&mut self, v: &str) {
-        if v.is_empty() || v.contains(MASK) {
-            return;
-        }
-        self.values.push(v.to_string());
-        // The same value as it appears in a URL or a form body.
-        let encoded: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
-        if encoded != v {
-            self.values.push(encoded);
-        }
+    /// Adds a value known to be secret (a cookie value sent from the jar).
+    pub fn add(&mut self, v: &str) {
+        self.masker.add(v);
     }
 
     fn learn(&mut self, v: &str) {
@@ -179,45 +167,31 @@ impl Redactor {
         }
     }
 
-    /// Sorts the values longest first so that overlapping values are wholly masked.
-    pub fn seal(&mut self) {
-        self.values.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        self.values.dedup();
-    }
-
-    /// The length of the longest value masked (how far past a cut a masked value can reach).
+    /// How far past a cut a masked value can reach.
     pub fn longest(&self) -> usize {
-        self.values.iter().map(String::len).max().unwrap_or(0)
+        self.masker.longest_span()
     }
 
-    /// How many bytes at the end of `b` are the beginning of a masked value (0 when none).
+    /// How many bytes at the end of `b` could be the beginning of a masked value (0 when none).
     pub fn partial_tail(&self, b: &[u8]) -> usize {
-        self.values
-            .iter()
-            .filter_map(|v| (1..v.len()).rev().find(|k| b.ends_with(&v.as_bytes()[..*k])))
-            .max()
-            .unwrap_or(0)
+        self.masker.partial_tail(b)
     }
 
     pub fn text(&self, s: &str) -> String {
-        let mut out = s.to_string();
-        for v in &self.values {
-            if out.contains(v.as_str()) {
-                out = out.replace(v.as_str(), MASK);
-            }
-        }
-        out
+        self.masker.mask(s).into_owned()
     }
 
     pub fn bytes(&self, b: &[u8]) -> Vec<u8> {
-        let mut out = b.to_vec();
-        for v in &self.values {
-            // Copy only when the value is there: a 10 MB body and five secrets need not mean five 10 MB copies.
-            if memfind(&out, v.as_bytes()) {
-                out = replace_bytes(&out, v.as_bytes(), MASK.as_bytes());
-            }
-        }
-        out
+        self.masker.mask_bytes(b).into_owned()
+    }
+
+    /// Like [`Redactor::bytes`], keeping a JSON document valid JSON with the same structure.
+    pub fn json(&self, b: &[u8]) -> Vec<u8> {
+        self.masker.mask_json(b).into_owned()
+    }
+
+    pub fn masker(&self) -> &Masker {
+        &self.masker
     }
 
     /// A URL with secret-named query values replaced in place, then every known value masked.
@@ -287,42 +261,8 @@ fn mask_userinfo_password(url: &str) -> String {
     }
 }
 
-fn memfind(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
-}
-
 /// Bodies larger than this are not searched for secret-named fields.
 pub const LEARN_BODY_LIMIT: usize = 1 << 20;
-
-/// Replaces every occurrence of `needle` (non-empty) in `hay`.
-pub fn replace_bytes(hay: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return hay.to_vec();
-    }
-    let mut out = Vec::with_capacity(hay.len());
-    let mut i = 0;
-    let first = needle[0];
-    while i < hay.len() {
-        match hay[i..].iter().position(|b| *b == first) {
-            None => {
-                out.extend_from_slice(&hay[i..]);
-                break;
-            }
-            Some(off) => {
-                out.extend_from_slice(&hay[i..i + off]);
-                i += off;
-                if hay[i..].starts_with(needle) {
-                    out.extend_from_slice(with);
-                    i += needle.len();
-                } else {
-                    out.push(hay[i]);
-                    i += 1;
-                }
-            }
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -352,7 +292,6 @@ mod tests {
         let mut r = Redactor::new(&[]);
         let raw = "https://ada:hunter22@api.test/v1?limit=5&api_key=CANARY-1&access_token=tok%2Fen#top";
         r.learn_url(raw);
-        r.seal();
         let out = r.url(raw);
         assert_eq!(
             out,
@@ -370,7 +309,6 @@ mod tests {
             ("Accept".to_string(), "application/json".to_string()),
         ];
         r.learn_headers(&h);
-        r.seal();
         let out = r.headers(&h);
         assert_eq!(out[0].1, format!("Bearer {MASK}"));
         assert_eq!(out[1].1, MASK);
@@ -385,7 +323,6 @@ mod tests {
         let mut r = Redactor::new(&[]);
         r.learn_body(br#"{"user":"ada","password":"pw-CANARY","nested":{"client_secret":"cs-CANARY","n":[1,2]}}"#);
         r.learn_body(b"grant_type=client_credentials&client_secret=form%2BCANARY");
-        r.seal();
         let t = r.text("pw-CANARY cs-CANARY form+CANARY form%2BCANARY ada");
         assert_eq!(t, format!("{MASK} {MASK} {MASK} {MASK} ada"));
     }
@@ -394,14 +331,6 @@ mod tests {
     fn short_learned_values_are_not_masked_everywhere() {
         let mut r = Redactor::new(&[]);
         r.learn_body(br#"{"token":"ab"}"#);
-        r.seal();
         assert_eq!(r.text("abc"), "abc");
-    }
-
-    #[test]
-    fn replace_bytes_handles_overlaps_and_binary() {
-        assert_eq!(replace_bytes(b"aaXaaXa", b"aX", b"-"), b"a-a-a".to_vec());
-        assert_eq!(replace_bytes(&[0, 159, 1, 2, 1, 2], &[1, 2], b"."), vec![0, 159, b'.', b'.']);
-        assert_eq!(replace_bytes(b"", b"x", b"y"), Vec::<u8>::new());
     }
 }

@@ -152,9 +152,13 @@ impl HttpError {
                 TlsProblem::Revoked | TlsProblem::Handshake(_) => "Check the server's TLS configuration; `verify_tls = false` skips verification for testing.".into(),
             },
             HttpError::Timeout { phase, .. } => format!("The server is slow or not answering. Raise `{}` in [options] (e.g. \"120s\") if this is expected.", phase.option_name()),
-            HttpError::TooManyRedirects { chain, .. } => {
-                let shown: Vec<&str> = chain.iter().rev().take(4).rev().map(|s| s.as_str()).collect();
-                format!("Redirect chain: {}. Raise `max_redirects` or set `follow_redirects = false` to see the first response.", shown.join(" → "))
+            HttpError::TooManyRedirects { chain, is_loop, .. } => {
+                let shown = redirect_chain_text(chain);
+                if *is_loop {
+                    format!("Redirect chain: {shown}. The server sends the request round in a circle, so raising `max_redirects` will not help: check the URL (http or https, a trailing slash, the host name) and any cookie or login the server expects; `follow_redirects = false` shows the first response.")
+                } else {
+                    format!("Redirect chain: {shown}. Raise `max_redirects` if the chain is expected, or set `follow_redirects = false` to see the first response.")
+                }
             }
             HttpError::InvalidUrl { .. } => "URLs look like https://host:port/path?query; check the variables that build it.".into(),
             HttpError::BodyTooLarge { .. } => "A compressed response that expands without end (a 'zip bomb')? If the body really is that big, raise `max_body_size` in [options].".into(),
@@ -174,6 +178,17 @@ impl HttpError {
             _ => 1,
         }
     }
+}
+
+/// A redirect chain from the URL requested, shortened in the middle when long: `a → b → … → y → z`.
+pub fn redirect_chain_text(chain: &[String]) -> String {
+    if chain.len() <= 6 {
+        return chain.join(" → ");
+    }
+    let mut shown: Vec<&str> = chain[..2].iter().map(String::as_str).collect();
+    shown.push("…");
+    shown.extend(chain[chain.len() - 3..].iter().map(String::as_str));
+    shown.join(" → ")
 }
 
 /// The cause chain of an error as plain text (for a "details" view), innermost last.
@@ -239,13 +254,6 @@ pub fn classify(e: &reqwest::Error, host: &str, port: u16, connect_timeout: Dura
         return HttpError::Dns {
             host: d.host.clone(),
             detail: d.detail.clone(),
-        };
-    }
-    if let Some(r) = find_in_chain::<super::send::RedirectLimit>(dyn_e) {
-        return HttpError::TooManyRedirects {
-            max: r.max,
-            chain: r.chain.clone(),
-            is_loop: r.is_loop,
         };
     }
     if let Some(t) = find_in_chain::<rustls::Error>(dyn_e) {

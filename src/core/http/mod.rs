@@ -10,7 +10,9 @@ pub mod fields;
 pub mod options;
 pub mod prepare;
 pub mod record;
+pub mod redirect;
 pub mod send;
+pub(crate) mod spill;
 pub mod status;
 pub mod timing;
 

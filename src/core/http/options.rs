@@ -1,9 +1,11 @@
 //! Send options with every default applied: timeouts, redirects, TLS, size caps, where big bodies go.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::core::collection::Options;
+use crate::core::cookies::CookieJar;
 
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,6 +35,10 @@ pub struct SendOptions {
     /// With a chunk sink: keep only this much of the body in the record (the sink gets all of it). For `apix send`
     /// to a pipe, which needs no more than the history keeps. The record's `decoded_size` tells the full size.
     pub retain_limit: Option<u64>,
+    /// `[options] cookies`: false turns cookies off entirely, even within one redirect chain.
+    pub cookies: bool,
+    /// The jar cookies are read from and stored in (a collection's); `None` keeps them within one redirect chain.
+    pub cookie_jar: Option<Arc<CookieJar>>,
 }
 
 impl Default for SendOptions {
@@ -59,6 +65,8 @@ impl SendOptions {
             spill_above: DEFAULT_SPILL_ABOVE,
             spill_dir: Some(crate::core::paths::cache_dir().join("bodies")),
             retain_limit: None,
+            cookies: o.cookies.unwrap_or(true),
+            cookie_jar: None,
         }
     }
 }

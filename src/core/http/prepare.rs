@@ -54,6 +54,10 @@ pub struct Prepared {
     pub warnings: Vec<String>,
     /// Auth that needs send-time work; `core::auth::authorize` does it (and clears this) before `send`.
     pub pending_auth: Option<PendingAuth>,
+    /// Names of the headers the auth scheme set (credentials: never sent to another origin on a redirect).
+    pub credential_headers: Vec<String>,
+    /// Names of the query parameters the auth scheme added (an API key in the URL).
+    pub credential_query: Vec<String>,
 }
 
 /// Auth resolved from the files but not yet applied: a Digest challenge round trip, a SigV4 signature over the final
@@ -292,6 +296,8 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
 
     let (auth, auth_origin) = effective_auth(&chain, def);
     let mut pending_auth = None;
+    let mut credential_headers: Vec<String> = Vec::new();
+    let mut credential_query: Vec<String> = Vec::new();
     let auth_origin = if matches!(auth, AuthDef::None) { None } else { auth_origin };
     match auth {
         AuthDef::Inherit | AuthDef::None => {}
@@ -302,11 +308,13 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
             secrets.push(p);
             secrets.push(token.clone());
             set_header(&mut headers, "Authorization", format!("Basic {token}"));
+            credential_headers.push("Authorization".into());
         }
         AuthDef::Bearer { token } => {
             let t = env.resolve(token, "auth token")?;
             secrets.push(t.clone());
             set_header(&mut headers, "Authorization", format!("Bearer {t}"));
+            credential_headers.push("Authorization".into());
         }
         AuthDef::ApiKey { name, value, location } => {
             let n = env.resolve(name, "auth name")?;
@@ -316,9 +324,11 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
                 ApiKeyLocation::Header => {
                     check_header(&n, &v, &file_label)?;
                     set_header(&mut headers, &n, v);
+                    credential_headers.push(n);
                 }
                 ApiKeyLocation::Query => {
                     url.query_pairs_mut().append_pair(&n, &v);
+                    credential_query.push(n);
                 }
             }
         }
@@ -327,6 +337,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
             let password = env.resolve(password, "auth password")?;
             secrets.push(password.clone());
             pending_auth = Some(PendingAuth::Digest { username, password });
+            credential_headers.push("Authorization".into());
         }
         AuthDef::Aws(a) => {
             let session_token = match &a.session_token {
@@ -343,6 +354,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
             secrets.push(aws.secret_key.clone());
             secrets.extend(aws.session_token.clone());
             pending_auth = Some(PendingAuth::Aws(aws));
+            credential_headers.extend(["Authorization".into(), "X-Amz-Security-Token".into()]);
         }
         AuthDef::OAuth2(o) => {
             let mut opt = |v: &Option<String>, field: &str| v.as_ref().map(|t| env.resolve(t, field)).transpose();
@@ -362,6 +374,15 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
                 ..o.clone()
             };
             secrets.extend(config.client_secret.clone());
+            if let Some(cs) = &config.client_secret {
+                // Token endpoints get the client credentials as HTTP Basic, form-encoded first (RFC 6749 2.3.1): an
+                // error that echoes the header must not show them either.
+                let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+                let b64 = base64::engine::general_purpose::STANDARD;
+                secrets.push(b64.encode(format!("{}:{cs}", config.client_id)));
+                secrets.push(b64.encode(format!("{}:{}", enc(&config.client_id), enc(cs))));
+            }
+            credential_headers.push("Authorization".into());
             pending_auth = Some(PendingAuth::OAuth2 {
                 config,
                 collection: ctx.collection.map(|c| c.root.clone()),
@@ -491,6 +512,8 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         auth_origin,
         warnings,
         pending_auth,
+        credential_headers,
+        credential_query,
     })
 }
 

@@ -14,6 +14,10 @@ pub struct RedirectHop {
     pub status: u16,
     pub from: String,
     pub to: String,
+    /// Credentials left out of the request to `to` because it is another origin ("Authorization", "query api_key").
+    pub dropped: Vec<String>,
+    /// False for the last redirect when `follow_redirects = false` (shown, not followed).
+    pub followed: bool,
 }
 
 /// The request as sent, with secrets masked: safe to show, log or store.
@@ -173,4 +177,9 @@ impl ResponseRecord {
 pub struct Exchange {
     pub request: SentRequest,
     pub response: ResponseRecord,
+    /// Secret values that arose during the exchange (cookie values sent from the jar or received): mask them
+    /// wherever the exchange is shown or stored, with `Prepared::secrets`.
+    pub secrets: Vec<String>,
+    /// Things worth saying that did not stop the exchange (cookies that could not be saved).
+    pub warnings: Vec<String>,
 }

@@ -1,9 +1,10 @@
 //! `send(prepared, cancel) -> Exchange`: one exchange on its own client, so that timings, the redirect chain and
 //! TLS settings belong to this request alone. The body is streamed and decoded by us (not reqwest) so that wire and
-//! decoded sizes are both known and a decompression bomb stops at the size cap.
+//! decoded sizes are both known and a decompression bomb stops at the size cap. Redirects are followed here too
+//! (see [`super::redirect`]): credentials never go to another origin, and the cookie jar sees every hop.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -14,8 +15,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::{classify, HttpError, TimeoutPhase};
 use super::prepare::{PartData, Prepared, PreparedBody};
-use super::record::{Exchange, RedirectHop, ResponseRecord, SentRequest, SpilledBody, SPILL_HEAD};
+use super::record::{Exchange, RedirectHop, ResponseRecord, SentRequest};
+use super::redirect::{next_hop, same_origin, Credentials};
+use super::spill::Spill;
 use super::timing::{new_probe, TimedResolver, TimingLayer, Timings};
+use crate::core::cookies::CookieJar;
+use url::Url;
 
 pub const USER_AGENT: &str = concat!("apix/", env!("CARGO_PKG_VERSION"));
 const ACCEPT_ENCODING: &str = "gzip, br, zstd, deflate";
@@ -32,22 +37,6 @@ pub struct Progress {
     /// True once the response headers arrived.
     pub headers_received: bool,
 }
-
-/// Raised from the redirect policy; recognised in the error chain by `classify`.
-#[derive(Debug)]
-pub struct RedirectLimit {
-    pub max: u32,
-    pub chain: Vec<String>,
-    pub is_loop: bool,
-}
-
-impl std::fmt::Display for RedirectLimit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "more than {} redirects", self.max)
-    }
-}
-
-impl std::error::Error for RedirectLimit {}
 
 fn remaining(deadline: Instant) -> Duration {
     deadline.saturating_duration_since(Instant::now())
@@ -88,49 +77,108 @@ pub async fn send_with_sink(
     }
 }
 
-async fn send_inner(
-    p: &Prepared,
-    progress: Option<watch::Sender<Progress>>,
-    mut sink: Option<ChunkSink<'_>>,
-) -> Result<Exchange, HttpError> {
-    let opts = &p.options;
-    let host = p.url.host_str().unwrap_or_default().to_string();
-    let port = p.url.port_or_known_default().unwrap_or(80);
-    let probe = new_probe();
-    let hops: Arc<Mutex<Vec<RedirectHop>>> = Arc::default();
+/// A request body that can be sent again on a redirect hop (307/308 keep it).
+enum BodyData {
+    Empty,
+    Bytes(Bytes),
+    Multipart(Vec<PartBytes>),
+}
 
-    let policy = {
-        let hops = hops.clone();
-        let follow = opts.follow_redirects;
-        let max = opts.max_redirects;
-        reqwest::redirect::Policy::custom(move |attempt| {
-            let from = attempt.previous().last().map(|u| u.to_string()).unwrap_or_default();
-            let to = attempt.url().to_string();
-            if let Ok(mut h) = hops.lock() {
-                h.push(RedirectHop {
-                    status: attempt.status().as_u16(),
-                    from: from.clone(),
-                    to: to.clone(),
-                });
+struct PartBytes {
+    name: String,
+    text: Option<String>,
+    file: Option<(Bytes, String)>,
+    content_type: Option<String>,
+}
+
+async fn read_file(path: &std::path::Path) -> Result<Bytes, HttpError> {
+    tokio::fs::read(path).await.map(Bytes::from).map_err(|e| HttpError::BodyFile {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })
+}
+
+impl BodyData {
+    async fn load(body: &PreparedBody) -> Result<(BodyData, u64), HttpError> {
+        Ok(match body {
+            PreparedBody::Empty => (BodyData::Empty, 0),
+            PreparedBody::Bytes(b) => (BodyData::Bytes(Bytes::from(b.clone())), b.len() as u64),
+            PreparedBody::File(path) => {
+                let data = read_file(path).await?;
+                let n = data.len() as u64;
+                (BodyData::Bytes(data), n)
             }
-            if !follow {
-                return attempt.stop();
+            PreparedBody::Multipart(parts) => {
+                let mut out = Vec::new();
+                let mut size = 0;
+                for part in parts {
+                    let (text, file) = match &part.data {
+                        PartData::Text(t) => (Some(t.clone()), None),
+                        PartData::File(path) => {
+                            let data = read_file(path).await?;
+                            size += data.len() as u64;
+                            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            let ct = part
+                                .content_type
+                                .clone()
+                                .unwrap_or_else(|| super::prepare::guess_content_type(path).to_string());
+                            (None, Some((data, format!("{name}\u{0}{ct}"))))
+                        }
+                    };
+                    out.push(PartBytes {
+                        name: part.name.clone(),
+                        text,
+                        file,
+                        content_type: part.content_type.clone(),
+                    });
+                }
+                (BodyData::Multipart(out), size)
             }
-            if attempt.previous().len() > max as usize {
-                let mut chain: Vec<String> = attempt.previous().iter().map(|u| u.to_string()).collect();
-                let is_loop = chain.contains(&to);
-                chain.push(to);
-                return attempt.error(RedirectLimit { max, chain, is_loop });
-            }
-            attempt.follow()
         })
-    };
+    }
 
+    fn attach(&self, req: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, HttpError> {
+        let bad_ct = |ct: &str| HttpError::InvalidRequest {
+            what: format!("`{ct}` is not a valid content type"),
+        };
+        Ok(match self {
+            BodyData::Empty => req,
+            BodyData::Bytes(b) => req.body(b.clone()),
+            BodyData::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in parts {
+                    let mp = match (&part.text, &part.file) {
+                        (_, Some((data, meta))) => {
+                            let (name, ct) = meta.split_once('\u{0}').unwrap_or((meta.as_str(), "application/octet-stream"));
+                            reqwest::multipart::Part::stream(data.clone())
+                                .file_name(name.to_string())
+                                .mime_str(ct)
+                                .map_err(|_| bad_ct(ct))?
+                        }
+                        (text, None) => {
+                            let mut mp = reqwest::multipart::Part::text(text.clone().unwrap_or_default());
+                            if let Some(ct) = &part.content_type {
+                                mp = mp.mime_str(ct).map_err(|_| bad_ct(ct))?;
+                            }
+                            mp
+                        }
+                    };
+                    form = form.part(part.name.clone(), mp);
+                }
+                req.multipart(form)
+            }
+        })
+    }
+}
+
+fn build_client(opts: &super::SendOptions, probe: &super::timing::SharedProbe, ca: Option<&[u8]>) -> Result<reqwest::Client, HttpError> {
     let mut builder = reqwest::Client::builder()
         .dns_resolver(Arc::new(TimedResolver { probe: probe.clone() }))
         .connector_layer(TimingLayer { probe: probe.clone() })
         .connect_timeout(opts.connect_timeout)
-        .redirect(policy)
+        // Redirects are followed by `send_inner`, hop by hop; no Referer is ever added (it would carry the query).
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
         .pool_max_idle_per_host(0)
         .danger_accept_invalid_certs(!opts.verify_tls);
     if let Some(proxy) = &opts.proxy {
@@ -139,107 +187,189 @@ async fn send_inner(
         })?;
         builder = builder.proxy(px);
     }
-    if let Some(ca) = &opts.ca_file {
-        let pem = tokio::fs::read(ca).await.map_err(|e| HttpError::InvalidRequest {
-            what: format!("cannot read the CA file {}: {e}", ca.display()),
-        })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| HttpError::InvalidRequest {
+    if let (Some(pem), Some(ca)) = (ca, &opts.ca_file) {
+        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| HttpError::InvalidRequest {
             what: format!("the CA file {} holds no PEM certificate", ca.display()),
         })?;
         for c in certs {
             builder = builder.add_root_certificate(c);
         }
     }
-    let client = builder.build().map_err(|e| HttpError::InvalidRequest { what: e.to_string() })?;
+    builder.build().map_err(|e| HttpError::InvalidRequest { what: e.to_string() })
+}
 
-    let method = reqwest::Method::from_bytes(p.method.as_bytes()).map_err(|_| HttpError::InvalidRequest {
-        what: format!("`{}` is not a valid HTTP method", p.method),
-    })?;
-    let mut req = client.request(method, p.url.clone());
+/// The chain of URLs a too-long or looping redirect went through, for the error.
+fn too_many(max: u32, hops: &[RedirectHop], first: &Url, next: &Url) -> HttpError {
+    let mut chain = vec![first.to_string()];
+    chain.extend(hops.iter().map(|h| h.to.clone()));
+    let next = next.to_string();
+    let is_loop = chain.contains(&next);
+    chain.push(next);
+    HttpError::TooManyRedirects { max, chain, is_loop }
+}
+
+async fn send_inner(
+    p: &Prepared,
+    progress: Option<watch::Sender<Progress>>,
+    mut sink: Option<ChunkSink<'_>>,
+) -> Result<Exchange, HttpError> {
+    let opts = &p.options;
+    let probe = new_probe();
+    let ca = match &opts.ca_file {
+        Some(path) => Some(tokio::fs::read(path).await.map_err(|e| HttpError::InvalidRequest {
+            what: format!("cannot read the CA file {}: {e}", path.display()),
+        })?),
+        None => None,
+    };
+    let client = build_client(opts, &probe, ca.as_deref())?;
+    let jar = if opts.cookies {
+        let jar = opts.cookie_jar.clone().unwrap_or_else(CookieJar::in_memory);
+        jar.refresh();
+        Some(jar)
+    } else {
+        None
+    };
+    let credentials = Credentials::of(p);
+
     let has = |name: &str| p.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-    let mut sent_headers = p.headers.clone();
+    let mut base_headers = p.headers.clone();
     for (k, v) in [("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", ACCEPT_ENCODING)] {
         if !has(k) {
-            sent_headers.push((k.to_string(), v.to_string()));
+            base_headers.push((k.to_string(), v.to_string()));
         }
     }
-    for (k, v) in &sent_headers {
-        req = req.header(k.as_str(), v.as_str());
-    }
-    let mut body_size = 0u64;
-    req = match &p.body {
-        PreparedBody::Empty => req,
-        PreparedBody::Bytes(b) => {
-            body_size = b.len() as u64;
-            req.body(b.clone())
-        }
-        PreparedBody::File(path) => {
-            let data = tokio::fs::read(path).await.map_err(|e| HttpError::BodyFile {
-                path: path.display().to_string(),
-                detail: e.to_string(),
-            })?;
-            body_size = data.len() as u64;
-            req.body(data)
-        }
-        PreparedBody::Multipart(parts) => {
-            let mut form = reqwest::multipart::Form::new();
-            for part in parts {
-                let mut mp = match &part.data {
-                    PartData::Text(t) => reqwest::multipart::Part::text(t.clone()),
-                    PartData::File(path) => {
-                        let data = tokio::fs::read(path).await.map_err(|e| HttpError::BodyFile {
-                            path: path.display().to_string(),
-                            detail: e.to_string(),
-                        })?;
-                        body_size += data.len() as u64;
-                        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                        let ct = part
-                            .content_type
-                            .clone()
-                            .unwrap_or_else(|| super::prepare::guess_content_type(path).to_string());
-                        reqwest::multipart::Part::bytes(data)
-                            .file_name(name)
-                            .mime_str(&ct)
-                            .map_err(|_| HttpError::InvalidRequest {
-                                what: format!("`{ct}` is not a valid content type"),
-                            })?
-                    }
-                };
-                if let (Some(ct), PartData::Text(_)) = (&part.content_type, &part.data) {
-                    mp = mp.mime_str(ct).map_err(|_| HttpError::InvalidRequest {
-                        what: format!("`{ct}` is not a valid content type"),
-                    })?;
-                }
-                form = form.part(part.name.clone(), mp);
-            }
-            req.multipart(form)
-        }
-    };
+    let (body, body_size) = BodyData::load(&p.body).await?;
 
     let started = Instant::now();
     let deadline = started + opts.timeout;
-    let header_wait = opts.read_timeout.min(remaining(deadline));
-    let header_phase = if opts.read_timeout <= remaining(deadline) {
-        TimeoutPhase::FirstByte
-    } else {
-        TimeoutPhase::Total
-    };
-    let response = match tokio::time::timeout(header_wait, req.send()).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(classify(&e, &host, port, opts.connect_timeout)),
-        Err(_) => {
-            let connected = probe.lock().map(|p| p.connected).unwrap_or(false);
-            return Err(HttpError::Timeout {
-                phase: if connected { header_phase } else { TimeoutPhase::Connect },
-                after: started.elapsed(),
-            });
+    let mut url = p.url.clone();
+    let mut method = p.method.clone();
+    let mut keep_body = true;
+    let mut hops: Vec<RedirectHop> = Vec::new();
+    let mut first_sent: Option<Vec<(String, String)>> = None;
+    let mut exchange_secrets: Vec<String> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let response = loop {
+        let host = url.host_str().unwrap_or_default().to_string();
+        let port = url.port_or_known_default().unwrap_or(80);
+        let cross_origin = !same_origin(&url, &p.url);
+        let (mut headers, dropped) = if cross_origin {
+            credentials.strip_headers(&base_headers)
+        } else {
+            (base_headers.clone(), Vec::new())
+        };
+        if let Some(hop) = hops.last_mut() {
+            hop.dropped.extend(dropped);
         }
+        if !keep_body {
+            super::redirect::drop_body_headers(&mut headers);
+        }
+        if let Some((cookie, values)) = jar.as_ref().and_then(|j| j.header_for(&url)) {
+            exchange_secrets.extend(values);
+            match headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case("cookie")) {
+                Some((_, v)) => {
+                    v.push_str("; ");
+                    v.push_str(&cookie);
+                }
+                None => headers.push(("Cookie".into(), cookie)),
+            }
+        }
+        let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| HttpError::InvalidRequest {
+            what: format!("`{method}` is not a valid HTTP method"),
+        })?;
+        let mut req = client.request(m, url.clone());
+        for (k, v) in &headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        if keep_body {
+            req = body.attach(req)?;
+        }
+        if first_sent.is_none() {
+            first_sent = Some(headers.clone());
+        }
+        let header_wait = opts.read_timeout.min(remaining(deadline));
+        let header_phase = if opts.read_timeout <= remaining(deadline) {
+            TimeoutPhase::FirstByte
+        } else {
+            TimeoutPhase::Total
+        };
+        let response = match tokio::time::timeout(header_wait, req.send()).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => return Err(classify(&e, &host, port, opts.connect_timeout)),
+            Err(_) => {
+                let connected = probe.lock().map(|p| p.connected).unwrap_or(false);
+                return Err(HttpError::Timeout {
+                    phase: if connected { header_phase } else { TimeoutPhase::Connect },
+                    after: started.elapsed(),
+                });
+            }
+        };
+        if let Some(jar) = &jar {
+            let set: Vec<&str> = response
+                .headers()
+                .get_all(reqwest::header::SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            if !set.is_empty() {
+                exchange_secrets.extend(jar.store_response(&url, &set));
+            }
+        }
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let next = if opts.follow_redirects {
+            next_hop(response.status().as_u16(), location.as_deref(), &url, &method)
+        } else {
+            None
+        };
+        let Some(mut next) = next else {
+            if !opts.follow_redirects && response.status().is_redirection() {
+                if let Some(to) = location.as_deref().and_then(|l| url.join(l).ok()) {
+                    hops.push(RedirectHop {
+                        status: response.status().as_u16(),
+                        from: url.to_string(),
+                        to: to.to_string(),
+                        dropped: Vec::new(),
+                        followed: false,
+                    });
+                }
+            }
+            break response;
+        };
+        if hops.len() >= opts.max_redirects as usize {
+            return Err(too_many(opts.max_redirects, &hops, &p.url, &next.url));
+        }
+        let mut dropped = Vec::new();
+        if !same_origin(&next.url, &p.url) {
+            dropped = credentials.strip_query(&mut next.url);
+        }
+        hops.push(RedirectHop {
+            status: response.status().as_u16(),
+            from: url.to_string(),
+            to: next.url.to_string(),
+            dropped,
+            followed: true,
+        });
+        // The redirect's own body is not wanted; dropping the response closes its connection.
+        drop(response);
+        url = next.url;
+        method = next.method;
+        keep_body &= next.keep_body;
     };
     let ttfb = started.elapsed();
+    if let Some(jar) = &jar {
+        if let Err(e) = jar.persist() {
+            warnings.push(format!("the cookies received were not saved: {e}"));
+        }
+    }
 
     let status = response.status();
     let version = format!("{:?}", response.version());
     let final_url = response.url().to_string();
+    let host = response.url().host_str().unwrap_or_default().to_string();
     let headers: Vec<(String, String)> = response
         .headers()
         .iter()
@@ -419,10 +549,12 @@ async fn send_inner(
             None
         }
     };
-    let redirects = hops.lock().map(|h| h.clone()).unwrap_or_default();
     let decoded_size = received;
+    exchange_secrets.retain(|s| !s.is_empty());
+    exchange_secrets.sort();
+    exchange_secrets.dedup();
     Ok(Exchange {
-        request: SentRequest::new(p, &sent_headers, body_size),
+        request: SentRequest::new(p, first_sent.as_deref().unwrap_or_default(), body_size),
         response: ResponseRecord {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
@@ -435,9 +567,11 @@ async fn send_inner(
             wire_size,
             decoded_size,
             final_url,
-            redirects,
+            redirects: hops,
             timings,
         },
+        secrets: exchange_secrets,
+        warnings,
     })
 }
 
@@ -453,53 +587,4 @@ fn innermost_io(e: &std::io::Error) -> String {
         cur = c.source();
     }
     last
-}
-
-/// A body being written to a temporary file because it outgrew memory.
-struct Spill {
-    file: std::fs::File,
-    path: std::path::PathBuf,
-    head: Vec<u8>,
-}
-
-impl Spill {
-    fn start(dir: &std::path::Path, so_far: &[u8]) -> std::io::Result<Spill> {
-        static N: AtomicU64 = AtomicU64::new(0);
-        std::fs::create_dir_all(dir)?;
-        let path = dir.join(format!(
-            "apix-body-{}-{}.bin",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut file = std::fs::File::options().write(true).create_new(true).open(&path)?;
-        if let Err(e) = std::io::Write::write_all(&mut file, so_far) {
-            let _ = std::fs::remove_file(&path);
-            return Err(e);
-        }
-        Ok(Spill {
-            file,
-            path,
-            head: so_far[..so_far.len().min(SPILL_HEAD)].to_vec(),
-        })
-    }
-
-    fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
-        std::io::Write::write_all(&mut self.file, chunk)
-    }
-
-    fn finish(mut self, len: u64) -> std::io::Result<(Vec<u8>, SpilledBody)> {
-        std::io::Write::flush(&mut self.file)?;
-        let path = std::mem::take(&mut self.path);
-        let head = std::mem::take(&mut self.head);
-        Ok((head, SpilledBody::new(path, len)))
-    }
-}
-
-impl Drop for Spill {
-    fn drop(&mut self) {
-        // Not finished (an error or a cancel): remove the partial file.
-        if !self.path.as_os_str().is_empty() {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
 }

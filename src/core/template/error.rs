@@ -64,12 +64,13 @@ impl TemplateError {
                 }
                 Some(h)
             }
-            ResolveFailure::MissingSecret { name, dotenv } => Some(match dotenv {
-                Some(p) => format!(
+            ResolveFailure::MissingSecret { name, dotenv, problem } => Some(match (dotenv, problem) {
+                (_, Some(problem)) => format!("a line of .env could not be read, and it may be the one meant for `{name}`: {problem}"),
+                (Some(p), None) => format!(
                     "export {name}=... in your shell, or add a line `{name}=...` to {} (git-ignored; never commit secrets)",
                     p.display()
                 ),
-                None => format!("export {name}=... in your shell"),
+                (None, None) => format!("export {name}=... in your shell"),
             }),
             ResolveFailure::Cycle { .. } => Some("a variable cannot depend on itself; give one of them a plain value".into()),
             ResolveFailure::UnsupportedSource { .. } => {

@@ -1,5 +1,6 @@
 //! Templating: `{{variables}}`, environments, secret references and dynamic values.
 
+pub mod dotenv;
 pub mod error;
 pub mod parse;
 pub mod resolve;

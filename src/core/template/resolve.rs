@@ -3,7 +3,6 @@
 //! Precedence, highest first: overrides (`--var`, the TUI's), the selected environment, folder variables (innermost
 //! folder first), collection variables. Values may contain placeholders themselves; a cycle is reported, not looped.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,6 +24,8 @@ pub enum ResolveFailure {
     MissingSecret {
         name: String,
         dotenv: Option<PathBuf>,
+        /// A line of `.env` that could not be read (it may be the one meant to hold this secret).
+        problem: Option<String>,
     },
     UnsupportedSource {
         name: String,
@@ -66,7 +67,7 @@ pub struct Scope<'a> {
 
 pub struct Resolver<'a> {
     scope: Scope<'a>,
-    dotenv: Option<HashMap<String, String>>,
+    dotenv: Option<super::dotenv::Dotenv>,
     /// Every value that came from a secret source, so it can be masked wherever it is shown.
     secrets: Vec<String>,
 }
@@ -215,20 +216,17 @@ impl<'a> Resolver<'a> {
         }
         let dotenv_path = self.scope.collection_root.map(|r| r.join(".env"));
         if self.dotenv.is_none() {
-            let mut map = HashMap::new();
-            if let Some(p) = dotenv_path.as_ref().filter(|p| p.is_file()) {
-                if let Ok(iter) = dotenvy::from_path_iter(p) {
-                    for (k, v) in iter.flatten() {
-                        map.insert(k, v);
-                    }
-                }
-            }
-            self.dotenv = Some(map);
+            self.dotenv = Some(dotenv_path.as_deref().map(super::dotenv::read).unwrap_or_default());
         }
-        match self.dotenv.as_ref().and_then(|m| m.get(var)) {
+        let file = self.dotenv.as_ref();
+        match file.and_then(|d| d.values.get(var)) {
             Some(v) => Ok(v.clone()),
             None => Err(ResolveFailure::MissingSecret {
                 name: var.to_string(),
+                problem: file
+                    .and_then(|d| d.problems.first())
+                    .zip(dotenv_path.as_ref())
+                    .map(|(p, path)| format!("{}:{}:{}: {}", path.display(), p.line, p.col, p.message)),
                 dotenv: dotenv_path,
             }),
         }
@@ -260,17 +258,4 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Replaces every secret value in `text` with a mask, longest first so overlapping secrets are fully hidden.
-pub fn mask_secrets(text: &str, secrets: &[String]) -> String {
-    let mut sorted: Vec<&String> = secrets.iter().filter(|s| s.len() >= 3).collect();
-    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mut out = text.to_string();
-    for s in sorted {
-        if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), MASK);
-        }
-    }
-    out
-}
-
-pub const MASK: &str = "••••••";
+pub use crate::core::mask::{mask_secrets, MASK};

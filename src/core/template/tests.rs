@@ -78,7 +78,7 @@ fn env_secrets_come_from_process_then_dotenv_and_are_tracked() {
     assert!(secret);
     assert_eq!(r.secrets(), ["dotenv-value-123"]);
     match r.resolve("{{env.APIX_TEST_SURELY_UNSET_VAR}}") {
-        Err(ResolveFailure::MissingSecret { name, dotenv }) => {
+        Err(ResolveFailure::MissingSecret { name, dotenv, .. }) => {
             assert_eq!(name, "APIX_TEST_SURELY_UNSET_VAR");
             assert_eq!(dotenv.unwrap(), dir.path().join(".env"));
         }
@@ -108,4 +108,18 @@ fn syntax_errors_and_unknowns() {
     // Outside a collection a command source cannot work (and nothing runs).
     assert!(matches!(r.resolve("{{cmd.x}}"), Err(ResolveFailure::SourceFailed { .. })));
     assert_eq!(r.resolve("no placeholders").unwrap(), "no placeholders");
+}
+
+#[test]
+fn a_malformed_dotenv_line_is_named_when_a_secret_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "GOOD=1\nAPIX_TEST_BROKEN_TOKEN abc def\n").unwrap();
+    let mut r = Resolver::new(Scope {
+        collection_root: Some(dir.path()),
+        ..Default::default()
+    });
+    let failure = r.resolve("{{env.APIX_TEST_BROKEN_TOKEN}}").unwrap_err();
+    let e = crate::core::template::TemplateError::new(failure, "header X-Token");
+    let hint = e.hint().unwrap();
+    assert!(hint.contains(".env:2:") && hint.contains("APIX_TEST_BROKEN_TOKEN abc"), "{hint}");
 }

@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use super::body::{classify, format_text, BodyDoc, LiveDoc};
 use super::response::ResponseView;
 use super::{App, Level, Pane};
+use crate::core::cookies::CookieJar;
 use crate::core::format::document::SpillPolicy;
 use crate::core::http::{self, insight, Exchange, HttpError, PrepareContext, PrepareError, Progress, StatusInsight};
 use crate::core::template::mask_secrets;
@@ -147,6 +148,8 @@ impl App {
             demo_url: Some(self.demo.clone()),
         };
         let prepared = http::prepare(&ctx, &open.draft);
+        // The same jar as `apix send FILE`: per collection and environment, in the data dir.
+        let jar_key = collection.map(|c| (c.root.clone(), environment.map(|e| e.name.clone())));
         let id = self.next_id();
         // A new send replaces the previous one of the same request.
         if let Some(Slot {
@@ -195,6 +198,10 @@ impl App {
         let peek = progress_rx.clone();
         let (auth_step, recorder) = (self.auth_step(id), self.history_recorder());
         handle.spawn(async move {
+            if let Some((root, env)) = &jar_key {
+                // A jar that cannot be read only means this send goes without stored cookies.
+                prepared.options.cookie_jar = CookieJar::open(&crate::core::cookies::default_dir(), root, env.as_deref()).ok();
+            }
             // Digest, SigV4 and OAuth 2.0 are applied here, just before the send (a failure ends the send: app/auth.rs).
             if !auth_step.authorize(&mut prepared, &task_cancel, &task_path, started).await {
                 return;

@@ -129,7 +129,7 @@ pub async fn authorization_code(
         .url();
     let pasted = ui.pasted_redirects();
     ui.open_authorization(url.as_str(), &redirect);
-    let pairs = loopback.wait(timeout, pasted).await?;
+    let pairs = loopback.wait(timeout, pasted, state.secret()).await?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     if let Some(error) = get("error") {
         let desc = get("error_description").map(|d| format!(" ({d})")).unwrap_or_default();

@@ -15,6 +15,9 @@ use crate::core::http::SendOptions;
 pub struct Http {
     client: reqwest::Client,
     last_status: Arc<Mutex<Option<u16>>>,
+    /// The `error` code of the last answer, when it had one: tells a provider's `expired_token` from the one the
+    /// `oauth2` crate makes up when its own polling deadline passes.
+    last_error: Arc<Mutex<Option<String>>>,
     opts: SendOptions,
 }
 
@@ -25,6 +28,7 @@ impl Http {
         Ok(Http {
             client: net::client(opts)?,
             last_status: Arc::default(),
+            last_error: Arc::default(),
             opts: opts.clone(),
         })
     }
@@ -34,6 +38,7 @@ impl Http {
         move |req: HttpRequest| {
             let client = self.client.clone();
             let last = self.last_status.clone();
+            let last_error = self.last_error.clone();
             Box::pin(async move {
                 let (parts, body) = req.into_parts();
                 let resp = client
@@ -48,6 +53,12 @@ impl Http {
                 }
                 let headers = resp.headers().clone();
                 let bytes = resp.bytes().await?.to_vec();
+                let code = serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .ok()
+                    .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string));
+                if let Ok(mut l) = last_error.lock() {
+                    *l = code;
+                }
                 let mut out = HttpResponse::new(bytes);
                 *out.status_mut() = status;
                 *out.headers_mut() = headers;
@@ -78,6 +89,16 @@ impl Http {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_else(|| "error".into());
+                let said = self.last_error.lock().ok().and_then(|l| l.clone());
+                if code == "expired_token" && said.as_deref() != Some("expired_token") {
+                    // The provider never said so: the device code's lifetime ran out while apix polled.
+                    return AuthError::new(
+                        AuthErrorKind::Timeout,
+                        "device authorization",
+                        "was not approved in time: apix stopped waiting when the device code's lifetime ended",
+                    )
+                    .check("log in again and approve the code at the verification page before it expires");
+                }
                 let desc = r.error_description().map(|d| format!(" ({d})")).unwrap_or_default();
                 let (kind, check) = advice(&code, ctx);
                 AuthError::new(kind, step, format!("returned {status}{code}{desc}")).check(check)

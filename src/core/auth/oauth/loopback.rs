@@ -36,8 +36,15 @@ impl Loopback {
         format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
     }
 
-    /// The query pairs of the first redirect to `/callback` (or of a pasted URL), within `timeout`.
-    pub async fn wait(self, timeout: Duration, mut pasted: Option<UnboundedReceiver<String>>) -> Result<Vec<(String, String)>, AuthError> {
+    /// The query pairs of the first redirect to `/callback` (or of a pasted URL), within `timeout`. The page shown in
+    /// the browser tells the truth: a callback whose `state` is not `expected_state` is said to be rejected (the
+    /// caller rejects it too).
+    pub async fn wait(
+        self,
+        timeout: Duration,
+        mut pasted: Option<UnboundedReceiver<String>>,
+        expected_state: &str,
+    ) -> Result<Vec<(String, String)>, AuthError> {
         let port = self.port;
         let from_browser = async {
             loop {
@@ -66,8 +73,11 @@ impl Loopback {
                     continue;
                 };
                 let denied = pairs.iter().any(|(k, _)| k == "error");
+                let state_ok = pairs.iter().any(|(k, v)| k == "state" && v == expected_state);
                 let page = if denied {
                     "<h1>Authorization refused</h1><p>apix got the answer. You can close this tab.</p>"
+                } else if !state_ok {
+                    "<h1>Sign-in rejected</h1><p>This answer does not belong to the login apix started (its state does not match), so apix did not accept it. Start the login again from apix.</p>"
                 } else {
                     "<h1>Signed in</h1><p>apix received the authorization. You can close this tab and return to the terminal.</p>"
                 };
@@ -109,4 +119,35 @@ pub fn callback_query(url: &str) -> Option<Vec<(String, String)>> {
     let u = url::Url::parse(url).ok()?;
     let pairs: Vec<(String, String)> = u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     pairs.iter().any(|(k, _)| k == "code" || k == "error").then_some(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn page_for(query: &str) -> String {
+        let lb = Loopback::bind(0).await.unwrap();
+        let port = lb.port;
+        let waiting = tokio::spawn(lb.wait(Duration::from_secs(5), None, "good-state"));
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        s.write_all(format!("GET /callback?{query} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut page = String::new();
+        s.read_to_string(&mut page).await.unwrap();
+        let pairs = waiting.await.unwrap().unwrap();
+        assert!(pairs.iter().any(|(k, _)| k == "code" || k == "error"));
+        page
+    }
+
+    #[tokio::test]
+    async fn the_page_tells_the_truth_about_the_state() {
+        let forged = page_for("code=abc&state=forged").await;
+        assert!(forged.contains("rejected") && !forged.contains("Signed in"), "{forged}");
+        let missing = page_for("code=abc").await;
+        assert!(missing.contains("rejected"), "{missing}");
+        let good = page_for("code=abc&state=good-state").await;
+        assert!(good.contains("Signed in"), "{good}");
+    }
 }

@@ -47,8 +47,11 @@ pub async fn ensure_token(config: &OAuth2Auth, key: &TokenKey, opts: &SendOption
                     // A refused refresh token is dead: drop it and fall through to a new grant.
                     Err(e) if e.kind == AuthErrorKind::Rejected => {
                         tokens::forget(dir, key)?;
-                        if config.grant != OAuthGrant::ClientCredentials && ctx.interaction.is_none() {
-                            return Err(e);
+                        match &ctx.interaction {
+                            None if config.grant != OAuthGrant::ClientCredentials => return Err(e),
+                            // Say why a login starts, rather than opening a browser out of the blue.
+                            Some(ui) => ui.note(&format!("{e}; the stored token was removed, so a new login starts")),
+                            None => {}
                         }
                     }
                     Err(e) => return Err(e),
@@ -81,7 +84,15 @@ pub async fn refresh_now(config: &OAuth2Auth, key: &TokenKey, opts: &SendOptions
         )
         .check("fetch a new token instead (`apix auth login`)"));
     };
-    let token = flows::refresh(config, key, opts, &refresh).await?;
+    let token = match flows::refresh(config, key, opts, &refresh).await {
+        Ok(t) => t,
+        Err(e) if e.kind == AuthErrorKind::Rejected => {
+            // The refresh token is dead: keeping it would only make `auth status` call it refreshable.
+            tokens::forget(&ctx.token_dir, key)?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     tokens::save(&ctx.token_dir, key, &token)?;
     Ok(token)
 }
