@@ -89,9 +89,10 @@ pub fn run_secret(args: SecretArgs) -> i32 {
                 return 1;
             }
             match keyring_set(&name, &value) {
-                Ok(()) => {
+                Ok(store) => {
                     outln!(
-                        "stored `{name}` in the OS keyring (service `{}`); use it as {{{{keyring.{name}}}}}",
+                        "stored `{name}` in {} (service `{}`); use it as {{{{keyring.{name}}}}}",
+                        store.describe(),
                         keyring_service()
                     );
                     0

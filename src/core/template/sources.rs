@@ -25,8 +25,28 @@ pub struct SourceError {
     pub hint: String,
 }
 
-fn entry(name: &str) -> Result<keyring::Entry, SourceError> {
-    keyring::Entry::new(&keyring_service(), name).map_err(|e| keyring_error(name, e))
+/// Where a stored secret is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyringStore {
+    /// The desktop's Secret Service (GNOME Keyring, KWallet) over the session bus: kept across reboots.
+    SecretService,
+    /// The Linux kernel keyring (headless machines, containers): kept until reboot.
+    KernelKeyring,
+    /// The platform's keychain (macOS Keychain, Windows Credential Manager).
+    Platform,
+}
+
+impl KeyringStore {
+    /// Where, and whether it survives a reboot, in plain words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            KeyringStore::SecretService => "the Secret Service (GNOME Keyring or KWallet); it survives a reboot",
+            KeyringStore::KernelKeyring => {
+                "the kernel keyring (no Secret Service on this session bus); it lasts until the machine restarts"
+            }
+            KeyringStore::Platform => "the OS keychain; it survives a reboot",
+        }
+    }
 }
 
 fn keyring_error(name: &str, e: keyring::Error) -> SourceError {
@@ -46,38 +66,148 @@ fn keyring_error(name: &str, e: keyring::Error) -> SourceError {
     }
 }
 
+/// Looks in the Secret Service first, then the kernel keyring (where secrets stored before the Secret Service was
+/// used still are).
 pub fn keyring_get(name: &str) -> Result<String, SourceError> {
-    match entry(name)?.get_password() {
-        Ok(v) => Ok(v),
-        Err(e) => session::get(name).ok_or_else(|| keyring_error(name, e)),
+    let mut first_error = None;
+    for store in stores::all() {
+        match stores::get(store, name) {
+            Ok(v) => return Ok(v),
+            Err(keyring::Error::NoEntry) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
     }
+    if let Some(v) = session::get(name) {
+        return Ok(v);
+    }
+    Err(keyring_error(name, first_error.unwrap_or(keyring::Error::NoEntry)))
 }
 
-pub fn keyring_set(name: &str, value: &str) -> Result<(), SourceError> {
-    let stored = entry(name)?.set_password(value);
-    // Linux: also (re)write the session-keyring key readable by this user, so it can be read back where keyring-rs
-    // cannot (no real session keyring in a container, or a refused link into the persistent keyring).
-    let session = session::set(name, value);
-    match stored {
-        Ok(()) => Ok(()),
-        Err(e) => session.map_err(|()| match e {
-            keyring::Error::NoEntry => SourceError {
-                message: "the OS keyring is not available here (it refused to store the secret)".into(),
-                hint: format!("use {{{{env.{name}}}}} with the variable exported or in the collection's .env file instead"),
-            },
-            other => keyring_error(name, other),
-        }),
+/// Stores in the first store that takes it (the Secret Service where a session bus offers one) and says which.
+pub fn keyring_set(name: &str, value: &str) -> Result<KeyringStore, SourceError> {
+    let mut last_error = None;
+    for store in stores::all() {
+        match stores::set(store, name, value) {
+            Ok(()) => {
+                if store == KeyringStore::KernelKeyring {
+                    // Also (re)write the user-keyring copy readable by this user's other processes, for machines
+                    // where keyring-rs's session keyring is not shared between processes.
+                    let _ = session::set(name, value);
+                }
+                return Ok(store);
+            }
+            Err(e) => last_error = Some(e),
+        }
     }
+    if session::set(name, value).is_ok() {
+        return Ok(KeyringStore::KernelKeyring);
+    }
+    Err(match last_error {
+        Some(keyring::Error::NoEntry) | None => SourceError {
+            message: "the OS keyring is not available here (it refused to store the secret)".into(),
+            hint: format!("use {{{{env.{name}}}}} with the variable exported or in the collection's .env file instead"),
+        },
+        Some(other) => keyring_error(name, other),
+    })
 }
 
-/// Deletes a stored secret; false when there was none.
+/// Deletes a stored secret from every store; false when there was none.
 pub fn keyring_delete(name: &str) -> Result<bool, SourceError> {
-    let from_session = session::delete(name);
-    match entry(name)?.delete_credential() {
-        Ok(()) => Ok(true),
-        Err(keyring::Error::NoEntry) => Ok(from_session),
-        Err(_) if from_session => Ok(true),
-        Err(e) => Err(keyring_error(name, e)),
+    let mut any = session::delete(name);
+    let mut failure = None;
+    for store in stores::all() {
+        match stores::delete(store, name) {
+            Ok(()) => any = true,
+            Err(keyring::Error::NoEntry) => {}
+            Err(e) => failure = Some(e),
+        }
+    }
+    match (any, failure) {
+        (false, Some(e)) => Err(keyring_error(name, e)),
+        (any, _) => Ok(any),
+    }
+}
+
+/// The stores apix uses, in lookup order, each call bounded in time (a D-Bus peer that never answers must not hang a
+/// send).
+mod stores {
+    use std::time::Duration;
+
+    use super::{keyring_service, KeyringStore};
+
+    const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+    fn bounded<T: Send + 'static>(f: impl FnOnce() -> keyring::Result<T> + Send + 'static) -> keyring::Result<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(CALL_TIMEOUT).unwrap_or_else(|_| {
+            Err(keyring::Error::PlatformFailure(
+                format!("no answer within {} s", CALL_TIMEOUT.as_secs()).into(),
+            ))
+        })
+    }
+
+    #[cfg(target_os = "linux")]
+    pub fn all() -> Vec<KeyringStore> {
+        let mut v = Vec::new();
+        if session_bus_likely() {
+            v.push(KeyringStore::SecretService);
+        }
+        v.push(KeyringStore::KernelKeyring);
+        v
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn all() -> Vec<KeyringStore> {
+        vec![KeyringStore::Platform]
+    }
+
+    /// A session bus is there to ask (its address is set, or the systemd per-user socket exists).
+    #[cfg(target_os = "linux")]
+    fn session_bus_likely() -> bool {
+        use std::os::unix::fs::MetadataExt;
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty()) {
+            return true;
+        }
+        std::fs::metadata("/proc/self")
+            .map(|m| std::path::Path::new(&format!("/run/user/{}/bus", m.uid())).exists())
+            .unwrap_or(false)
+    }
+
+    fn entry(store: KeyringStore, name: &str) -> keyring::Result<keyring::Entry> {
+        let service = keyring_service();
+        match store {
+            #[cfg(target_os = "linux")]
+            KeyringStore::SecretService => {
+                let c = keyring::secret_service::SsCredential::new_with_target(None, &service, name)?;
+                Ok(keyring::Entry::new_with_credential(Box::new(c)))
+            }
+            #[cfg(target_os = "linux")]
+            KeyringStore::KernelKeyring => {
+                let c = keyring::keyutils::KeyutilsCredential::new_with_target(None, &service, name)?;
+                Ok(keyring::Entry::new_with_credential(Box::new(c)))
+            }
+            _ => keyring::Entry::new(&service, name),
+        }
+    }
+
+    pub fn get(store: KeyringStore, name: &str) -> keyring::Result<String> {
+        let name = name.to_string();
+        bounded(move || entry(store, &name)?.get_password())
+    }
+
+    pub fn set(store: KeyringStore, name: &str, value: &str) -> keyring::Result<()> {
+        let (name, value) = (name.to_string(), value.to_string());
+        bounded(move || entry(store, &name)?.set_password(&value))
+    }
+
+    pub fn delete(store: KeyringStore, name: &str) -> keyring::Result<()> {
+        let name = name.to_string();
+        bounded(move || entry(store, &name)?.delete_credential())
     }
 }
 

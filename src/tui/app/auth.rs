@@ -67,7 +67,7 @@ pub enum AuthEvent {
     Note(String),
     SecretStored {
         name: String,
-        result: Result<(), (String, String)>,
+        result: Result<crate::core::template::sources::KeyringStore, (String, String)>,
     },
 }
 
@@ -364,9 +364,9 @@ impl App {
             }
             AuthEvent::Note(text) => self.notify(Level::Info, text),
             AuthEvent::SecretStored { name, result } => match result {
-                Ok(()) => self.notify(
+                Ok(store) => self.notify(
                     Level::Success,
-                    format!("Stored secret `{name}` in the OS keyring: use {{{{keyring.{name}}}}} in a request"),
+                    format!("Stored secret `{name}` in {}: use {{{{keyring.{name}}}}} in a request", store.describe()),
                 ),
                 Err((message, hint)) => self.notify(Level::Error, format!("Secret `{name}` not stored: {message}. {hint}")),
             },
