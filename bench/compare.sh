@@ -7,10 +7,13 @@ cd "$(dirname "$0")/.."
 RUNS="${1:-15}"
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
 APIX="$PWD/target/release/apix"
+# A history of its own, so the figures do not depend on (or add to) the user's.
+APIX_DATA_DIR="$(mktemp -d)"
+export APIX_DATA_DIR
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$APIX" demo-server --port "$PORT" >/dev/null &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$APIX_DATA_DIR"' EXIT
 for _ in $(seq 50); do curl -s "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.1; done
 BASE="http://127.0.0.1:$PORT"
 
@@ -41,22 +44,26 @@ def run(cmd):
 print(f"{'tool':8} {'body':6} {'median wall':>12} {'min wall':>10} {'bytes':>10} {'peak RSS':>10}  (runs={runs})")
 for label, path in sizes:
     url = base + path
+    walls = {name: [] for name, _ in tools}
+    sizes_seen = {}
+    # Interleaved: each round runs every tool once, so a machine that gets busier or quieter during the run
+    # affects all of them alike. The first round warms caches and is not counted.
+    for i in range(runs + 1):
+        for name, mk in tools:
+            w, n, _ = run(mk(url))
+            sizes_seen[name] = n
+            if i > 0: walls[name].append(w)
     rows = {}
     for name, mk in tools:
-        walls = []
-        peak = 0
-        for i in range(runs + 1):
-            # Peak RSS per tool: measure in a fresh Python child so ru_maxrss is not shared between tools.
-            w, n, _ = run(mk(url))
-            if i > 0: walls.append(w)  # first run warms caches
+        # Peak RSS per tool: measured in a fresh Python child so ru_maxrss is not shared between tools.
         r = subprocess.run([sys.executable, "-c", f"""
 import resource, subprocess, os
 subprocess.run({mk(url)!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"""], capture_output=True, text=True)
         peak = int(r.stdout.strip() or 0)
-        med = statistics.median(walls)
+        med = statistics.median(walls[name])
         rows[name] = med
-        print(f"{name:8} {label:6} {med*1000:10.1f} ms {min(walls)*1000:8.1f} ms {n:10d} {peak/1024:8.1f} MB")
+        print(f"{name:8} {label:6} {med*1000:10.1f} ms {min(walls[name])*1000:8.1f} ms {sizes_seen[name]:10d} {peak/1024:8.1f} MB")
     if "curl" in rows:
         print(f"         apix / curl = {rows['apix']/rows['curl']:.2f}x   (without history: {rows['apix-nh']/rows['curl']:.2f}x)")
 if others:

@@ -26,7 +26,10 @@ fn secrets_go_to_the_secret_service_and_old_kernel_keyring_secrets_still_resolve
     for (file, key) in [("ss.toml", "ss_token"), ("old.toml", "kernel_token")] {
         std::fs::write(
             dir.path().join(file),
-            format!("url = \"{}/auth/bearer\"\n\n[auth]\ntype = \"bearer\"\ntoken = \"{{{{keyring.{key}}}}}\"\n", server.url()),
+            format!(
+                "url = \"{}/auth/bearer\"\n\n[auth]\ntype = \"bearer\"\ntoken = \"{{{{keyring.{key}}}}}\"\n",
+                server.url()
+            ),
         )
         .unwrap();
     }
@@ -55,7 +58,10 @@ fn secrets_go_to_the_secret_service_and_old_kernel_keyring_secrets_still_resolve
     let before = child.wait_with_output().unwrap();
     let kernel_ok = before.status.success();
     if !kernel_ok {
-        eprintln!("the kernel keyring is not available here ({}); that part is skipped", text(&before).trim());
+        eprintln!(
+            "the kernel keyring is not available here ({}); that part is skipped",
+            text(&before).trim()
+        );
     }
 
     // In a desktop-like session: a session bus and an unlocked GNOME Keyring.
@@ -94,7 +100,10 @@ fn secrets_go_to_the_secret_service_and_old_kernel_keyring_secrets_still_resolve
     );
     assert!(said.contains("ss send ok"), "{said}");
     if kernel_ok {
-        assert!(said.contains("old send ok"), "a kernel-keyring secret from before still resolves: {said}");
+        assert!(
+            said.contains("old send ok"),
+            "a kernel-keyring secret from before still resolves: {said}"
+        );
     }
 
     // Outside that session the secret is not found: it is in the Secret Service, not the kernel keyring.
@@ -110,6 +119,9 @@ fn secrets_go_to_the_secret_service_and_old_kernel_keyring_secrets_still_resolve
     if kernel_ok {
         let mut c = Command::new(apix);
         base(&mut c);
-        let _ = c.args(["secret", "delete", "kernel_token"]).env_remove("DBUS_SESSION_BUS_ADDRESS").output();
+        let _ = c
+            .args(["secret", "delete", "kernel_token"])
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .output();
     }
 }

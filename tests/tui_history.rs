@@ -239,6 +239,7 @@ fn entry(root: &Path, created_ms: i64, status: Option<u16>, body: &str, total_ms
             wire_size: body.len() as u64,
             final_url: "http://demo.test/users/1".into(),
             redirects: Vec::new(),
+            packed: None,
         }),
         error: status.is_none().then(|| "Connection refused by demo.test:80".to_string()),
         timings: StoredTimings {

@@ -10,6 +10,7 @@ use super::output::{body_for_terminal, explanation, headers_block, print_http_er
 use super::SendArgs;
 use crate::core::collection::{collection_root_of, load_collection, Body, Collection, KeyValue, RequestDef};
 use crate::core::cookies::CookieJar;
+use crate::core::history::{default_db_path, HistoryConfig, HistoryError, HistoryStore, HistoryTap};
 use crate::core::http::{self, PrepareContext, PrepareError, Prepared};
 use crate::core::mask::Masker;
 use crate::core::sanitize::visible_line;
@@ -130,32 +131,27 @@ pub fn run(args: SendArgs) -> i32 {
         let started = Instant::now();
         // Piped: stream the body to stdout while it arrives (as curl does) instead of after the last byte.
         let stream_out = !std::io::stdout().is_terminal() && args.output.is_none();
-        let mut stdout = std::io::stdout();
-        let mut pipe_closed = false;
-        let mut write_chunk = |chunk: &[u8]| -> std::io::Result<()> {
-            if pipe_closed {
-                return Ok(());
-            }
-            match stdout.write_all(chunk) {
-                // The reader went away (`| head`): stop writing, keep the exchange.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    pipe_closed = true;
-                    Ok(())
-                }
-                other => other,
-            }
+        let history = (!args.no_history).then(HistoryConfig::load);
+        // The database is opened on another thread while the body downloads: after the last byte only the write is
+        // left. (A collection whose history is off is never opened.)
+        let root = collection.as_ref().map(|c| c.root.clone());
+        let store = history
+            .as_ref()
+            .filter(|(config, _)| config.records(root.as_deref()))
+            .map(|_| std::thread::spawn(|| HistoryStore::open(&default_db_path())));
+        let mut sink = CliSink {
+            stdout: stream_out.then(raw_stdout),
+            pipe_closed: false,
+            // A large body is masked and compressed for history on another thread while it downloads.
+            tap: history.as_ref().map(|(config, _)| HistoryTap::new(&prepared, config.max_body_size)),
         };
-        let sink: Option<http::ChunkSink> = if stream_out { Some(&mut write_chunk) } else { None };
         if stream_out {
-            // The pipe gets every byte; memory keeps only what the history stores (or enough to explain an error).
-            let keep = if args.no_history {
-                1 << 20
-            } else {
-                crate::core::history::HistoryConfig::load().0.max_body_size.max(1 << 20)
-            };
-            prepared.options.retain_limit = Some(keep);
+            // The pipe gets every byte; memory keeps only enough to record a small body or explain an error.
+            prepared.options.retain_limit = Some(1 << 20);
         }
-        let result = http::send_with_sink(&prepared, cancel, None, sink).await;
+        let use_sink = sink.stdout.is_some() || sink.tap.is_some();
+        let result = http::send_with_sink(&prepared, cancel, None, use_sink.then_some(&mut sink as http::ChunkSink)).await;
+        let streamed = sink.tap.take().and_then(HistoryTap::finish);
         let code = match &result {
             Ok(x) => print_exchange(x, &prepared, &args, stream_out),
             Err(e) => {
@@ -177,13 +173,87 @@ pub fn run(args: SendArgs) -> i32 {
                 e.exit_code()
             }
         };
-        if !args.no_history {
+        if let Some((config, warnings)) = history {
             // Let a reader of the pipe finish now: the history write below need not hold up `apix send | jq`.
             let _ = std::io::Write::flush(&mut std::io::stdout());
-            super::history::record_after_send(&prepared, result.as_ref(), collection.as_ref(), &def, env_name.as_deref());
+            for w in warnings {
+                errln!("warning: {w}");
+            }
+            let place = super::history::SendPlace {
+                collection: collection.as_ref(),
+                def: &def,
+                environment: env_name.as_deref(),
+            };
+            let store = store.map(|s| {
+                s.join().unwrap_or_else(|_| {
+                    Err(HistoryError::Sqlite {
+                        path: default_db_path(),
+                        detail: "the thread opening it stopped".into(),
+                    })
+                })
+            });
+            super::history::record_after_send(&config, store, &prepared, result.as_ref(), &place, streamed);
         }
         code
     })
+}
+
+/// Standard output without Rust's line buffering: a body is written in large chunks, and a line-buffered writer
+/// would search each of them for its last newline.
+fn raw_stdout() -> Box<dyn Write + Send> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout())
+}
+
+/// Where `apix send` puts the body as it arrives: the pipe (when piped) and the history tap (when history is on).
+struct CliSink {
+    stdout: Option<Box<dyn Write + Send>>,
+    pipe_closed: bool,
+    tap: Option<HistoryTap>,
+}
+
+impl http::BodySink for CliSink {
+    fn head(&mut self, head: &http::ResponseHead<'_>) {
+        if let Some(t) = self.tap.as_mut() {
+            t.head(head);
+        }
+    }
+
+    fn chunk(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if let Some(t) = self.tap.as_mut() {
+            t.chunk(data);
+        }
+        self.write(data)
+    }
+
+    fn chunk_bytes(&mut self, data: &bytes::Bytes) -> std::io::Result<()> {
+        if let Some(t) = self.tap.as_mut() {
+            t.chunk_bytes(data);
+        }
+        self.write(data)
+    }
+}
+
+impl CliSink {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
+        let Some(out) = self.stdout.as_mut().filter(|_| !self.pipe_closed) else {
+            return Ok(());
+        };
+        match out.write_all(data) {
+            // The reader went away (`| head`): stop writing, keep the exchange.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.pipe_closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
 }
 
 /// Without --env: the collection's only environment, or one called `local`, or none.

@@ -63,6 +63,8 @@ pub struct StoredResponse {
     pub final_url: String,
     /// Redacted.
     pub redirects: Vec<StoredHop>,
+    /// The body already masked, cut and compressed while it downloaded (large bodies); `body.bytes` is then empty.
+    pub packed: Option<super::tap::PackedBody>,
 }
 
 /// One redirect as stored. Entries written before v0.2 hold `[status, from, to]` triples; both read.
@@ -262,6 +264,16 @@ fn is_json(content_type: Option<&str>, body: &[u8]) -> bool {
 impl NewEntry {
     /// Builds a redacted entry from a finished send. `outcome` is the exchange or the failure.
     pub fn from_send(prepared: &Prepared, outcome: Result<&Exchange, &HttpError>, ctx: &RecordContext) -> NewEntry {
+        Self::from_send_with(prepared, outcome, ctx, None)
+    }
+
+    /// Like [`NewEntry::from_send`], with the response body prepared by a [`super::HistoryTap`] during the download.
+    pub fn from_send_with(
+        prepared: &Prepared,
+        outcome: Result<&Exchange, &HttpError>,
+        ctx: &RecordContext,
+        streamed: Option<super::tap::PackedBody>,
+    ) -> NewEntry {
         let cap = if ctx.max_body_size == 0 {
             super::DEFAULT_MAX_BODY_SIZE
         } else {
@@ -291,7 +303,7 @@ impl NewEntry {
                 r.add(v);
             }
             r.learn_headers(&x.response.headers);
-            if x.response.body.len() as u64 <= cap {
+            if x.response.body.len() as u64 <= cap && streamed.is_none() {
                 r.learn_body(&x.response.body);
             }
         }
@@ -337,13 +349,20 @@ impl NewEntry {
                     reason: resp.reason.clone(),
                     version: resp.version.clone(),
                     headers: r.headers(&resp.headers),
-                    body: redact_capped(
-                        &r,
-                        &resp.body,
-                        resp.decoded_size,
-                        cap,
-                        is_json(resp.content_type.as_deref(), &resp.body),
-                    ),
+                    body: match &streamed {
+                        Some(p) => StoredBody {
+                            bytes: Vec::new(),
+                            size: p.size,
+                            truncated: p.truncated,
+                        },
+                        None => redact_capped(
+                            &r,
+                            &resp.body,
+                            resp.decoded_size,
+                            cap,
+                            is_json(resp.content_type.as_deref(), &resp.body),
+                        ),
+                    },
                     content_type: resp.content_type.as_deref().map(|c| r.text(c)),
                     content_encoding: resp.content_encoding.clone(),
                     wire_size: resp.wire_size,
@@ -359,6 +378,7 @@ impl NewEntry {
                             followed: h.followed,
                         })
                         .collect(),
+                    packed: streamed,
                 };
                 (Some(stored), None, timings)
             }
@@ -460,7 +480,7 @@ pub(crate) fn unpack(blob: &[u8], codec: i64, limit: u64) -> Result<Vec<u8>, Str
 }
 
 /// Text bodies are indexed for search up to this many bytes each.
-const INDEX_BODY_LIMIT: usize = 1 << 20;
+pub(crate) const INDEX_BODY_LIMIT: usize = 1 << 20;
 
 /// The three full-text columns of an entry: URLs, headers, bodies (text bodies only).
 pub(crate) fn index_text(e: &NewEntry) -> (String, String, String) {
@@ -487,7 +507,14 @@ pub(crate) fn index_text(e: &NewEntry) -> (String, String, String) {
         for (k, v) in &resp.headers {
             headers.push_str(&format!("{k}: {v}\n"));
         }
-        push_text_body(&mut body, resp.content_type.as_deref(), &resp.body.bytes);
+        match &resp.packed {
+            Some(p) if !p.index_text.is_empty() => {
+                body.push_str(&p.index_text);
+                body.push('\n');
+            }
+            Some(_) => {}
+            None => push_text_body(&mut body, resp.content_type.as_deref(), &resp.body.bytes),
+        }
     }
     if let Some(err) = &e.error {
         body.push_str(err);

@@ -24,6 +24,7 @@ mod record;
 pub mod redact;
 mod schema;
 mod store;
+mod tap;
 
 pub use config::{HistoryConfig, CONFIG_FILE};
 pub use diff::{diff_entries, fold_changes, json_type_name, BodyDiff, ChangeKind, Comparison, HeaderChange, JsonChange};
@@ -31,9 +32,10 @@ pub use entry::{Entry, NewEntry, RecordContext, Source, StoredBody, StoredHop, S
 pub use error::HistoryError;
 pub use identity::{fingerprint, RequestRef};
 pub use read::Query;
-pub use record::{record_send, RecordOutcome};
+pub use record::{record_in, record_send, record_send_with, RecordOutcome};
 pub use schema::SCHEMA_VERSION;
 pub use store::{HistoryStore, Prune};
+pub use tap::{HistoryTap, PackedBody};
 
 use std::path::PathBuf;
 

@@ -297,6 +297,7 @@ pub(crate) fn load_entry(conn: &Connection, path: &Path, id: i64) -> Result<Entr
                 wire_size: meta.wire_size,
                 final_url: raw.final_url.unwrap_or_default(),
                 redirects: meta.redirects,
+                packed: None,
             })
         }
     };

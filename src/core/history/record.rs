@@ -28,6 +28,37 @@ pub fn record_send(
     outcome: Result<&Exchange, &HttpError>,
     ctx: &RecordContext,
 ) -> Result<RecordOutcome, HistoryError> {
+    record_send_with(config, db, prepared, outcome, ctx, None)
+}
+
+/// Like [`record_send`], with the response body a [`super::HistoryTap`] prepared while it downloaded.
+pub fn record_send_with(
+    config: &HistoryConfig,
+    db: &Path,
+    prepared: &Prepared,
+    outcome: Result<&Exchange, &HttpError>,
+    ctx: &RecordContext,
+    streamed: Option<super::PackedBody>,
+) -> Result<RecordOutcome, HistoryError> {
+    if !config.records(ctx.collection_root) {
+        return Ok(RecordOutcome::Disabled);
+    }
+    if matches!(outcome, Err(HttpError::Cancelled)) {
+        return Ok(RecordOutcome::Cancelled);
+    }
+    let mut store = HistoryStore::open(db)?;
+    record_in(&mut store, config, prepared, outcome, ctx, streamed)
+}
+
+/// Like [`record_send_with`] into a store opened beforehand (the CLI opens it while the body downloads).
+pub fn record_in(
+    store: &mut HistoryStore,
+    config: &HistoryConfig,
+    prepared: &Prepared,
+    outcome: Result<&Exchange, &HttpError>,
+    ctx: &RecordContext,
+    streamed: Option<super::PackedBody>,
+) -> Result<RecordOutcome, HistoryError> {
     if !config.records(ctx.collection_root) {
         return Ok(RecordOutcome::Disabled);
     }
@@ -38,8 +69,7 @@ pub fn record_send(
         max_body_size: config.max_body_size,
         ..*ctx
     };
-    let entry = NewEntry::from_send(prepared, outcome, &ctx);
-    let mut store = HistoryStore::open(db)?;
+    let entry = NewEntry::from_send_with(prepared, outcome, &ctx, streamed);
     let id = store.record(&entry)?;
     let max_age = config.max_age_days.map(|d| Duration::from_secs(d.saturating_mul(86_400)));
     // Retention failing (a busy database, say) must not turn a recorded send into an error.

@@ -61,9 +61,20 @@ impl HistoryStore {
         // Lets prune give pages back to the file system. Takes effect only on a new, empty file (so before WAL,
         // which writes the header); a no-op on an existing database.
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL").map_err(sql)?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(sql)?;
+        // Switching a new database to WAL needs it to itself for a moment; two processes creating it at once may be
+        // told "busy" without the busy handler being asked, so try again for a while.
+        let deadline = std::time::Instant::now() + Duration::from_secs(BUSY_TIMEOUT_SECS);
+        let mode: String = loop {
+            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other.map_err(sql)?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(HistoryError::Sqlite {
                 path: path.to_path_buf(),
@@ -72,6 +83,14 @@ impl HistoryStore {
         }
         // In WAL mode NORMAL keeps every committed entry through a killed process; only a power cut may lose the last.
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        // The last connection to close would otherwise fold the WAL back into the database with two fsyncs: most
+        // of what a recorded `apix send` cost after its last byte (BENCHMARKS.md). SQLite's automatic checkpoint
+        // does it instead once the WAL passes ~4 MB (1000 pages), and the file is then cut back to that size. The
+        // next opener reads the WAL's index back in (a few ms, which `apix send` spends while the body downloads).
+        // Committed entries are visible to every reader either way; as with synchronous=NORMAL, only a power cut
+        // can lose the last ones.
+        let _ = conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+        let _ = conn.pragma_update(None, "journal_size_limit", 4_194_304i64);
         migrate(&mut conn, path)?;
         Ok(HistoryStore {
             conn,
@@ -223,7 +242,17 @@ fn insert(tx: &Connection, e: &NewEntry) -> rusqlite::Result<i64> {
     };
     let meta = serde_json::to_string(&meta).unwrap_or_else(|_| "{}".into());
     let (req_blob, req_codec) = e.request.body.as_ref().map(|b| pack(&b.bytes)).unzip();
-    let (resp_blob, resp_codec) = e.response.as_ref().map(|r| pack(&r.body.bytes)).unzip();
+    let (resp_blob, resp_codec) = e
+        .response
+        .as_ref()
+        .map(|r| match &r.packed {
+            Some(p) => (std::borrow::Cow::Borrowed(p.blob.as_slice()), p.codec),
+            None => {
+                let (blob, codec) = pack(&r.body.bytes);
+                (std::borrow::Cow::Owned(blob), codec)
+            }
+        })
+        .unzip();
     let s = &e.source;
     let r = e.response.as_ref();
     tx.prepare_cached(

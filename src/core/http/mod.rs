@@ -19,6 +19,6 @@ pub mod timing;
 pub use error::{HttpError, TimeoutPhase, TlsProblem};
 pub use prepare::{prepare, PendingAuth, PrepareContext, PrepareError, Prepared, PreparedBody, SendOptions};
 pub use record::{Exchange, RedirectHop, ResponseRecord, SentRequest, SpilledBody, SPILL_HEAD};
-pub use send::{send, send_with_sink, ChunkSink, Progress};
+pub use send::{send, send_with_sink, BodySink, ChunkSink, Progress, ResponseHead};
 pub use status::{insight, StatusInsight};
 pub use timing::Timings;

@@ -42,8 +42,36 @@ fn remaining(deadline: Instant) -> Duration {
     deadline.saturating_duration_since(Instant::now())
 }
 
-/// Receives each decoded body chunk as it arrives (e.g. to stream to a pipe while the body is still coming).
-pub type ChunkSink<'a> = &'a mut (dyn FnMut(&[u8]) -> std::io::Result<()> + Send);
+/// What is known of a response once its headers are in, before the first body byte.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseHead<'a> {
+    pub status: u16,
+    pub headers: &'a [(String, String)],
+    pub content_type: Option<&'a str>,
+    /// Content-Length (wire bytes), when the server sent one.
+    pub total: Option<u64>,
+    /// Secret values that arose so far (cookie values sent or received): mask them too.
+    pub secrets: &'a [String],
+}
+
+/// Receives the response head, then each decoded body chunk as it arrives (to stream to a pipe, to format while the
+/// body is still coming, to prepare the history entry). A closure over the chunks is a sink too.
+pub trait BodySink: Send {
+    fn head(&mut self, _head: &ResponseHead<'_>) {}
+    fn chunk(&mut self, data: &[u8]) -> std::io::Result<()>;
+    /// The same, for a chunk the sink may keep without copying (a piece straight off the connection).
+    fn chunk_bytes(&mut self, data: &Bytes) -> std::io::Result<()> {
+        self.chunk(data)
+    }
+}
+
+impl<F: FnMut(&[u8]) -> std::io::Result<()> + Send> BodySink for F {
+    fn chunk(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self(data)
+    }
+}
+
+pub type ChunkSink<'a> = &'a mut dyn BodySink;
 
 /// Sends `prepared`. Cancelling `cancel` stops the transfer promptly and yields `HttpError::Cancelled`.
 pub async fn send(
@@ -393,6 +421,15 @@ async fn send_inner(
     if let Some(tx) = &progress {
         let _ = tx.send(prog);
     }
+    if let Some(sink) = sink.as_mut() {
+        sink.head(&ResponseHead {
+            status: status.as_u16(),
+            headers: &headers,
+            content_type: content_type.as_deref(),
+            total,
+            secrets: &exchange_secrets,
+        });
+    }
 
     let wire = Arc::new(AtomicU64::new(0));
     let wire_in = wire.clone();
@@ -402,19 +439,25 @@ async fn send_inner(
             wire_in.fetch_add(chunk.len() as u64, Ordering::Relaxed);
         })
         .map_err(std::io::Error::other);
-    let reader = tokio_util::io::StreamReader::new(stream);
     let mut notes = Vec::new();
-    let mut decoder: Box<dyn AsyncRead + Send + Unpin> = match encoding.as_deref() {
-        None => Box::new(reader),
-        Some("gzip") | Some("x-gzip") => Box::new(async_compression::tokio::bufread::GzipDecoder::new(reader)),
-        Some("br") => Box::new(async_compression::tokio::bufread::BrotliDecoder::new(reader)),
-        Some("zstd") => Box::new(async_compression::tokio::bufread::ZstdDecoder::new(reader)),
-        Some("deflate") => Box::new(async_compression::tokio::bufread::ZlibDecoder::new(reader)),
-        Some(other) => {
-            notes.push(format!(
-                "the body is encoded as `{other}`, which apix does not decode; shown as received"
-            ));
-            Box::new(reader)
+    // An identity body is taken chunk by chunk as it comes off the connection (past the retained prefix, a chunk
+    // goes to the sink without a copy); an encoded one through its decoder.
+    let mut source = match encoding.as_deref() {
+        None => Source::Raw(Box::pin(stream)),
+        Some(enc) => {
+            let reader = tokio_util::io::StreamReader::new(stream);
+            Source::Decoded(match enc {
+                "gzip" | "x-gzip" => Box::new(async_compression::tokio::bufread::GzipDecoder::new(reader)),
+                "br" => Box::new(async_compression::tokio::bufread::BrotliDecoder::new(reader)),
+                "zstd" => Box::new(async_compression::tokio::bufread::ZstdDecoder::new(reader)),
+                "deflate" => Box::new(async_compression::tokio::bufread::ZlibDecoder::new(reader)),
+                other => {
+                    notes.push(format!(
+                        "the body is encoded as `{other}`, which apix does not decode; shown as received"
+                    ));
+                    Box::new(reader)
+                }
+            })
         }
     };
 
@@ -446,24 +489,46 @@ async fn send_inner(
         } else {
             TimeoutPhase::Total
         };
-        let n = match tokio::time::timeout(wait, decoder.read_buf(target)).await {
-            Ok(Ok(n)) => n,
-            Ok(Err(e)) => {
-                let detail = e.to_string();
-                return Err(match &encoding {
-                    Some(enc) if !is_transport_error(&e) => HttpError::Decode {
-                        encoding: enc.clone(),
-                        detail,
-                    },
-                    _ => HttpError::ConnectionClosed { detail: innermost_io(&e) },
-                });
-            }
-            Err(_) => {
-                return Err(HttpError::Timeout {
-                    phase,
-                    after: started.elapsed(),
-                })
-            }
+        let mut piece: Option<Bytes> = None;
+        let n = match &mut source {
+            Source::Raw(stream) => match tokio::time::timeout(wait, stream.try_next()).await {
+                Ok(Ok(Some(bytes))) => {
+                    let n = bytes.len();
+                    if discarding {
+                        piece = Some(bytes);
+                    } else {
+                        target.extend_from_slice(&bytes);
+                    }
+                    n
+                }
+                Ok(Ok(None)) => 0,
+                Ok(Err(e)) => return Err(HttpError::ConnectionClosed { detail: innermost_io(&e) }),
+                Err(_) => {
+                    return Err(HttpError::Timeout {
+                        phase,
+                        after: started.elapsed(),
+                    })
+                }
+            },
+            Source::Decoded(decoder) => match tokio::time::timeout(wait, decoder.read_buf(target)).await {
+                Ok(Ok(n)) => n,
+                Ok(Err(e)) => {
+                    let detail = e.to_string();
+                    return Err(match &encoding {
+                        Some(enc) if !is_transport_error(&e) => HttpError::Decode {
+                            encoding: enc.clone(),
+                            detail,
+                        },
+                        _ => HttpError::ConnectionClosed { detail: innermost_io(&e) },
+                    });
+                }
+                Err(_) => {
+                    return Err(HttpError::Timeout {
+                        phase,
+                        after: started.elapsed(),
+                    })
+                }
+            },
         };
         if n == 0 {
             break;
@@ -473,8 +538,12 @@ async fn send_inner(
             return Err(HttpError::BodyTooLarge { limit: cap });
         }
         if let Some(sink) = sink.as_mut() {
-            let just_read = if discarding { &scratch[..] } else { &body[body.len() - n..] };
-            sink(just_read).map_err(|e| HttpError::Other {
+            let written = match &piece {
+                Some(b) => sink.chunk_bytes(b),
+                None if discarding => sink.chunk(&scratch),
+                None => sink.chunk(&body[body.len() - n..]),
+            };
+            written.map_err(|e| HttpError::Other {
                 detail: format!("could not write the body out: {e}"),
             })?;
         }
@@ -573,6 +642,12 @@ async fn send_inner(
         secrets: exchange_secrets,
         warnings,
     })
+}
+
+/// Where the body's bytes come from.
+enum Source {
+    Raw(std::pin::Pin<Box<dyn futures_util::Stream<Item = std::io::Result<Bytes>> + Send>>),
+    Decoded(Box<dyn AsyncRead + Send + Unpin>),
 }
 
 fn is_transport_error(e: &std::io::Error) -> bool {

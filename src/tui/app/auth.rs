@@ -366,7 +366,10 @@ impl App {
             AuthEvent::SecretStored { name, result } => match result {
                 Ok(store) => self.notify(
                     Level::Success,
-                    format!("Stored secret `{name}` in {}: use {{{{keyring.{name}}}}} in a request", store.describe()),
+                    format!(
+                        "Stored secret `{name}` in {}: use {{{{keyring.{name}}}}} in a request",
+                        store.describe()
+                    ),
                 ),
                 Err((message, hint)) => self.notify(Level::Error, format!("Secret `{name}` not stored: {message}. {hint}")),
             },

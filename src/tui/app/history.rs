@@ -212,7 +212,14 @@ pub struct Recorder {
 
 impl Recorder {
     /// Records `result` of sending `prepared` (cancelled sends are not history). Returns at once.
-    pub fn record(&self, prepared: &Prepared, result: &Result<Exchange, HttpError>) {
+    /// A history tap for this send, when it will be recorded.
+    pub fn tap(&self, prepared: &Prepared) -> Option<history::HistoryTap> {
+        self.config
+            .records(self.root.as_deref())
+            .then(|| history::HistoryTap::new(prepared, self.config.max_body_size))
+    }
+
+    pub fn record(&self, prepared: &Prepared, result: &Result<Exchange, HttpError>, streamed: Option<history::PackedBody>) {
         if matches!(result, Err(HttpError::Cancelled)) || !self.config.records(self.root.as_deref()) {
             return;
         }
@@ -225,7 +232,7 @@ impl Recorder {
                 environment: env.as_deref(),
                 max_body_size: config.max_body_size,
             };
-            let outcome = history::record_send(&config, db, &prepared, result.as_ref(), &ctx);
+            let outcome = history::record_send_with(&config, db, &prepared, result.as_ref(), &ctx, streamed);
             HistoryEvent::Recorded {
                 path: def.path.clone(),
                 result: outcome.map_err(|e| say(&e)),

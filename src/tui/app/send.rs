@@ -25,8 +25,10 @@ use super::response::ResponseView;
 use super::{App, Level, Pane};
 use crate::core::cookies::CookieJar;
 use crate::core::format::document::SpillPolicy;
+use crate::core::history::HistoryTap;
 use crate::core::http::{self, insight, Exchange, HttpError, PrepareContext, PrepareError, Progress, StatusInsight};
 use crate::core::template::mask_secrets;
+use crate::tui::app::body::Limits;
 use crate::tui::message::Message;
 
 #[derive(Debug)]
@@ -127,6 +129,44 @@ fn spawn_format(
     true
 }
 
+/// Where a TUI send puts the body as it arrives: the viewer's document (formatted as it comes) and the history tap.
+struct ViewerSink {
+    doc: Arc<LiveDoc>,
+    spill: Option<SpillPolicy>,
+    limits: Limits,
+    tap: Option<HistoryTap>,
+}
+
+impl http::BodySink for ViewerSink {
+    fn head(&mut self, head: &http::ResponseHead<'_>) {
+        // Content-Length decides where the text goes.
+        self.spill = Some(self.limits.doc_spill_for(head.total));
+        if let Some(t) = self.tap.as_mut() {
+            t.head(head);
+        }
+    }
+
+    fn chunk(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if let Some(t) = self.tap.as_mut() {
+            t.chunk(data);
+        }
+        let limits = &self.limits;
+        let spill = self.spill.get_or_insert_with(|| limits.doc_spill_for(None));
+        self.doc.feed(data, spill);
+        Ok(())
+    }
+
+    fn chunk_bytes(&mut self, data: &bytes::Bytes) -> std::io::Result<()> {
+        if let Some(t) = self.tap.as_mut() {
+            t.chunk_bytes(data);
+        }
+        let limits = &self.limits;
+        let spill = self.spill.get_or_insert_with(|| limits.doc_spill_for(None));
+        self.doc.feed(data, spill);
+        Ok(())
+    }
+}
+
 impl App {
     /// Ctrl-R: prepare the open draft (unsaved edits included) and send it in the background.
     pub(super) fn send_open(&mut self) {
@@ -195,7 +235,6 @@ impl App {
         let body = LiveDoc::new();
         let task_body = body.clone();
         let limits = self.limits.clone();
-        let peek = progress_rx.clone();
         let (auth_step, recorder) = (self.auth_step(id), self.history_recorder());
         handle.spawn(async move {
             if let Some((root, env)) = &jar_key {
@@ -208,19 +247,20 @@ impl App {
             }
             // Re-indenting a 64 KB piece takes well under a millisecond, so this stays cooperative; it also paces the
             // download to the formatter, so chunks never pile up in memory.
-            let mut spill: Option<SpillPolicy> = None;
-            let mut sink = |chunk: &[u8]| {
-                // The headers are in by the first chunk: their Content-Length decides where the text goes.
-                let spill = spill.get_or_insert_with(|| limits.doc_spill_for(peek.borrow().total));
-                task_body.feed(chunk, spill);
-                Ok(())
+            let mut sink = ViewerSink {
+                doc: task_body.clone(),
+                spill: None,
+                limits,
+                // A large body is masked and compressed for history on another thread while it downloads.
+                tap: recorder.tap(&prepared),
             };
             let result = http::send_with_sink(&prepared, task_cancel, Some(progress_tx), Some(&mut sink)).await;
             if result.is_ok() {
                 // Finishing the document here keeps even that last step off the UI thread.
                 task_body.finish_json();
             }
-            recorder.record(&prepared, &result);
+            let streamed = sink.tap.take().and_then(HistoryTap::finish);
+            recorder.record(&prepared, &result, streamed);
             let _ = tx.send(Message::Http {
                 id,
                 path: task_path,
