@@ -193,6 +193,25 @@ async fn redirects_are_followed_and_the_chain_recorded() {
 }
 
 #[tokio::test]
+async fn a_long_redirect_chain_is_shown_from_the_first_url() {
+    let s = demo();
+    let mut d = req("GET", &format!("{}/redirect/8", s.url()));
+    d.options.max_redirects = Some(3);
+    let e = exchange(&d).await.unwrap_err();
+    let HttpError::TooManyRedirects { chain, is_loop, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert!(!is_loop);
+    assert_eq!(
+        chain.len(),
+        5,
+        "the URL requested, three redirects followed, and the one refused: {chain:?}"
+    );
+    assert!(chain[0].ends_with("/redirect/8"));
+    assert!(e.hint().unwrap().contains("Raise `max_redirects`"));
+}
+
+#[tokio::test]
 async fn redirect_loop_is_reported_with_its_chain() {
     let s = demo();
     let mut d = req("GET", &format!("{}/redirect-loop", s.url()));
@@ -206,7 +225,12 @@ async fn redirect_loop_is_reported_with_its_chain() {
             assert!(*is_loop);
             assert!(chain.len() >= 5);
             assert!(e.to_string().starts_with("Redirect loop"));
-            assert!(e.hint().unwrap().contains("/redirect-loop/b"));
+            let hint = e.hint().unwrap();
+            assert!(hint.contains("/redirect-loop/b"));
+            // The chain starts at the URL requested, and the advice fits a loop (more redirects cannot help it).
+            assert!(chain[0].ends_with("/redirect-loop"), "{chain:?}");
+            assert!(hint.starts_with(&format!("Redirect chain: {}/redirect-loop → ", s.url())), "{hint}");
+            assert!(hint.contains("will not help") && !hint.contains("Raise `max_redirects`"), "{hint}");
             assert_eq!(e.exit_code(), 6);
         }
         other => panic!("expected too many redirects, got {other:?}"),
