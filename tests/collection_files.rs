@@ -18,7 +18,7 @@ fn every_bundled_collection_loads_without_problems() {
         for r in c.requests() {
             assert!(!r.url.is_empty(), "{} has a url", r.path.display());
         }
-        let warnings = apix::cli::check::undefined_variables(c);
+        let warnings = apix::core::check::undefined_variables(c);
         assert!(warnings.is_empty(), "{}: {:#?}", c.name, warnings);
     }
     let demo = collections.iter().find(|c| c.name == "Demo API").expect("demo collection");

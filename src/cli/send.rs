@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::output::{body_for_terminal, explanation, headers_block, print_http_error, summary_line, use_color};
 use super::SendArgs;
-use crate::core::collection::{collection_root_of, load_collection, Body, Collection, KeyValue, RequestDef};
+use crate::core::collection::{collection_root_of, load_collection, load_for_request, Body, Collection, KeyValue, RequestDef};
 use crate::core::cookies::CookieJar;
 use crate::core::history::{default_db_path, HistoryConfig, HistoryError, HistoryStore, HistoryTap};
 use crate::core::http::{self, PrepareContext, PrepareError, Prepared};
@@ -261,7 +261,25 @@ pub fn default_environment(c: &Collection) -> Option<String> {
     c.default_environment().map(|e| e.name.clone())
 }
 
-fn report_prepare_error(e: &PrepareError) -> i32 {
+fn report_prepare_error(e: &PrepareError, collection: Option<&Collection>) -> i32 {
+    // `send` loaded only what this request needs; for an unknown variable, the rest of the collection is read now to
+    // say where else it is used.
+    if let (PrepareError::Template(t), Some(c)) = (e, collection) {
+        if let crate::core::template::ResolveFailure::Unknown { name } = &t.failure {
+            let full = load_collection(&c.root);
+            let here = format!(
+                "{} ({})",
+                t.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                t.field
+            );
+            let mut t = (**t).clone();
+            t.used_in = crate::core::http::prepare::usages(&full, name)
+                .into_iter()
+                .filter(|u| *u != here)
+                .collect();
+            return fail(&t, t.hint());
+        }
+    }
     fail(e, e.hint())
 }
 
@@ -344,7 +362,8 @@ pub(super) fn load_request_file(first: &str) -> Result<(Collection, RequestDef),
             Some("a request file lives in a folder tree whose root holds collection.toml".into()),
         ));
     };
-    let c = load_collection(&root);
+    // Only what this request needs: a collection of 10,000 folders costs no more to send from than one of ten.
+    let c = load_for_request(&root, &abs);
     if let Some(d) = c.find_request(&abs).cloned() {
         return Ok((c, d));
     }
@@ -427,9 +446,9 @@ pub(super) fn prepare_request(
                     std::env::set_var(name, crate::core::template::MASK);
                     filled += 1;
                 }
-                _ => return Err(report_prepare_error(&PrepareError::Template(t))),
+                _ => return Err(report_prepare_error(&PrepareError::Template(t), collection)),
             },
-            Err(e) => return Err(report_prepare_error(&e)),
+            Err(e) => return Err(report_prepare_error(&e, collection)),
         }
     };
     for w in &prepared.warnings {

@@ -7,11 +7,13 @@
 
 use std::io::{IsTerminal, StderrLock, StdoutLock, Write};
 
-use crate::core::sanitize::terminal_guard;
+use crate::core::sanitize::{terminal_guard, visible};
 
 pub struct Term<W: Write> {
     inner: W,
     tty: bool,
+    /// Plain messages (no colour of apix's own): every control character is shown, SGR included.
+    strict: bool,
 }
 
 impl<W: Write> Term<W> {
@@ -26,7 +28,8 @@ impl<W: Write> Write for Term<W> {
             return self.inner.write(buf);
         }
         let text = String::from_utf8_lossy(buf);
-        self.inner.write_all(terminal_guard(&text).as_bytes())?;
+        let safe = if self.strict { visible(&text) } else { terminal_guard(&text) };
+        self.inner.write_all(safe.as_bytes())?;
         Ok(buf.len())
     }
 
@@ -35,25 +38,39 @@ impl<W: Write> Write for Term<W> {
     }
 }
 
+/// Standard output for text that may carry apix's own colours.
 pub fn stdout() -> Term<StdoutLock<'static>> {
     Term {
         tty: std::io::stdout().is_terminal(),
         inner: std::io::stdout().lock(),
+        strict: false,
     }
 }
 
+/// Standard error for text that may carry apix's own colours.
 pub fn stderr() -> Term<StderrLock<'static>> {
     Term {
         tty: std::io::stderr().is_terminal(),
         inner: std::io::stderr().lock(),
+        strict: false,
     }
+}
+
+/// Standard output for plain messages (what `outln!` prints).
+pub fn stdout_plain() -> Term<StdoutLock<'static>> {
+    Term { strict: true, ..stdout() }
+}
+
+/// Standard error for plain messages (what `errln!` prints).
+pub fn stderr_plain() -> Term<StderrLock<'static>> {
+    Term { strict: true, ..stderr() }
 }
 
 /// `println!` through [`stdout`].
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!($crate::cli::term::stdout(), $($arg)*);
+        let _ = writeln!($crate::cli::term::stdout_plain(), $($arg)*);
     }};
 }
 
@@ -61,7 +78,7 @@ macro_rules! outln {
 macro_rules! errln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!($crate::cli::term::stderr(), $($arg)*);
+        let _ = writeln!($crate::cli::term::stderr_plain(), $($arg)*);
     }};
 }
 
@@ -69,7 +86,7 @@ macro_rules! errln {
 macro_rules! err {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let mut e = $crate::cli::term::stderr();
+        let mut e = $crate::cli::term::stderr_plain();
         let _ = write!(e, $($arg)*);
         let _ = e.flush();
     }};

@@ -2,6 +2,7 @@
 //! Nothing below this module may import ratatui or crossterm (a test enforces it).
 
 pub mod auth;
+pub mod check;
 pub mod collection;
 pub mod cookies;
 pub mod export;

@@ -98,6 +98,14 @@ pub fn visible_bytes(b: &[u8]) -> String {
     visible(&String::from_utf8_lossy(b)).into_owned()
 }
 
+/// At most `max` characters of `s` (a value quoted in an error): a 64 KB URL or an 8 MB value is not repeated whole.
+pub fn excerpt(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((cut, _)) => Cow::Owned(format!("{}… ({} in all)", &s[..cut], crate::core::format_size(s.len() as u64))),
+    }
+}
+
 /// For the last step before a terminal: like [`visible`], but an SGR colour sequence (`ESC [ digits ; m`), which
 /// apix's own output uses, passes. Text from outside is run through [`visible`] before it is coloured, so this only
 /// matters if a place was missed: at worst a colour changes, nothing else can reach the terminal.

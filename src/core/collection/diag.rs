@@ -20,14 +20,18 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// A message or hint quotes at most this many characters (a key or value from a file may be megabytes long).
+const MAX_MESSAGE: usize = 600;
+
 impl Diagnostic {
     pub fn error(path: &Path, (line, col): (usize, usize), message: impl Into<String>) -> Self {
+        let message: String = message.into();
         Diagnostic {
             path: path.to_path_buf(),
             line,
             col,
             severity: Severity::Error,
-            message: message.into(),
+            message: crate::core::sanitize::excerpt(&message, MAX_MESSAGE).into_owned(),
             hint: None,
         }
     }
@@ -40,7 +44,8 @@ impl Diagnostic {
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        let hint: String = hint.into();
+        self.hint = Some(crate::core::sanitize::excerpt(&hint, MAX_MESSAGE).into_owned());
         self
     }
 
@@ -70,6 +75,29 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  hint: {h}")?;
         }
         Ok(())
+    }
+}
+
+/// Where each line of a text starts, so that many positions in one file cost one pass over it.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based (line, column) of byte `offset` in `src` (the text this index was built from).
+    pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(src.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line.saturating_sub(1)];
+        let col = src.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        (line, col)
     }
 }
 
@@ -121,6 +149,17 @@ mod tests {
         assert_eq!(line_col(src, src.find('=').unwrap()), (1, 3));
         let second_eq = src.rfind('=').unwrap();
         assert_eq!(line_col(src, second_eq), (2, 4));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_line_col() {
+        let src = "a = 1\nbé = x\n\nlast";
+        let idx = LineIndex::new(src);
+        for off in 0..=src.len() {
+            if src.is_char_boundary(off) {
+                assert_eq!(idx.line_col(src, off), line_col(src, off), "offset {off}");
+            }
+        }
     }
 
     #[test]

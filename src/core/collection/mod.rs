@@ -12,6 +12,6 @@ pub mod save;
 mod tests;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{collection_root_of, find_collections, load_collection, load_workspace};
+pub use load::{collection_root_of, find_collections, load_collection, load_for_request, load_workspace};
 pub use model::*;
 pub use save::{create_folder, create_request, delete_path, duplicate_request, file_name_for, move_path, save_request, SaveError};

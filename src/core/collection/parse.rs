@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use toml_edit::{Document, Item, TableLike, Value};
 
-use super::diag::{did_you_mean, line_col, Diagnostic};
+use super::diag::{did_you_mean, Diagnostic, LineIndex};
 use super::model::*;
 pub(crate) use super::parse_auth::parse_auth;
 
@@ -17,6 +17,8 @@ pub(crate) struct Ctx<'a> {
     pub path: &'a Path,
     pub src: &'a str,
     pub diags: Vec<Diagnostic>,
+    /// Built on the first diagnostic: a file with thousands of problems is not rescanned for each.
+    lines: Option<LineIndex>,
 }
 
 impl<'a> Ctx<'a> {
@@ -25,19 +27,25 @@ impl<'a> Ctx<'a> {
             path,
             src,
             diags: Vec::new(),
+            lines: None,
         }
     }
 
-    fn pos(&self, span: Option<Range<usize>>) -> (usize, usize) {
+    fn pos(&mut self, span: Option<Range<usize>>) -> (usize, usize) {
         match span {
-            Some(s) => line_col(self.src, s.start),
+            Some(s) => {
+                let src = self.src;
+                self.lines.get_or_insert_with(|| LineIndex::new(src)).line_col(src, s.start)
+            }
             None => (1, 1),
         }
     }
 
     pub(crate) fn error(&mut self, span: Option<Range<usize>>, msg: impl Into<String>, hint: Option<String>) {
         let mut d = Diagnostic::error(self.path, self.pos(span), msg);
-        d.hint = hint;
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
         self.diags.push(d);
     }
 

@@ -91,8 +91,10 @@ impl PendingAuth {
 pub enum PrepareError {
     #[error("{0}")]
     Template(Box<TemplateError>),
-    #[error("invalid URL `{url}`{}: {part}", in_file(file))]
+    #[error("invalid URL `{}`{}: {part}", crate::core::sanitize::excerpt(url, 200), in_file(file))]
     InvalidUrl { url: String, part: String, file: String },
+    #[error("the request has {what}{}; apix sends at most {limit}", in_file(file))]
+    TooMany { what: String, limit: String, file: String },
     #[error("header `{name}`{} is not valid: {reason}", in_file(file))]
     InvalidHeader { name: String, reason: String, file: String },
     #[error("the {what} file `{path}` does not exist (paths are relative to {base})")]
@@ -124,9 +126,17 @@ impl PrepareError {
                 Some("header names are letters, digits and -_ without spaces; values cannot contain line breaks".into())
             }
             PrepareError::MissingFile { .. } => None,
+            PrepareError::TooMany { .. } => Some("check for a folder.toml or a generated file that adds far more than intended".into()),
         }
     }
 }
+
+/// A request carries at most this many headers (the HTTP library cannot hold more than 32,768; servers refuse far
+/// fewer).
+pub const MAX_HEADERS: usize = 1000;
+
+/// The longest URL apix sends (the HTTP library's limit is just under 64 KB).
+pub const MAX_URL_LEN: usize = 64_000;
 
 /// What a request is prepared against.
 #[derive(Clone, Default)]
@@ -262,6 +272,16 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
     let base_dir = def.path.parent().map(Path::to_path_buf).unwrap_or_default();
 
     let raw_url = env.resolve(&def.url, "url")?;
+    if raw_url.len() > MAX_URL_LEN {
+        return Err(PrepareError::InvalidUrl {
+            url: raw_url,
+            part: format!(
+                "it is longer than {} once its variables are filled in (servers commonly refuse past 8 KB); send large data in the body",
+                crate::core::format_size(MAX_URL_LEN as u64)
+            ),
+            file: file_label,
+        });
+    }
     let mut url = url::Url::parse(raw_url.trim()).map_err(|e| PrepareError::InvalidUrl {
         url: raw_url.clone(),
         part: url_problem(e, &raw_url),
@@ -287,7 +307,15 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
     }
 
     let mut headers = Vec::new();
-    for h in merged_headers(&chain, def) {
+    let merged = merged_headers(&chain, def);
+    if merged.len() > MAX_HEADERS {
+        return Err(PrepareError::TooMany {
+            what: format!("{} headers (the request's own and those it inherits)", merged.len()),
+            limit: format!("{MAX_HEADERS} headers"),
+            file: file_label,
+        });
+    }
+    for h in merged {
         let name = env.resolve(&h.name, &format!("header {}", h.name))?;
         let value = env.resolve(&h.value, &format!("header {}", h.name))?;
         check_header(&name, &value, &file_label)?;
@@ -411,11 +439,11 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         }
         Body::Text { text, content_type } => {
             let text = env.resolve(text, "body")?;
-            default_header(
-                &mut headers,
-                "Content-Type",
-                content_type.as_deref().unwrap_or("text/plain; charset=utf-8"),
-            );
+            let ct = match content_type {
+                Some(ct) => env.resolve(ct, "body content_type")?,
+                None => "text/plain; charset=utf-8".to_string(),
+            };
+            default_header(&mut headers, "Content-Type", &ct);
             PreparedBody::Bytes(text.into_bytes())
         }
         Body::Form(fields) => {
@@ -448,11 +476,11 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
                     }
                     (None, None) => PartData::Text(String::new()),
                 };
-                out.push(PreparedPart {
-                    name,
-                    data,
-                    content_type: p.content_type.clone(),
-                });
+                let content_type = match &p.content_type {
+                    Some(ct) => Some(env.resolve(ct, &field)?),
+                    None => None,
+                };
+                out.push(PreparedPart { name, data, content_type });
             }
             PreparedBody::Multipart(out)
         }
@@ -466,7 +494,10 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
                     base: base_dir.display().to_string(),
                 });
             }
-            let ct = content_type.clone().unwrap_or_else(|| guess_content_type(&full).to_string());
+            let ct = match content_type {
+                Some(ct) => env.resolve(ct, "body content_type")?,
+                None => guess_content_type(&full).to_string(),
+            };
             default_header(&mut headers, "Content-Type", &ct);
             PreparedBody::File(full)
         }

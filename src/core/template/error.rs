@@ -42,7 +42,9 @@ impl TemplateError {
             ResolveFailure::Untrusted { name, .. } | ResolveFailure::SourceFailed { name, .. } => Some(name),
             ResolveFailure::MissingSecret { name, .. } => Some(name),
             ResolveFailure::Dynamic { name, .. } => Some(name),
-            ResolveFailure::Cycle { chain } => chain.first().map(|s| s.as_str()),
+            ResolveFailure::Cycle { chain } | ResolveFailure::TooDeep { chain } | ResolveFailure::TooLarge { chain } => {
+                chain.first().map(|s| s.as_str())
+            }
             ResolveFailure::Syntax { .. } => None,
         }
     }
@@ -83,6 +85,14 @@ impl TemplateError {
             ResolveFailure::SourceFailed { hint, .. } => (!hint.is_empty()).then(|| hint.clone()),
             ResolveFailure::Dynamic { .. } => None,
             ResolveFailure::Syntax { .. } => Some("placeholders look like {{name}}; close every `{{` with `}}`".into()),
+            ResolveFailure::TooDeep { .. } => Some(format!(
+                "variables may use other variables {} levels deep; give one in the chain a plain value",
+                super::resolve::MAX_DEPTH
+            )),
+            ResolveFailure::TooLarge { .. } => Some(format!(
+                "a value may grow to {} once its variables are filled in; check for a variable that repeats another many times",
+                crate::core::format_size(super::resolve::MAX_VALUE_SIZE as u64)
+            )),
         }
     }
 }
@@ -101,7 +111,23 @@ impl fmt::Display for TemplateError {
                 }
                 Ok(())
             }
-            ResolveFailure::Cycle { chain } => write!(f, "variables refer to each other in a cycle: {} (in {place})", chain.join(" → ")),
+            ResolveFailure::Cycle { chain } => write!(f, "variables refer to each other in a cycle: {} (in {place})", chain_text(chain)),
+            ResolveFailure::TooDeep { chain } => write!(
+                f,
+                "variables use each other more than {} levels deep: {} (in {place})",
+                super::resolve::MAX_DEPTH,
+                chain_text(chain)
+            ),
+            ResolveFailure::TooLarge { chain } => write!(
+                f,
+                "the value grows past {} when its variables are filled in{} (in {place})",
+                crate::core::format_size(super::resolve::MAX_VALUE_SIZE as u64),
+                if chain.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", chain_text(chain))
+                }
+            ),
             ResolveFailure::MissingSecret { name, .. } => write!(f, "secret `env.{name}` used in {place} is not set"),
             ResolveFailure::UnsupportedSource { name } => write!(f, "`{name}` in {place}: this secret source is not supported yet"),
             ResolveFailure::Untrusted { name, command, collection } => write!(
@@ -117,3 +143,15 @@ impl fmt::Display for TemplateError {
 }
 
 impl std::error::Error for TemplateError {}
+
+/// A chain of variable names, the middle left out when it is long: `a → b → c → … → x → y → z`.
+pub fn chain_text(chain: &[String]) -> String {
+    if chain.len() <= 8 {
+        return chain.join(" → ");
+    }
+    let mut parts: Vec<&str> = chain[..3].iter().map(String::as_str).collect();
+    let hidden = format!("… {} more …", chain.len() - 6);
+    parts.push(&hidden);
+    parts.extend(chain[chain.len() - 3..].iter().map(String::as_str));
+    parts.join(" → ")
+}

@@ -3,6 +3,7 @@
 //! Precedence, highest first: overrides (`--var`, the TUI's), the selected environment, folder variables (innermost
 //! folder first), collection variables. Values may contain placeholders themselves; a cycle is reported, not looped.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -50,7 +51,21 @@ pub enum ResolveFailure {
         offset: usize,
         message: String,
     },
+    /// Variables that use variables deeper than [`MAX_DEPTH`] levels.
+    TooDeep {
+        chain: Vec<String>,
+    },
+    /// A value that grows past [`MAX_VALUE_SIZE`] once its variables are filled in.
+    TooLarge {
+        chain: Vec<String>,
+    },
 }
+
+/// How deep variables may use other variables (`{{a}}` → `{{b}}` → …).
+pub const MAX_DEPTH: usize = 64;
+
+/// The largest a value may grow when its variables are filled in.
+pub const MAX_VALUE_SIZE: usize = 1 << 20;
 
 #[derive(Clone, Default)]
 pub struct Scope<'a> {
@@ -67,6 +82,11 @@ pub struct Scope<'a> {
 
 pub struct Resolver<'a> {
     scope: Scope<'a>,
+    /// Plain variables already resolved (those without a dynamic value in them): a value used twice, or a chain of
+    /// variables each using the previous one twice, costs its length, not its expansion count.
+    memo: HashMap<String, (String, bool)>,
+    /// Dynamic values produced so far; a variable whose resolution made one is not memoised (each use is fresh).
+    dynamics: usize,
     dotenv: Option<super::dotenv::Dotenv>,
     /// Every value that came from a secret source, so it can be masked wherever it is shown.
     secrets: Vec<String>,
@@ -76,6 +96,8 @@ impl<'a> Resolver<'a> {
     pub fn new(scope: Scope<'a>) -> Self {
         Resolver {
             scope,
+            memo: HashMap::new(),
+            dynamics: 0,
             dotenv: None,
             secrets: Vec::new(),
         }
@@ -119,12 +141,16 @@ impl<'a> Resolver<'a> {
                     out.push_str(&v);
                 }
             }
+            if out.len() > MAX_VALUE_SIZE {
+                return Err(ResolveFailure::TooLarge { chain: stack.clone() });
+            }
         }
         Ok((out, secret))
     }
 
     fn value_of(&mut self, name: &str, stack: &mut Vec<String>) -> Result<(String, bool), ResolveFailure> {
         if let Some(dynamic) = name.strip_prefix('$') {
+            self.dynamics += 1;
             return self.dynamic(dynamic).map(|v| (v, false));
         }
         if let Some(var) = name.strip_prefix("env.") {
@@ -149,12 +175,26 @@ impl<'a> Resolver<'a> {
                 chain: chain[start..].to_vec(),
             });
         }
+        if let Some(done) = self.memo.get(name) {
+            return Ok(done.clone());
+        }
         let Some(raw) = self.lookup(name) else {
             return Err(ResolveFailure::Unknown { name: name.to_string() });
         };
+        if stack.len() >= MAX_DEPTH {
+            let mut chain = stack.clone();
+            chain.push(name.to_string());
+            return Err(ResolveFailure::TooDeep { chain });
+        }
         stack.push(name.to_string());
+        let dynamics = self.dynamics;
         let r = self.resolve_inner(&raw, stack);
         stack.pop();
+        if let Ok(v) = &r {
+            if self.dynamics == dynamics {
+                self.memo.insert(name.to_string(), v.clone());
+            }
+        }
         r
     }
 
