@@ -91,14 +91,29 @@ pub fn prepare_with_trust(
             Ok(p) => return Ok(p),
             Err(e) => e,
         };
-        let PrepareError::Template(t) = &err else { return Err(err) };
-        let ResolveFailure::Untrusted { name, command, collection } = &t.failure else {
-            return Err(err);
+        let (question, collection, command) = match &err {
+            PrepareError::Template(t) => {
+                let ResolveFailure::Untrusted { name, command, collection } = &t.failure else {
+                    return Err(err);
+                };
+                (
+                    format!("Collection {} wants to run `{command}` to get secret {name}. Trust it? [y/N] ", collection.display()),
+                    collection.clone(),
+                    command.clone(),
+                )
+            }
+            PrepareError::UntrustedFile { what, path, collection } => (
+                format!(
+                    "Collection {} wants to send {} (for {what}), which is outside its folder. Trust it to send files from outside its folder? [y/N] ",
+                    collection.display(),
+                    path.display()
+                ),
+                collection.clone(),
+                crate::core::template::trust::OUTSIDE_FILES.to_string(),
+            ),
+            _ => return Err(err),
         };
-        let question = format!(
-            "Collection {} wants to run `{command}` to get secret {name}. Trust it? [y/N] ",
-            collection.display()
-        );
+        let (collection, command) = (&collection, &command);
         if ask(&question) != Some(true) {
             return Err(err);
         }

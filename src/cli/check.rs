@@ -60,6 +60,16 @@ pub fn run(dir: &Path) -> i32 {
                 visible(&c.root.display().to_string())
             );
         }
+        let reads = crate::core::check::outside_reads(c);
+        if !reads.is_empty() {
+            outln!("{} reads from outside itself:", c.name);
+            for r in reads.iter().take(MAX_SHOWN) {
+                outln!("  {}, sent to {}", r.kind, r.sent_to.join(", "));
+            }
+            if reads.len() > MAX_SHOWN {
+                outln!("  … and {} more", reads.len() - MAX_SHOWN);
+            }
+        }
     }
     outln!(
         "checked {} collection{}, {} request{}: {} broken file{}, {errors} error{}, {warnings} warning{}",

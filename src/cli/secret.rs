@@ -144,8 +144,43 @@ pub fn run_trust(args: TrustArgs) -> i32 {
             continue;
         }
         let commands = &c.defaults().commands;
+        let outside_files: Vec<String> = crate::core::check::outside_reads(c)
+            .into_iter()
+            .filter_map(|r| match r.kind {
+                crate::core::check::OutsideKind::File(p) => Some(p.display().to_string()),
+                _ => None,
+            })
+            .collect();
+        if !outside_files.is_empty() {
+            let what = crate::core::template::trust::OUTSIDE_FILES;
+            if store.is_trusted(&c.root, what) {
+                outln!("{}: sending files from outside its folder is already trusted", c.root.display());
+            } else {
+                let question = format!(
+                    "Collection {} sends files from outside its folder ({}). Trust it to? [y/N] ",
+                    c.root.display(),
+                    outside_files.join(", ")
+                );
+                if args.yes || super::auth::tty_prompt(&question) == Some(true) {
+                    match store.trust(&c.root, what) {
+                        Ok(()) => outln!("{}: trusted to send files from outside its folder", c.root.display()),
+                        Err(e) => {
+                            errln!("error: cannot write {}: {e}", store.path.display());
+                            code = 1;
+                        }
+                    }
+                } else {
+                    outln!(
+                        "{}: files from outside its folder not trusted (pass --yes to trust without a prompt)",
+                        c.root.display()
+                    );
+                }
+            }
+        }
         if commands.is_empty() {
-            outln!("{}: no [commands] to trust", c.root.display());
+            if outside_files.is_empty() {
+                outln!("{}: no [commands] to trust", c.root.display());
+            }
             continue;
         }
         for cmd in commands {

@@ -102,6 +102,8 @@ pub fn run(args: SendArgs) -> i32 {
         Err(code) => return code,
     };
 
+    // Large bodies that a killed apix left behind in the cache.
+    crate::core::fsutil::remove_stale_temp_files(&crate::core::paths::cache_dir().join("bodies"));
     let rt = match super::runtime_single() {
         Ok(rt) => rt,
         Err(code) => return code,

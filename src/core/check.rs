@@ -107,7 +107,7 @@ fn syntax_errors(c: &Collection, files: &mut Files) -> Vec<Diagnostic> {
             // The placeholder's own column when the value is on one line as written.
             let pos = match (line, text[..e.offset].contains('\n')) {
                 (0, _) | (_, true) => files.position(&file, &snippet),
-                _ => (line, col + text[..e.offset].chars().count() + 1),
+                _ => (line, col + text[..e.offset].chars().count()),
             };
             out.push(
                 Diagnostic::error(&file, pos, format!("{} (in {field})", e.message))
@@ -463,5 +463,176 @@ mod tests {
         assert!(g.cycles().is_empty());
         let deep = g.too_deep().expect("too deep");
         assert_eq!(deep.len(), 10_000);
+    }
+}
+
+/// Something a collection reads from outside itself, and where it sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideRead {
+    pub kind: OutsideKind,
+    /// The hosts (as `host:port`, or the URL as written when it cannot be resolved) of the requests that use it.
+    pub sent_to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OutsideKind {
+    /// `{{env.NAME}}`: the process environment (or the collection's `.env`).
+    EnvVar(String),
+    /// `{{keyring.NAME}}`.
+    Keyring(String),
+    /// `{{cmd.NAME}}` and the command it runs.
+    Command { name: String, command: String },
+    /// A body or multipart file outside the collection folder.
+    File(PathBuf),
+}
+
+impl std::fmt::Display for OutsideKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutsideKind::EnvVar(n) => write!(f, "environment variable {n}"),
+            OutsideKind::Keyring(n) => write!(f, "keyring secret {n}"),
+            OutsideKind::Command { name, command } => write!(f, "command `{command}` (for {{{{cmd.{name}}}}})"),
+            OutsideKind::File(p) => write!(f, "file {}", p.display()),
+        }
+    }
+}
+
+/// Everything the requests of `c` read from outside the collection (environment variables, keyring secrets,
+/// commands, files outside its folder), each with the hosts it is sent to, as the default environment resolves them.
+/// Variables are followed through folder, collection and environment values (`token = "{{env.API_TOKEN}}"`).
+pub fn outside_reads(c: &Collection) -> Vec<OutsideRead> {
+    use crate::core::collection::Body;
+    let env = c.default_environment();
+    let mut found: std::collections::BTreeMap<OutsideKind, Vec<String>> = std::collections::BTreeMap::new();
+    for r in c.requests() {
+        let chain = c.folder_chain(&r.path);
+        let host = request_host(c, env, r);
+        let value_of = |name: &str| -> Option<String> {
+            env.and_then(|e| e.vars.iter().rev().find(|v| v.enabled && v.name == name).map(|v| v.value.clone()))
+                .or_else(|| {
+                    chain.iter().rev().find_map(|f| {
+                        f.defaults
+                            .vars
+                            .iter()
+                            .rev()
+                            .find(|v| v.enabled && v.name == name)
+                            .map(|v| v.value.clone())
+                    })
+                })
+        };
+        let mut texts: Vec<String> = request_fields(r).into_iter().map(|(_, t)| t).collect();
+        for f in &chain {
+            texts.extend(f.defaults.headers.iter().flat_map(|h| [h.name.clone(), h.value.clone()]));
+            texts.extend(f.defaults.auth.fields().into_iter().map(|(_, v)| v));
+        }
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut queue = texts;
+        let mut steps = 0;
+        while let Some(text) = queue.pop() {
+            steps += 1;
+            if steps > 10_000 {
+                break;
+            }
+            for name in references(&text) {
+                if !seen.insert(name.to_string()) {
+                    continue;
+                }
+                let kind = if let Some(n) = name.strip_prefix("env.") {
+                    Some(OutsideKind::EnvVar(n.to_string()))
+                } else if let Some(n) = name.strip_prefix("keyring.") {
+                    Some(OutsideKind::Keyring(n.to_string()))
+                } else if let Some(n) = name.strip_prefix("cmd.") {
+                    c.command(n).map(|cmd| OutsideKind::Command {
+                        name: n.to_string(),
+                        command: cmd.to_string(),
+                    })
+                } else {
+                    if !name.starts_with('$') {
+                        queue.extend(value_of(name));
+                    }
+                    None
+                };
+                if let Some(k) = kind {
+                    let hosts = found.entry(k).or_default();
+                    if !hosts.contains(&host) {
+                        hosts.push(host.clone());
+                    }
+                }
+            }
+        }
+        let base = r.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut files: Vec<&str> = Vec::new();
+        match &r.body {
+            Body::File { path, .. } => files.push(path),
+            Body::Multipart(parts) => files.extend(parts.iter().filter_map(|p| p.file.as_deref())),
+            _ => {}
+        }
+        for f in files.into_iter().filter(|f| !f.contains("{{")) {
+            let full = base.join(f);
+            if full.exists() && crate::core::http::prepare::is_outside(&c.root, &full) {
+                let full = std::fs::canonicalize(&full).unwrap_or(full);
+                let hosts = found.entry(OutsideKind::File(full)).or_default();
+                if !hosts.contains(&host) {
+                    hosts.push(host.clone());
+                }
+            }
+        }
+    }
+    found.into_iter().map(|(kind, sent_to)| OutsideRead { kind, sent_to }).collect()
+}
+
+/// Where a request goes, as `host:port` when its URL resolves without secrets, else the URL as written.
+fn request_host(c: &Collection, env: Option<&Environment>, r: &crate::core::collection::RequestDef) -> String {
+    use crate::core::template::{Resolver, Scope};
+    let folders = c.folder_chain(&r.path);
+    // Resolving must not run a command or ask the keyring: look at what the URL uses first.
+    let value_of = |name: &str| -> Option<String> {
+        env.and_then(|e| e.vars.iter().rev().find(|v| v.enabled && v.name == name).map(|v| v.value.clone()))
+            .or_else(|| {
+                folders.iter().rev().find_map(|f| {
+                    f.defaults
+                        .vars
+                        .iter()
+                        .rev()
+                        .find(|v| v.enabled && v.name == name)
+                        .map(|v| v.value.clone())
+                })
+            })
+    };
+    let mut queue = vec![r.url.clone()];
+    let mut uses_sources = false;
+    let mut steps = 0;
+    while let Some(text) = queue.pop() {
+        steps += 1;
+        if steps > 1000 {
+            uses_sources = true;
+            break;
+        }
+        for name in references(&text) {
+            if name.starts_with("cmd.") || name.starts_with("keyring.") {
+                uses_sources = true;
+            } else if !name.contains('.') && !name.starts_with('$') {
+                queue.extend(value_of(name));
+            }
+        }
+    }
+    let url = if uses_sources {
+        None
+    } else {
+        Resolver::new(Scope {
+            environment: env,
+            folders: folders.clone(),
+            ..Default::default()
+        })
+        .resolve(&r.url)
+        .ok()
+    };
+    match url.as_deref().and_then(|u| url::Url::parse(u.trim()).ok()) {
+        Some(u) => match (u.host_str(), u.port_or_known_default()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => r.url.clone(),
+        },
+        None => r.url.clone(),
     }
 }

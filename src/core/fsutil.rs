@@ -124,6 +124,54 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     b.create(dir)
 }
 
+/// Creates a new file (failing if it exists) readable and writable by its owner only: temporary copies of bodies,
+/// which may hold anything a server sent.
+pub fn create_private_new(path: &Path) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Removes the temporary files (`apix-body-PID-N.bin`, `apix-doc-PID-N.txt`) that processes no longer running left
+/// in `dir` (a SIGKILL skips the cleanup that removes them). Returns how many went.
+pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("apix-body-").or_else(|| name.strip_prefix("apix-doc-")) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && is_stale(pid, &e.path()) && fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Its process is gone (Linux: no `/proc/PID`); without `/proc`, once the file is a day old.
+#[cfg(target_os = "linux")]
+fn is_stale(pid: u32, _path: &Path) -> bool {
+    !Path::new(&format!("/proc/{pid}")).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_stale(_pid: u32, path: &Path) -> bool {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > std::time::Duration::from_secs(86_400))
+}
+
 /// Opens (creating when missing, owner-only) a file for reading and writing, e.g. a lock file.
 pub fn open_private(path: &Path) -> io::Result<File> {
     let mut o = OpenOptions::new();
@@ -163,6 +211,29 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::StorageFull);
         assert_eq!(fs::read_to_string(&path).unwrap(), "old = 1\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "temp file cleaned up");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temp_files_of_dead_processes_are_removed_and_ours_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A process id that is not running: a finished child's.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!("apix-body-{dead}-0.bin"));
+        let live = dir.path().join(format!("apix-doc-{}-0.txt", std::process::id()));
+        let other = dir.path().join("notes.txt");
+        fs::write(&stale, "x").unwrap();
+        create_private_new(&live).unwrap();
+        fs::write(&other, "x").unwrap();
+        assert_eq!(remove_stale_temp_files(dir.path()), 1);
+        assert!(!stale.exists() && live.exists() && other.exists());
+        assert_eq!(fs::metadata(&live).unwrap().permissions().mode() & 0o777, 0o600);
+        let sub = dir.path().join("bodies");
+        create_private_dir(&sub).unwrap();
+        assert_eq!(fs::metadata(&sub).unwrap().permissions().mode() & 0o777, 0o700);
     }
 
     #[cfg(unix)]

@@ -249,8 +249,9 @@ pub async fn deflate() -> Response {
     compressed("deflate", "deflate").await
 }
 
-/// `GET /bomb?size=SIZE`: gzip-encoded zeros decoding to SIZE bytes (default 64MB), compressed
-/// on the fly so neither the plain nor the compressed body is ever held in memory.
+/// `GET /bomb?size=SIZE&type=json`: gzip-encoded zeros decoding to SIZE bytes (default 64MB), compressed
+/// on the fly so neither the plain nor the compressed body is ever held in memory; `type=json` labels it
+/// `application/json` (as a hostile server would).
 pub async fn bomb(params: Params) -> Result<Response, Problem> {
     static ZEROS: [u8; CHUNK] = [0; CHUNK];
     let size = params.size("size", BOMB_DEFAULT)?.min(BOMB_MAX);
@@ -260,7 +261,12 @@ pub async fn bomb(params: Params) -> Result<Response, Problem> {
     });
     let reader = StreamReader::new(futures_util::stream::iter(zeros));
     let encoded = ReaderStream::with_capacity(GzipEncoder::new(reader), CHUNK);
-    let mut response = typed_body("text/plain", Body::from_stream(encoded));
+    let ct = if params.get("type") == Some("json") {
+        "application/json"
+    } else {
+        "text/plain"
+    };
+    let mut response = typed_body(ct, Body::from_stream(encoded));
     let headers = response.headers_mut();
     headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     headers.insert("x-decoded-size", HeaderValue::from(size));

@@ -219,16 +219,26 @@ fn respond(params: &Params, default_pretty: bool) -> Result<Response, Problem> {
         }
     };
     let doc = LargeDoc::plan(size, pretty);
-    let stream = futures_util::stream::iter(doc.chunks().map(Ok::<_, std::io::Error>));
+    // `tail=garbage`: bytes after the document, so that it turns out invalid only at its very end.
+    let tail: &'static [u8] = if params.get("tail") == Some("garbage") {
+        b"\n}garbage{"
+    } else {
+        b""
+    };
+    let stream = futures_util::stream::iter(
+        doc.chunks()
+            .chain((!tail.is_empty()).then(|| Bytes::from_static(tail)))
+            .map(Ok::<_, std::io::Error>),
+    );
     let mut response = (StatusCode::OK, Body::from_stream(stream)).into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(doc.byte_len()));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(doc.byte_len() + tail.len() as u64));
     headers.insert("x-item-count", HeaderValue::from(doc.items()));
     Ok(response)
 }
 
-/// `GET /large?size=SIZE&shape=pretty|minified` (pretty by default).
+/// `GET /large?size=SIZE&shape=pretty|minified&tail=garbage` (pretty by default).
 pub async fn large(params: Params) -> Result<Response, Problem> {
     respond(&params, true)
 }

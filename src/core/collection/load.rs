@@ -13,7 +13,7 @@ pub const FOLDER_FILE: &str = "folder.toml";
 pub const ENV_DIR: &str = "environments";
 
 /// Collection files (requests, folders, environments, `collection.toml`) larger than this are not read.
-pub const MAX_FILE_SIZE: u64 = 10 << 20;
+pub const MAX_FILE_SIZE: u64 = 10_000_000;
 
 /// Why a collection file could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,7 +243,7 @@ fn load_environments(walker: &mut Walker, dir: &Path, diags: &mut Vec<Diagnostic
     let mut paths: Vec<PathBuf> = Vec::new();
     for e in entries.filter_map(|e| e.ok()) {
         let path = e.path();
-        if !path.extension().is_some_and(|x| x == "toml") {
+        if path.extension().is_none_or(|x| x != "toml") {
             continue;
         }
         let Ok(ft) = e.file_type() else { continue };

@@ -14,4 +14,6 @@ mod tests;
 pub use diag::{Diagnostic, Severity};
 pub use load::{collection_root_of, find_collections, load_collection, load_for_request, load_workspace};
 pub use model::*;
-pub use save::{create_folder, create_request, delete_path, duplicate_request, file_name_for, move_path, save_request, SaveError};
+pub use save::{
+    create_folder, create_request, delete_path, duplicate_request, file_name_for, move_into, move_path, save_request, SaveError,
+};

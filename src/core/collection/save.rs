@@ -3,7 +3,7 @@
 //! is atomic.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
@@ -26,6 +26,10 @@ pub enum SaveError {
     Exists { path: String },
     #[error("{path} does not exist")]
     Missing { path: String },
+    #[error("`{target}` is outside the collection; a request or folder can only move to a folder of its own collection")]
+    Outside { target: String },
+    #[error("{path} cannot move into itself or a folder inside it")]
+    IntoItself { path: String },
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> SaveError {
@@ -447,6 +451,40 @@ pub fn move_path(from: &Path, to: &Path) -> Result<(), SaveError> {
         fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
     }
     fs::rename(from, to).map_err(|e| io_err(from, e))
+}
+
+/// Moves a request file or a folder into `dest` (a folder of the collection, relative to its root: `users/admin`, or
+/// empty for the root). A destination that would leave the collection (`../outside`, an absolute path) or put a
+/// folder inside itself is refused before anything moves. Returns the new path.
+pub fn move_into(root: &Path, from: &Path, dest: &str) -> Result<PathBuf, SaveError> {
+    let mut folder = root.to_path_buf();
+    for part in dest.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".") {
+        if part == ".." || Path::new(part).is_absolute() || part.contains(':') {
+            return Err(SaveError::Outside { target: dest.to_string() });
+        }
+        folder.push(part);
+    }
+    if !from.starts_with(root) {
+        return Err(SaveError::Outside {
+            target: from.display().to_string(),
+        });
+    }
+    if from.is_dir() && folder.starts_with(from) {
+        return Err(SaveError::IntoItself {
+            path: from.display().to_string(),
+        });
+    }
+    let Some(name) = from.file_name() else {
+        return Err(SaveError::Missing {
+            path: from.display().to_string(),
+        });
+    };
+    let to = folder.join(name);
+    if to == from {
+        return Ok(to);
+    }
+    move_path(from, &to)?;
+    Ok(to)
 }
 
 /// Copies a request file byte for byte (comments included) under a new name, with `name` set to `new_name`.

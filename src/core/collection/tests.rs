@@ -226,6 +226,18 @@ fn moving_a_request_does_not_touch_siblings() {
     let c = load_collection(dir.path());
     assert!(c.find_request(&dir.path().join("admin/zeta.toml")).is_some());
     assert!(move_path(&dir.path().join("users/alpha.toml"), &dir.path().join("users/get-user.toml")).is_err());
+    // Moves stay inside the collection, and a folder cannot go into itself.
+    let root = dir.path();
+    for outside in ["../../outside", "..", "users/../../x"] {
+        let e = move_into(root, &root.join("users/alpha.toml"), outside).unwrap_err();
+        assert!(matches!(e, SaveError::Outside { .. }), "{outside}: {e}");
+    }
+    assert!(root.join("users/alpha.toml").exists(), "nothing moved");
+    let e = move_into(root, &root.join("users"), "users/deeper").unwrap_err();
+    assert!(matches!(e, SaveError::IntoItself { .. }), "{e}");
+    assert!(!root.join("users/deeper").exists(), "no empty folder left behind");
+    let to = move_into(root, &root.join("users/alpha.toml"), "admin/").unwrap();
+    assert_eq!(to, root.join("admin/alpha.toml"));
 }
 
 #[test]

@@ -113,8 +113,8 @@ impl Document {
                 if v.len() > spill.threshold {
                     if let Some(dir) = &spill.dir {
                         let path = temp_path(dir);
-                        std::fs::create_dir_all(dir)?;
-                        let mut f = File::options().read(true).write(true).create_new(true).open(&path)?;
+                        crate::core::fsutil::create_private_dir(dir)?;
+                        let mut f = crate::core::fsutil::create_private_new(&path)?;
                         f.write_all(v)?;
                         let len = v.len() as u64;
                         self.store = Store::File {
@@ -257,6 +257,79 @@ fn temp_path(dir: &Path) -> PathBuf {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     dir.join(format!("apix-doc-{}-{n}.txt", std::process::id()))
+}
+
+/// Builds a text document from chunks, decoding the charset as it goes (a byte order mark wins over the declared
+/// charset, as browsers do), so that a body of any size is decoded with memory bounded by the spill threshold.
+pub struct TextDocumentBuilder {
+    decoder: encoding_rs::Decoder,
+    doc: Document,
+    spill: SpillPolicy,
+    out: String,
+    replaced: usize,
+    failed: bool,
+}
+
+impl TextDocumentBuilder {
+    pub fn new(content_type: Option<&str>, spill: SpillPolicy) -> Self {
+        let declared = content_type
+            .and_then(super::charset::content_type_charset)
+            .and_then(|label| encoding_rs::Encoding::for_label_no_replacement(label.as_bytes()))
+            .unwrap_or(encoding_rs::UTF_8);
+        TextDocumentBuilder {
+            decoder: declared.new_decoder(),
+            doc: Document::empty(DocKind::Text {
+                charset: declared.name().to_string(),
+                replaced: 0,
+            }),
+            spill,
+            out: String::new(),
+            replaced: 0,
+            failed: false,
+        }
+    }
+
+    fn decode(&mut self, mut src: &[u8], last: bool) {
+        use encoding_rs::DecoderResult;
+        loop {
+            self.out.clear();
+            let room = self
+                .decoder
+                .max_utf8_buffer_length_without_replacement(src.len())
+                .unwrap_or(src.len())
+                .clamp(16, 1 << 20);
+            self.out.reserve(room);
+            let (result, read) = self.decoder.decode_to_string_without_replacement(src, &mut self.out, last);
+            src = src.get(read..).unwrap_or_default();
+            if let DecoderResult::Malformed(_, _) = result {
+                self.replaced += 1;
+                self.out.push('\u{FFFD}');
+            }
+            if !self.failed && self.doc.append(self.out.as_bytes(), &self.spill).is_err() {
+                self.failed = true;
+            }
+            if matches!(result, DecoderResult::InputEmpty) {
+                break;
+            }
+        }
+    }
+
+    /// Decodes and stores the next chunk.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        for piece in chunk.chunks(1 << 20) {
+            self.decode(piece, false);
+        }
+    }
+
+    pub fn finish(mut self) -> Document {
+        self.decode(&[], true);
+        let charset = self.decoder.encoding().name().to_string();
+        self.doc.kind = DocKind::Text {
+            charset,
+            replaced: self.replaced,
+        };
+        self.doc
+    }
 }
 
 /// Where and when pretty output moves to a temporary file.

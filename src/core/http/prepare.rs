@@ -99,6 +99,8 @@ pub enum PrepareError {
     InvalidHeader { name: String, reason: String, file: String },
     #[error("the {what} file `{path}` does not exist (paths are relative to {base})")]
     MissingFile { what: String, path: String, base: String },
+    #[error("{what} reads {} from outside collection {}, and this collection is not trusted to send files from outside its folder on this machine", path.display(), collection.display())]
+    UntrustedFile { what: String, path: PathBuf, collection: PathBuf },
 }
 
 fn in_file(file: &str) -> String {
@@ -126,6 +128,10 @@ impl PrepareError {
                 Some("header names are letters, digits and -_ without spaces; values cannot contain line breaks".into())
             }
             PrepareError::MissingFile { .. } => None,
+            PrepareError::UntrustedFile { collection, .. } => Some(format!(
+                "if you trust this collection to send such files, allow it with `apix trust {}` (asked once per collection)",
+                collection.display()
+            )),
             PrepareError::TooMany { .. } => Some("check for a folder.toml or a generated file that adds far more than intended".into()),
         }
     }
@@ -472,6 +478,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
                                 base: base_dir.display().to_string(),
                             });
                         }
+                        check_outside(ctx, &path, &format!("multipart part `{name}`"))?;
                         PartData::File(path)
                     }
                     (None, None) => PartData::Text(String::new()),
@@ -494,6 +501,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
                     base: base_dir.display().to_string(),
                 });
             }
+            check_outside(ctx, &full, "the body")?;
             let ct = match content_type {
                 Some(ct) => env.resolve(ct, "body content_type")?,
                 None => guess_content_type(&full).to_string(),
@@ -545,6 +553,30 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         pending_auth,
         credential_headers,
         credential_query,
+    })
+}
+
+/// Whether `path` (an existing file) lies outside the collection root, after following links.
+pub fn is_outside(root: &Path, path: &Path) -> bool {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    !path.starts_with(root)
+}
+
+/// A collection sends a file from outside its own folder only once trusted to (as for its commands): a cloned
+/// collection must not be able to mail `~/.ssh/id_rsa` to its own server.
+fn check_outside(ctx: &PrepareContext, path: &Path, what: &str) -> Result<(), PrepareError> {
+    let Some(c) = ctx.collection else { return Ok(()) };
+    if !is_outside(&c.root, path) {
+        return Ok(());
+    }
+    if crate::core::template::trust::TrustStore::default().is_trusted(&c.root, crate::core::template::trust::OUTSIDE_FILES) {
+        return Ok(());
+    }
+    Err(PrepareError::UntrustedFile {
+        what: what.to_string(),
+        path: std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        collection: c.root.clone(),
     })
 }
 

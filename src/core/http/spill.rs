@@ -14,13 +14,19 @@ pub(crate) struct Spill {
 impl Spill {
     pub(crate) fn start(dir: &std::path::Path, so_far: &[u8]) -> std::io::Result<Spill> {
         static N: AtomicU64 = AtomicU64::new(0);
-        std::fs::create_dir_all(dir)?;
+        crate::core::fsutil::create_private_dir(dir)?;
+        #[cfg(unix)]
+        {
+            // A folder made by an older version may be world-readable.
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
         let path = dir.join(format!(
             "apix-body-{}-{}.bin",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));
-        let mut file = std::fs::File::options().write(true).create_new(true).open(&path)?;
+        let mut file = crate::core::fsutil::create_private_new(&path)?;
         if let Err(e) = std::io::Write::write_all(&mut file, so_far) {
             let _ = std::fs::remove_file(&path);
             return Err(e);

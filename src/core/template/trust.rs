@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+/// The trust record that lets a collection send files from outside its folder (`[body] file = "../x"`, an absolute
+/// path, a link that leads out). Recorded like a command, once per collection and machine.
+pub const OUTSIDE_FILES: &str = "<send files from outside the collection>";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustEntry {
     /// The collection root, canonicalised.

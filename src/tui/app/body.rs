@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::core::format::document::{DocKind, Document, JsonDocumentBuilder, SpillPolicy, DEFAULT_SPILL_THRESHOLD};
+use crate::core::format::document::{DocKind, Document, JsonDocumentBuilder, SpillPolicy, TextDocumentBuilder, DEFAULT_SPILL_THRESHOLD};
 use crate::core::format::{image_info, sniff, BodyKind, JsonSyntaxError};
 use crate::core::http::ResponseRecord;
 
@@ -291,38 +291,57 @@ pub fn classify(record: &ResponseRecord, live: &Arc<LiveDoc>) -> (BodyDoc, bool)
 
 /// The text document of a complete body that was not built while it arrived: JSON re-indented (invalid JSON as
 /// text, saying where it broke), other text decoded with its charset. Meant for `spawn_blocking`.
+/// The body is read in pieces from memory or its spill file, so memory stays bounded by the spill threshold
+/// whatever the body's size (a gzip bomb that decodes to 1 GiB is decoded and indexed a megabyte at a time).
 pub fn format_text(record: &ResponseRecord, live: &LiveDoc, spill: &SpillPolicy) {
     let kind = sniff(record.content_type.as_deref(), &record.body);
     let mut error = live.syntax_error();
-    let body = match record.full_body() {
-        Ok(b) => b,
-        Err(e) => {
-            let doc = Document::text(&record.body, record.content_type.as_deref(), spill);
-            let note = format!("Could not read the whole body back from its temporary file ({e}); showing its start.");
-            live.set_ready(doc, BodyKind::Text, Some(note));
-            return;
-        }
+    let unreadable = |e: std::io::Error| {
+        let doc = Document::text(&record.body, record.content_type.as_deref(), spill);
+        let note = format!("Could not read the whole body back from its temporary file ({e}); showing its start.");
+        live.set_ready(doc, BodyKind::Text, Some(note));
     };
     if kind == BodyKind::Json && error.is_none() {
         let mut b = JsonDocumentBuilder::new(spill.clone());
-        let mut ok = true;
-        for piece in body.chunks(1 << 20) {
-            if let Err(e) = b.feed(piece) {
-                error = Some(e);
-                ok = false;
-                break;
+        let mut reader = match record.body_reader() {
+            Ok(r) => r,
+            Err(e) => return unreadable(e),
+        };
+        let mut buf = vec![0u8; 1 << 20];
+        let complete = loop {
+            match std::io::Read::read(&mut reader, &mut buf) {
+                Ok(0) => break true,
+                Ok(n) => {
+                    if let Err(e) = b.feed(&buf[..n]) {
+                        error = Some(e);
+                        break false;
+                    }
+                    live.consumed.fetch_add(n as u64, Ordering::Relaxed);
+                }
+                Err(e) => return unreadable(e),
             }
-            live.consumed.fetch_add(piece.len() as u64, Ordering::Relaxed);
-        }
-        if ok {
+        };
+        if complete {
             match b.finish() {
                 Ok(doc) => return live.set_ready(doc, BodyKind::Json, None),
                 Err(e) => error = Some(e),
             }
         }
     }
-    let doc = Document::text(&body, record.content_type.as_deref(), spill);
-    drop(body);
+    let mut builder = TextDocumentBuilder::new(record.content_type.as_deref(), spill.clone());
+    let mut reader = match record.body_reader() {
+        Ok(r) => r,
+        Err(e) => return unreadable(e),
+    };
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match std::io::Read::read(&mut reader, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => builder.feed(&buf[..n]),
+            Err(e) => return unreadable(e),
+        }
+    }
+    let doc = builder.finish();
     let mut notes = Vec::new();
     if let Some(e) = &error {
         notes.push(format!(

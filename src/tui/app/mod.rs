@@ -184,6 +184,10 @@ impl App {
             crate::core::history::HistoryConfig::from_file(&opts.config_dir.join(crate::core::history::CONFIG_FILE));
         problems.extend(history_problems);
 
+        let limits = body::Limits::from_config(&config);
+        // Bodies a killed apix left behind (a SIGKILL skips their cleanup): removed off the UI thread.
+        let spill_dir = limits.spill_dir.clone();
+        std::thread::spawn(move || crate::core::fsutil::remove_stale_temp_files(&spill_dir));
         let workspace = load_workspace(&opts.dir);
         let tree = TreeState::new(&workspace);
         let mut envs = HashMap::new();
@@ -223,7 +227,7 @@ impl App {
             keymap,
             styles,
             wrap: false,
-            limits: body::Limits::from_config(&config),
+            limits,
             areas: Areas::default(),
             history: history::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config),
             auth: auth::AuthState::new(tx.clone(), opts.data_dir.join("tokens")),

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use super::modal::{Confirm, ConfirmPurpose, Modal, Prompt, PromptPurpose};
 use super::tree::RowKind;
 use super::{App, Level};
-use crate::core::collection::{create_folder, create_request, delete_path, duplicate_request, file_name_for, move_path, RequestDef};
+use crate::core::collection::{
+    create_folder, create_request, delete_path, duplicate_request, file_name_for, move_into, move_path, RequestDef,
+};
 use crate::tui::action::Action;
 use crate::tui::text_input::TextArea;
 
@@ -194,10 +196,8 @@ impl App {
             }
             PromptPurpose::Move { path } => {
                 let Some(ci) = self.collection_of(path) else { return };
-                let dest = self.workspace[ci].root.join(text.trim_matches('/'));
-                let Some(name) = path.file_name() else { return };
-                let to = dest.join(name);
-                move_path(path, &to).map(|()| (to, path.extension().is_some()))
+                let root = self.workspace[ci].root.clone();
+                move_into(&root, path, text).map(|to| (to, path.extension().is_some()))
             }
             PromptPurpose::SaveBody => return,
         };

@@ -1,6 +1,6 @@
 //! The byte-level state machine behind [`Reindenter`].
 
-use super::{Num, Reindenter, State, MAX_DEPTH};
+use super::{Num, Reindenter, State, MAX_INDENT_DEPTH};
 
 const LITERALS: [&[u8]; 3] = [b"true", b"false", b"null"];
 
@@ -18,7 +18,7 @@ static STR_STOP: [bool; 256] = {
 impl Reindenter {
     /// Writes a newline and the indentation for `depth`.
     fn newline(&mut self, depth: usize, out: &mut Vec<u8>) {
-        let need = 1 + depth * self.indent;
+        let need = 1 + depth.min(MAX_INDENT_DEPTH) * self.indent;
         if self.newline_indent.len() < need {
             self.newline_indent.resize(need, b' ');
         }
@@ -38,9 +38,6 @@ impl Reindenter {
         out.push(b);
         self.state = match b {
             b'{' | b'[' => {
-                if self.stack.len() >= MAX_DEPTH {
-                    return Err("nesting is too deep (more than 512 levels)");
-                }
                 self.stack.push(b == b'{');
                 if b == b'{' {
                     State::ObjectFirst

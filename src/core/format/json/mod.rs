@@ -9,9 +9,9 @@ use std::fmt;
 
 mod machine;
 
-/// Deeper documents are rejected: pretty-printing them would produce output quadratic in the
-/// input (`[[[[…` of 1 MB would need ~10^11 bytes of indentation), which would freeze the viewer.
-pub const MAX_DEPTH: usize = 512;
+/// Indentation stops growing past this depth: a document nested deeper is valid and shown, but indenting every
+/// level would make the output quadratic in the input (`[[[[…` of 1 MB would need ~10^11 bytes of indentation).
+pub const MAX_INDENT_DEPTH: usize = 128;
 
 /// Where and why a document is not valid JSON. `line` and `column` are 1-based positions in the
 /// input; `column` counts characters (not bytes) from the start of the line.
