@@ -159,7 +159,13 @@ async fn gzip_bomb_stops_at_the_cap() {
     let mut d = req("GET", &format!("{}/bomb?size=64MB", s.url()));
     d.options.max_body_size = Some(1_000_000);
     let e = exchange(&d).await.unwrap_err();
-    assert_eq!(e, HttpError::BodyTooLarge { limit: 1_000_000 });
+    assert_eq!(
+        e,
+        HttpError::BodyTooLarge {
+            limit: 1_000_000,
+            encoded: true
+        }
+    );
     assert!(e.to_string().contains("1.0 MB limit"), "{e}");
     assert!(e.hint().unwrap().contains("max_body_size"));
 }

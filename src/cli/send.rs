@@ -144,6 +144,7 @@ pub fn run(args: SendArgs) -> i32 {
         let mut sink = CliSink {
             stdout: stream_out.then(raw_stdout),
             pipe_closed: false,
+            last_byte: None,
             // A large body is masked and compressed for history on another thread while it downloads.
             tap: history.as_ref().map(|(config, _)| HistoryTap::new(&prepared, config.max_body_size)),
         };
@@ -154,6 +155,11 @@ pub fn run(args: SendArgs) -> i32 {
         let use_sink = sink.stdout.is_some() || sink.tap.is_some();
         let result = http::send_with_sink(&prepared, cancel, None, use_sink.then_some(&mut sink as http::ChunkSink)).await;
         let streamed = sink.tap.take().and_then(HistoryTap::finish);
+        // Piped stdout and a terminal on stderr are often the same screen: what follows must not start on the
+        // body's last line.
+        if stream_out && sink.last_byte.is_some_and(|b| b != b'\n') && std::io::stderr().is_terminal() {
+            errln!();
+        }
         let code = match &result {
             Ok(x) => print_exchange(x, &prepared, &args, stream_out),
             Err(e) => {
@@ -217,6 +223,8 @@ fn raw_stdout() -> Box<dyn Write + Send> {
 struct CliSink {
     stdout: Option<Box<dyn Write + Send>>,
     pipe_closed: bool,
+    /// The last byte written to stdout.
+    last_byte: Option<u8>,
     tap: Option<HistoryTap>,
 }
 
@@ -247,6 +255,9 @@ impl CliSink {
         let Some(out) = self.stdout.as_mut().filter(|_| !self.pipe_closed) else {
             return Ok(());
         };
+        if let Some(&b) = data.last() {
+            self.last_byte = Some(b);
+        }
         match out.write_all(data) {
             // The reader went away (`| head`): stop writing, keep the exchange.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {

@@ -14,7 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{Item, Value};
 
 use crate::core::collection::diag::{did_you_mean, line_col};
 
@@ -49,21 +49,30 @@ impl Config {
 
     pub fn parse(text: &str, origin: &str) -> (Config, Vec<String>) {
         let mut problems = Vec::new();
-        let doc: DocumentMut = match text.parse() {
+        let doc = match toml_edit::Document::parse(text.to_string()) {
             Ok(d) => d,
             Err(e) => {
-                let e: toml_edit::TomlError = e;
                 let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
                 problems.push(format!("{origin}:{line}:{col}: {}; using the defaults", e.message().trim()));
                 return (Config::default(), problems);
             }
         };
+        // `file:line:col` of what a problem is about (the file alone when it has no place).
+        let at = |span: Option<std::ops::Range<usize>>| match span {
+            Some(s) => {
+                let (line, col) = line_col(text, s.start);
+                format!("{origin}:{line}:{col}")
+            }
+            None => origin.to_string(),
+        };
         let mut config = Config::default();
-        for (key, item) in doc.iter() {
+        let root = doc.as_table();
+        for (key, item) in root.iter() {
+            let key_at = at(root.key(key).and_then(|k| k.span()));
             match key {
                 "theme" => match item.as_str() {
                     Some(s) => config.theme = Some(s.to_string()),
-                    None => problems.push(format!("{origin}: `theme` must be a string such as \"light\"")),
+                    None => problems.push(format!("{}: `theme` must be a string such as \"light\"", at(item.span()))),
                 },
                 "keys" => match item.as_table_like() {
                     Some(table) => {
@@ -71,12 +80,13 @@ impl Config {
                             match keys_of(value) {
                                 Some(keys) => config.keys.push((action.to_string(), keys)),
                                 None => problems.push(format!(
-                                    "{origin}: [keys] {action} must be a key such as \"ctrl-r\" or a list of keys"
+                                    "{}: [keys] {action} must be a key such as \"ctrl-r\" or a list of keys",
+                                    at(value.span())
                                 )),
                             }
                         }
                     }
-                    None => problems.push(format!("{origin}: `keys` must be a table: [keys]")),
+                    None => problems.push(format!("{key_at}: `keys` must be a table: [keys]")),
                 },
                 "limits" => match item.as_table_like() {
                     Some(table) => {
@@ -85,23 +95,25 @@ impl Config {
                                 "memory_cap" => match size_of(value) {
                                     Some(n) if n > 0 => config.memory_cap = Some(n),
                                     _ => problems.push(format!(
-                                        "{origin}: [limits] memory_cap must be a size such as \"256MB\" or \"1GiB\""
+                                        "{}: [limits] memory_cap must be a size such as \"256MB\" or \"1GiB\"",
+                                        at(value.span())
                                     )),
                                 },
                                 "spill_dir" => match value.as_str() {
                                     Some(dir) if !dir.trim().is_empty() => config.spill_dir = Some(PathBuf::from(dir)),
-                                    _ => problems.push(format!("{origin}: [limits] spill_dir must be a folder path")),
+                                    _ => problems.push(format!("{}: [limits] spill_dir must be a folder path", at(value.span()))),
                                 },
                                 other => {
                                     let hint = did_you_mean(other, ["memory_cap", "spill_dir"])
                                         .map(|s| format!(" (did you mean `{s}`?)"))
                                         .unwrap_or_default();
-                                    problems.push(format!("{origin}: unknown setting [limits] `{other}`{hint}"))
+                                    let place = at(table.get_key_value(other).and_then(|(k, _)| k.span()));
+                                    problems.push(format!("{place}: unknown setting [limits] `{other}`{hint}"))
                                 }
                             }
                         }
                     }
-                    None => problems.push(format!("{origin}: `limits` must be a table: [limits]")),
+                    None => problems.push(format!("{key_at}: `limits` must be a table: [limits]")),
                 },
                 // Read by `core::history::HistoryConfig` (shared with the CLI).
                 "history" => {}
@@ -109,7 +121,7 @@ impl Config {
                     let hint = did_you_mean(other, ["theme", "keys", "limits", "history"])
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
-                    problems.push(format!("{origin}: unknown setting `{other}`{hint}"));
+                    problems.push(format!("{key_at}: unknown setting `{other}`{hint}"));
                 }
             }
         }

@@ -16,7 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{Item, Value};
 
 use super::identity::absolute;
 use super::{DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_ENTRIES};
@@ -77,33 +77,44 @@ impl HistoryConfig {
     pub fn parse(text: &str, file: &str) -> (Self, Vec<String>) {
         let mut c = Self::default();
         let mut warnings = Vec::new();
-        let doc = match text.parse::<DocumentMut>() {
+        let line_col = crate::core::collection::diag::line_col;
+        let doc = match toml_edit::Document::parse(text.to_string()) {
             Ok(d) => d,
             Err(e) => {
-                let msg = e.to_string();
-                warnings.push(format!("{file} is not valid TOML ({}); history uses its defaults", msg.trim()));
+                let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+                warnings.push(format!(
+                    "{file}:{line}:{col}: not valid TOML ({}); history uses its defaults",
+                    e.message().trim()
+                ));
                 return (c, warnings);
             }
         };
+        let at = |span: Option<std::ops::Range<usize>>| match span {
+            Some(s) => {
+                let (line, col) = line_col(text, s.start);
+                format!("{file}:{line}:{col}")
+            }
+            None => file.to_string(),
+        };
         let Some(item) = doc.get("history") else { return (c, warnings) };
         let Some(table) = item.as_table_like() else {
-            warnings.push(format!("{file}: `history` must be a table ([history])"));
+            warnings.push(format!("{}: `history` must be a table ([history])", at(item.span())));
             return (c, warnings);
         };
-        let bad = |key: &str, want: &str| format!("{file}: [history] {key} must be {want}; using the default");
+        let bad = |value: &Item, key: &str, want: &str| format!("{}: [history] {key} must be {want}; using the default", at(value.span()));
         for (key, value) in table.iter() {
             match key {
                 "enabled" => match value.as_bool() {
                     Some(b) => c.enabled = b,
-                    None => warnings.push(bad(key, "true or false")),
+                    None => warnings.push(bad(value, key, "true or false")),
                 },
                 "max_entries" => match value.as_integer().and_then(|n| u64::try_from(n).ok()) {
                     Some(n) => c.max_entries = n,
-                    None => warnings.push(bad(key, "a whole number (0 for no limit)")),
+                    None => warnings.push(bad(value, key, "a whole number (0 for no limit)")),
                 },
                 "max_age_days" => match value.as_integer().and_then(|n| u64::try_from(n).ok()) {
                     Some(n) => c.max_age_days = (n > 0).then_some(n),
-                    None => warnings.push(bad(key, "a whole number of days (0 to keep everything)")),
+                    None => warnings.push(bad(value, key, "a whole number of days (0 to keep everything)")),
                 },
                 "max_body_size" => {
                     let size = match value.as_value() {
@@ -113,7 +124,7 @@ impl HistoryConfig {
                     };
                     match size {
                         Some(n) => c.max_body_size = n,
-                        None => warnings.push(bad(key, "a size such as \"10MB\" or a number of bytes")),
+                        None => warnings.push(bad(value, key, "a size such as \"10MB\" or a number of bytes")),
                     }
                 }
                 "collections" => match value {
@@ -121,14 +132,15 @@ impl HistoryConfig {
                         for (path, on) in value.as_table_like().into_iter().flat_map(|t| t.iter()) {
                             match on.as_bool() {
                                 Some(on) => c.collections.push((absolute(&expand_home(path)), on)),
-                                None => warnings.push(bad(&format!("collections.\"{path}\""), "true or false")),
+                                None => warnings.push(bad(on, &format!("collections.\"{path}\""), "true or false")),
                             }
                         }
                     }
-                    _ => warnings.push(bad(key, "a table of collection folder = true/false")),
+                    _ => warnings.push(bad(value, key, "a table of collection folder = true/false")),
                 },
                 other => warnings.push(format!(
-                    "{file}: unknown key `{other}` in [history] (known: enabled, max_entries, max_body_size, max_age_days, collections)"
+                    "{}: unknown key `{other}` in [history] (known: enabled, max_entries, max_body_size, max_age_days, collections)",
+                    at(table.get_key_value(other).and_then(|(k, _)| k.span()))
                 )),
             }
         }
@@ -174,8 +186,11 @@ mod tests {
         let (c, w) = HistoryConfig::parse("[history]\nmax_entries = \"lots\"\nmax_body = 1\n", "config.toml");
         assert_eq!(c.max_entries, DEFAULT_MAX_ENTRIES);
         assert_eq!(w.len(), 2, "{w:?}");
-        assert!(w[0].contains("max_entries must be a whole number"), "{w:?}");
-        assert!(w[1].contains("unknown key `max_body`"), "{w:?}");
+        assert!(
+            w[0].starts_with("config.toml:2:15: [history] max_entries must be a whole number"),
+            "{w:?}"
+        );
+        assert!(w[1].starts_with("config.toml:3:1: unknown key `max_body`"), "{w:?}");
     }
 
     #[test]

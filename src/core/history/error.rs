@@ -23,6 +23,23 @@ pub enum HistoryError {
     Sqlite { path: PathBuf, detail: String },
     #[error("history entry #{id} in {path} cannot be read: {detail}")]
     BadEntry { path: PathBuf, id: i64, detail: String },
+    #[error("the disk holding the history database {path} is full; this send was not recorded")]
+    DiskFull { path: PathBuf },
+    #[error("the history database {path} cannot be written (a read-only file or disk)")]
+    ReadOnly { path: PathBuf },
+    #[error("{path} is not an apix history database: it holds tables apix did not make ({tables})")]
+    Foreign { path: PathBuf, tables: String },
+}
+
+/// Whether the file system holding `path` has no space left (a write of one byte beside it fails so).
+fn disk_is_full(path: &Path) -> bool {
+    let probe = path.with_extension("apix-space-probe");
+    let full = match std::fs::write(&probe, b"x") {
+        Err(e) => e.raw_os_error() == Some(28) || e.kind() == std::io::ErrorKind::StorageFull,
+        Ok(()) => false,
+    };
+    let _ = std::fs::remove_file(&probe);
+    full
 }
 
 /// How long a writer waits for another process's lock before giving up.
@@ -45,6 +62,10 @@ impl HistoryError {
                         secs: BUSY_TIMEOUT_SECS,
                     }
                 }
+                ErrorCode::DiskFull => return HistoryError::DiskFull { path },
+                ErrorCode::ReadOnly => return HistoryError::ReadOnly { path },
+                // SQLite says "disk I/O error" for a write that failed because the disk filled up.
+                ErrorCode::SystemIoFailure if disk_is_full(&path) => return HistoryError::DiskFull { path },
                 _ => {}
             }
         }
@@ -71,6 +92,19 @@ impl HistoryError {
             HistoryError::TooNew { .. } => Some("update apix, or point APIX_DATA_DIR at another folder".into()),
             HistoryError::NotFound(_) => Some("`apix history` lists the entries that exist".into()),
             HistoryError::BadSearch { .. } => Some("search words are matched as written; quotes and operators are not needed".into()),
+            HistoryError::DiskFull { .. } => Some(
+                "free some space on that disk, or make history smaller: `apix history prune --keep 1000`, or a lower \
+                 `[history] max_body_size` in config.toml"
+                    .into(),
+            ),
+            HistoryError::ReadOnly { path } => Some(format!(
+                "make {} writable, or set APIX_DATA_DIR to a writable folder",
+                path.display()
+            )),
+            HistoryError::Foreign { path, .. } => Some(format!(
+                "apix leaves it alone: move it aside (mv '{p}' '{p}.other') or set APIX_DATA_DIR to another folder",
+                p = path.display()
+            )),
             HistoryError::Sqlite { .. } | HistoryError::BadEntry { .. } => None,
         }
     }

@@ -96,6 +96,17 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HistoryE
     // Another process may have migrated while this one waited for the lock.
     let current = version(&tx).map_err(sql)?;
     if current < 1 {
+        // A database apix did not make (same file name, another program's tables): say so, never dump its schema.
+        let tables: Vec<String> = tx
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(sql)?;
+        if !tables.is_empty() {
+            return Err(HistoryError::Foreign {
+                path: path.to_path_buf(),
+                tables: tables.into_iter().take(5).collect::<Vec<_>>().join(", "),
+            });
+        }
         tx.execute_batch(V1).map_err(sql)?;
     }
     if current < 2 {

@@ -52,20 +52,64 @@ pub enum TlsProblem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpError {
-    Dns { host: String, detail: String },
-    Refused { host: String, port: u16 },
-    Unreachable { host: String, port: u16, detail: String },
-    Tls { host: String, problem: TlsProblem },
-    Timeout { phase: TimeoutPhase, after: Duration },
-    TooManyRedirects { max: u32, chain: Vec<String>, is_loop: bool },
-    InvalidUrl { url: String, part: String },
-    InvalidRequest { what: String },
-    BodyFile { path: String, detail: String },
-    Decode { encoding: String, detail: String },
-    BodyTooLarge { limit: u64 },
-    ConnectionClosed { detail: String },
+    Dns {
+        host: String,
+        detail: String,
+    },
+    Refused {
+        host: String,
+        port: u16,
+    },
+    Unreachable {
+        host: String,
+        port: u16,
+        detail: String,
+    },
+    Tls {
+        host: String,
+        problem: TlsProblem,
+    },
+    Timeout {
+        phase: TimeoutPhase,
+        after: Duration,
+    },
+    TooManyRedirects {
+        max: u32,
+        chain: Vec<String>,
+        is_loop: bool,
+    },
+    InvalidUrl {
+        url: String,
+        part: String,
+    },
+    InvalidRequest {
+        what: String,
+    },
+    BodyFile {
+        path: String,
+        detail: String,
+    },
+    Decode {
+        encoding: String,
+        detail: String,
+    },
+    /// `encoded`: the body came compressed (so it may be a decompression bomb).
+    BodyTooLarge {
+        limit: u64,
+        encoded: bool,
+    },
+    /// The server's response could not be read as HTTP (a malformed status line, headers apix refuses).
+    BadResponse {
+        problem: String,
+        hint: String,
+    },
+    ConnectionClosed {
+        detail: String,
+    },
     Cancelled,
-    Other { detail: String },
+    Other {
+        detail: String,
+    },
 }
 
 fn fmt_bytes(n: u64) -> String {
@@ -106,7 +150,8 @@ impl fmt::Display for HttpError {
             HttpError::InvalidRequest { what } => write!(f, "The request could not be built: {what}"),
             HttpError::BodyFile { path, detail } => write!(f, "Cannot read the body file {path}: {detail}"),
             HttpError::Decode { encoding, detail } => write!(f, "The response body could not be decoded ({encoding}): {detail}"),
-            HttpError::BodyTooLarge { limit } => write!(
+            HttpError::BadResponse { problem, .. } => write!(f, "The server's answer is not valid HTTP: {problem}"),
+            HttpError::BodyTooLarge { limit, .. } => write!(
                 f,
                 "The response body grew past the {} limit and was stopped there",
                 fmt_bytes(*limit)
@@ -132,6 +177,7 @@ impl HttpError {
             HttpError::InvalidUrl { .. } | HttpError::InvalidRequest { .. } | HttpError::BodyFile { .. } => "invalid request",
             HttpError::Decode { .. } => "body decode failed",
             HttpError::BodyTooLarge { .. } => "body too large",
+            HttpError::BadResponse { .. } => "invalid response",
             HttpError::ConnectionClosed { .. } => "connection closed",
             HttpError::Cancelled => "cancelled",
             HttpError::Other { .. } => "request failed",
@@ -161,7 +207,9 @@ impl HttpError {
                 }
             }
             HttpError::InvalidUrl { .. } => "URLs look like https://host:port/path?query; check the variables that build it.".into(),
-            HttpError::BodyTooLarge { .. } => "A compressed response that expands without end (a 'zip bomb')? If the body really is that big, raise `max_body_size` in [options].".into(),
+            HttpError::BodyTooLarge { encoded: true, .. } => "A compressed response that expands without end (a 'zip bomb')? If the body really is that big, raise `max_body_size` in [options].".into(),
+            HttpError::BodyTooLarge { encoded: false, .. } => "The server kept sending: an endless stream, or a body larger than expected. If it really is that big, raise `max_body_size` in [options], or save it with --output.".into(),
+            HttpError::BadResponse { hint, .. } => hint.clone(),
             HttpError::Decode { .. } => "The server's Content-Encoding does not match the data it sent. Set an explicit `Accept-Encoding: identity` header to ask for an uncompressed body.".into(),
             HttpError::ConnectionClosed { .. } => "The server or a proxy dropped the connection; try again, and check the server's logs.".into(),
             HttpError::BodyFile { .. } => "Body file paths are relative to the request file.".into(),
@@ -247,6 +295,33 @@ fn find_io(e: &(dyn StdError + 'static)) -> Option<std::io::ErrorKind> {
     find_in_chain::<std::io::Error>(e).map(|io| io.kind())
 }
 
+/// hyper's words for an answer it refused to parse, said plainly with what they mean here.
+fn bad_response(chain: &[String]) -> Option<HttpError> {
+    let text = chain.join(": ").to_ascii_lowercase();
+    let (problem, hint) = if text.contains("message head is too large") || text.contains("too many headers") {
+        (
+            "its headers are larger than apix accepts (more than 100 headers, or over 400 KB of them)",
+            "This is a server fault (or a misrouted request): no API needs that many headers. Check the URL, and tell the API's owner.",
+        )
+    } else if text.contains("invalid http status-code") || text.contains("invalid status") || text.contains("invalid http version") {
+        (
+            "its status line is malformed (an invalid status code or version, or control characters in it)",
+            "The server, or something between it and you (a proxy), answers with broken HTTP. Try the URL with curl -v to see it.",
+        )
+    } else if text.contains("invalid header") || text.contains("header name") || text.contains("invalid response header") {
+        (
+            "it sent a header apix cannot read (an invalid name or a control character in a value)",
+            "The server sends broken headers; tell the API's owner. curl -v shows what it sent.",
+        )
+    } else {
+        return None;
+    };
+    Some(HttpError::BadResponse {
+        problem: problem.into(),
+        hint: hint.into(),
+    })
+}
+
 /// Classifies a reqwest error. `host`/`port` are the target's; `connected` says whether a connection was made.
 pub fn classify(e: &reqwest::Error, host: &str, port: u16, connect_timeout: Duration) -> HttpError {
     let dyn_e: &(dyn StdError + 'static) = e;
@@ -311,6 +386,9 @@ pub fn classify(e: &reqwest::Error, host: &str, port: u16, connect_timeout: Dura
             port,
             detail: innermost,
         };
+    }
+    if let Some(bad) = bad_response(&chain) {
+        return bad;
     }
     if e.is_builder() {
         return HttpError::InvalidRequest { what: innermost };

@@ -168,12 +168,15 @@ impl Env<'_, '_> {
     fn resolve_marked(&mut self, template: &str, field: &str) -> Result<(String, bool), PrepareError> {
         self.resolver
             .resolve_marked(template)
-            .map_err(|f| PrepareError::Template(Box::new(self.error(f, field))))
+            .map_err(|f| PrepareError::Template(Box::new(self.error(f, field, template))))
     }
 
-    fn error(&self, failure: ResolveFailure, field: &str) -> TemplateError {
+    fn error(&self, failure: ResolveFailure, field: &str, template: &str) -> TemplateError {
         let mut e = TemplateError::new(failure, field);
         e.file = Some(display_path(self.ctx.collection, &self.def.path));
+        if let ResolveFailure::Syntax { offset, .. } = &e.failure {
+            e.position = syntax_position(&self.def.path, template, *offset);
+        }
         e.environment = self.ctx.environment.map(|e| e.name.clone());
         e.searched = self.searched.clone();
         if let ResolveFailure::Unknown { name } = &e.failure {
@@ -187,6 +190,19 @@ impl Env<'_, '_> {
         }
         e
     }
+}
+
+/// The file line:col of byte `offset` of `template`, found where the template is written in `path` (when written
+/// as is, on one line up to the offset).
+fn syntax_position(path: &Path, template: &str, offset: usize) -> Option<(usize, usize)> {
+    let src = crate::core::collection::load::read_limited(path)?;
+    let start = src.find(template)?;
+    let before = template.get(..offset)?;
+    if before.contains('\n') {
+        return None;
+    }
+    let (line, col) = crate::core::collection::diag::line_col(&src, start);
+    Some((line, col + before.chars().count()))
 }
 
 fn merged_headers(chain: &[&Folder], def: &RequestDef) -> Vec<KeyValue> {
@@ -591,7 +607,7 @@ fn check_header(name: &str, value: &str, file: &str) -> Result<(), PrepareError>
     if reqwest::header::HeaderValue::from_str(value).is_err() {
         return Err(PrepareError::InvalidHeader {
             name: name.to_string(),
-            reason: "the value contains a line break or control character".into(),
+            reason: "the value contains a line break, a control character or non-ASCII text (HTTP headers carry none of these)".into(),
             file: file.to_string(),
         });
     }

@@ -266,6 +266,27 @@ async fn send_inner(
             base_headers.push((k.to_string(), v.to_string()));
         }
     }
+    // Every header as it will go out (computed ones included): a bad one is named here, not left to the HTTP
+    // library's "failed to parse header value".
+    let file = p.source.as_ref().map(|f| format!(" (request {})", f.display())).unwrap_or_default();
+    for (k, v) in &base_headers {
+        if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
+            return Err(HttpError::InvalidRequest {
+                what: format!(
+                    "the header name `{}`{file} is not valid (letters, digits and -_ only, no spaces)",
+                    crate::core::sanitize::excerpt(k, 80)
+                ),
+            });
+        }
+        if reqwest::header::HeaderValue::from_str(v).is_err() {
+            return Err(HttpError::InvalidRequest {
+                what: format!(
+                    "the value of header `{}`{file} contains a line break, a control character or non-ASCII text, which HTTP headers cannot carry",
+                    crate::core::sanitize::excerpt(k, 80)
+                ),
+            });
+        }
+    }
     let (body, body_size) = BodyData::load(&p.body).await?;
 
     let started = Instant::now();
@@ -535,7 +556,10 @@ async fn send_inner(
         }
         received += n as u64;
         if received > cap {
-            return Err(HttpError::BodyTooLarge { limit: cap });
+            return Err(HttpError::BodyTooLarge {
+                limit: cap,
+                encoded: encoding.is_some(),
+            });
         }
         if let Some(sink) = sink.as_mut() {
             let written = match &piece {

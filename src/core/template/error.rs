@@ -20,6 +20,8 @@ pub struct TemplateError {
     /// Every other place (`file (field)`) that uses the same variable.
     pub used_in: Vec<String>,
     pub suggestion: Option<String>,
+    /// Where in `file` the problem is (line, column), when it can be placed.
+    pub position: Option<(usize, usize)>,
 }
 
 impl TemplateError {
@@ -32,6 +34,7 @@ impl TemplateError {
             searched: Vec::new(),
             used_in: Vec::new(),
             suggestion: None,
+            position: None,
         }
     }
 
@@ -99,9 +102,10 @@ impl TemplateError {
 
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let place = match &self.file {
-            Some(p) => format!("{} of {}", self.field, p.display()),
-            None => self.field.clone(),
+        let place = match (&self.file, self.position) {
+            (Some(p), Some((line, col))) => format!("{} at {}:{line}:{col}", self.field, p.display()),
+            (Some(p), None) => format!("{} of {}", self.field, p.display()),
+            (None, _) => self.field.clone(),
         };
         match &self.failure {
             ResolveFailure::Unknown { name } => {
@@ -137,7 +141,10 @@ impl fmt::Display for TemplateError {
             ),
             ResolveFailure::SourceFailed { message, .. } => write!(f, "{message} (used in {place})"),
             ResolveFailure::Dynamic { name, message } => write!(f, "`${name}` in {place}: {message}"),
-            ResolveFailure::Syntax { offset, message } => write!(f, "{message} in {place} at character {}", offset + 1),
+            ResolveFailure::Syntax { offset, message } => match self.position {
+                Some(_) => write!(f, "{message} in {place}"),
+                None => write!(f, "{message} in {place}, at character {}", offset + 1),
+            },
         }
     }
 }
