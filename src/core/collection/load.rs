@@ -398,6 +398,28 @@ pub fn load_workspace(dir: &Path) -> Vec<Collection> {
     find_collections(dir).iter().map(|p| load_collection(p)).collect()
 }
 
+/// Parses the text of a request file (as if read from `path`): the request, or nothing when the file is broken, and
+/// every diagnostic. What loading does for one file, without the disk (fuzzing, editors).
+pub fn parse_request_text(path: &Path, src: &str) -> (Option<RequestDef>, Vec<Diagnostic>) {
+    let mut ctx = Ctx::new(path, src);
+    let parsed = parse_request(&mut ctx);
+    (parsed, ctx.diags)
+}
+
+/// Parses the text of a `collection.toml` or `folder.toml`: its name, description and defaults, with diagnostics.
+pub fn parse_defaults_text(path: &Path, src: &str) -> (Option<(Option<String>, String, Defaults)>, Vec<Diagnostic>) {
+    let mut ctx = Ctx::new(path, src);
+    let parsed = parse_defaults(&mut ctx);
+    (parsed, ctx.diags)
+}
+
+/// Parses the text of an environment file named `name`.
+pub fn parse_environment_text(path: &Path, name: &str, src: &str) -> (Option<Environment>, Vec<Diagnostic>) {
+    let mut ctx = Ctx::new(path, src);
+    let parsed = parse_environment(&mut ctx, name);
+    (parsed, ctx.diags)
+}
+
 /// Loads what sending one request needs, without walking the rest of the tree: `collection.toml`, the environments,
 /// the `folder.toml` of each folder between the root and the request, and the request file. `apix send FILE` uses it
 /// (a collection of 10,000 folders costs nothing more than one of ten).

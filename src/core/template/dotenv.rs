@@ -58,6 +58,13 @@ pub fn read(path: &Path) -> Dotenv {
     out
 }
 
+/// Parses the text of a `.env` file.
+pub fn parse_text(text: &str) -> Dotenv {
+    let mut out = Dotenv::default();
+    parse(text, &mut out);
+    out
+}
+
 fn parse(text: &str, out: &mut Dotenv) {
     let mut cursor = 0;
     for item in dotenvy::from_read_iter(text.as_bytes()) {
@@ -73,7 +80,8 @@ fn parse(text: &str, out: &mut Dotenv) {
                 let shown: String = first.chars().take(60).collect();
                 out.problems.push(DotenvProblem {
                     line,
-                    col: content[..idx.min(content.len())].chars().count() + 1,
+                    // dotenvy's index may fall inside a character: count the characters that start before it.
+                    col: content.char_indices().take_while(|(i, _)| *i < idx).count() + 1,
                     message: format!("`{shown}` is not a NAME=value line (quote values with spaces or special characters)"),
                 });
             }
@@ -100,5 +108,12 @@ mod tests {
         assert_eq!(d.problems.len(), 1, "{:?}", d.problems);
         assert_eq!(d.problems[0].line, 3);
         assert!(d.problems[0].message.contains("B C=2"), "{:?}", d.problems[0]);
+    }
+
+    #[test]
+    fn a_position_inside_a_multibyte_character_is_no_panic() {
+        // Found by the fuzzer (bench/fuzz.sh dotenv).
+        let d = parse_text("A=\u{fffd}\u{fffd}\u{fffd}\u{fffd} x\u{fffd}\n");
+        assert!(d.problems.iter().all(|p| p.col >= 1));
     }
 }
