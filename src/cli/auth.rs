@@ -203,7 +203,7 @@ pub fn load_target(file: &Path, env: Option<&str>) -> Result<(Collection, Reques
     let env_name = match env {
         Some(n) if c.environment(n).is_none() => return Err(fail(format!("no environment `{n}` in collection {}", c.name))),
         Some(n) => Some(n.to_string()),
-        None => super::send::default_environment(&c),
+        None => c.default_environment().map(|e| e.name.clone()),
     };
     Ok((c, def, env_name))
 }

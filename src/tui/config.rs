@@ -139,7 +139,7 @@ fn keys_of(item: &Item) -> Option<Vec<String>> {
 
 fn size_of(item: &Item) -> Option<u64> {
     match item.as_value()? {
-        Value::String(s) => crate::core::collection::parse::parse_size_text(s.value()),
+        Value::String(s) => crate::core::collection::parse_size_text(s.value()),
         Value::Integer(n) => u64::try_from(*n.value()).ok(),
         _ => None,
     }
