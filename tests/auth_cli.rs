@@ -115,31 +115,53 @@ async fn the_trust_prompt_asks_once_and_remembers_the_answer() {
     let root = cmd_collection(dir.path(), &server.url(), "printf demo-token");
     let c = load_collection(&root);
     let def = c.find_request(&root.join("bearer.toml")).unwrap();
-    let ctx = PrepareContext {
+    let session = apix::core::pipeline::Session::default();
+    let target = apix::core::pipeline::Target {
         collection: Some(&c),
-        environment: c.environment("staging"),
+        environment: Some("staging"),
         overrides: &[],
-        demo_url: None,
+        def,
     };
+    let send = apix::core::pipeline::Mode::Send;
     let mut asked = Vec::new();
-    let e = apix::cli::auth::prepare_with_trust(&ctx, def, &mut |q| {
-        asked.push(q.to_string());
-        Some(false)
-    })
-    .unwrap_err();
+    let e = session
+        .prepare(&target, send, &mut |q| {
+            asked.push(q.question());
+            Some(false)
+        })
+        .unwrap_err();
     assert!(e.to_string().contains("not trusted"), "{e}");
+    assert!(matches!(e, apix::core::pipeline::SendError::Trust { declined: true, .. }), "{e:?}");
     assert_eq!(asked.len(), 1);
     assert!(
         asked[0].starts_with("Collection ") && asked[0].ends_with("wants to run `printf demo-token` to get secret token. Trust it? [y/N] "),
         "{}",
         asked[0]
     );
+    // Nobody to ask (no terminal): not trusted, and not declined either; the fix names `apix trust`.
+    let e = session.prepare(&target, send, &mut |_| None).unwrap_err();
+    assert!(matches!(e, apix::core::pipeline::SendError::Trust { declined: false, .. }), "{e:?}");
+    assert!(e.fix().unwrap().text().contains("apix trust"), "{:?}", e.fix());
+    // A masked preview neither asks nor runs the command: the secret shows masked.
+    let masked = session
+        .prepare(&target, apix::core::pipeline::Mode::MaskedPreview, &mut |_| {
+            panic!("a preview asked")
+        })
+        .unwrap();
+    assert!(
+        masked
+            .prepared
+            .headers
+            .contains(&("Authorization".into(), format!("Bearer {}", apix::core::template::MASK))),
+        "{:?}",
+        masked.prepared.headers
+    );
 
-    let p = apix::cli::auth::prepare_with_trust(&ctx, def, &mut |_| Some(true)).unwrap();
+    let p = session.prepare(&target, send, &mut |_| Some(true)).unwrap().prepared;
     assert!(p.headers.contains(&("Authorization".into(), "Bearer demo-token".into())));
     assert!(p.secrets.contains(&"demo-token".to_string()), "command output is a secret");
     // Remembered: no question the second time.
-    let again = apix::cli::auth::prepare_with_trust(&ctx, def, &mut |_| panic!("asked twice"));
+    let again = session.prepare(&target, send, &mut |_| panic!("asked twice"));
     assert!(again.is_ok());
 }
 

@@ -54,6 +54,7 @@ fn values_merge_across_layers_with_auth_and_headers_inherited() {
         environment: env,
         overrides: &overrides,
         demo_url: None,
+        masked_preview: false,
     };
 
     let get = c.find_request(&d.path().join("shop/orders/get.toml")).unwrap();
@@ -109,6 +110,7 @@ fn unknown_variable_names_variable_environment_and_every_use() {
         environment: c.environment("empty"),
         overrides: &[],
         demo_url: None,
+        masked_preview: false,
     };
     let get = c.find_request(&d.path().join("shop/orders/get.toml")).unwrap();
     let e = prepare(&ctx, get).unwrap_err();
@@ -136,6 +138,7 @@ fn unknown_variable_names_variable_environment_and_every_use() {
         environment: c.environment("staging"),
         overrides: &[],
         demo_url: None,
+        masked_preview: false,
     };
     let e = prepare(&ctx, list).unwrap_err();
     assert!(e.to_string().contains("`page_size`"), "{e}");
@@ -151,6 +154,7 @@ fn missing_secret_says_where_to_put_it() {
         environment: c.environment("staging"),
         overrides: &[],
         demo_url: None,
+        masked_preview: false,
     };
     let get = c.find_request(&d.path().join("shop/users/get.toml")).unwrap();
     let e = prepare(&ctx, get).unwrap_err();

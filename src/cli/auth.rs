@@ -10,9 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::core::auth::{self, oauth::open_browser, AuthContext, AuthError, AuthErrorKind, Interaction};
 use crate::core::collection::{collection_root_of, load_collection, Collection, RequestDef};
-use crate::core::http::{prepare, PrepareContext, PrepareError, Prepared};
-use crate::core::template::trust::TrustStore;
-use crate::core::template::ResolveFailure;
+use crate::core::pipeline::{self, Mode, Session};
 
 #[derive(Debug, Args)]
 pub struct AuthArgs {
@@ -75,54 +73,6 @@ pub fn tty_prompt(question: &str) -> Option<bool> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).ok()?;
     Some(matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
-}
-
-/// Prepares `def`; when a `{{cmd.NAME}}` source is not trusted yet, asks `ask` ("Trust it? [y/N]") and, on yes,
-/// records the trust and tries again. Without an answer (no terminal) the error says to run `apix trust DIR`.
-pub fn prepare_with_trust(
-    ctx: &PrepareContext,
-    def: &RequestDef,
-    ask: &mut dyn FnMut(&str) -> Option<bool>,
-) -> Result<Prepared, PrepareError> {
-    let store = TrustStore::default();
-    // Each round trusts one more command; a collection has few, so this bound is never reached in practice.
-    for _ in 0..64 {
-        let err = match prepare(ctx, def) {
-            Ok(p) => return Ok(p),
-            Err(e) => e,
-        };
-        let (question, collection, command) = match &err {
-            PrepareError::Template(t) => {
-                let ResolveFailure::Untrusted { name, command, collection } = &t.failure else {
-                    return Err(err);
-                };
-                (
-                    format!("Collection {} wants to run `{command}` to get secret {name}. Trust it? [y/N] ", collection.display()),
-                    collection.clone(),
-                    command.clone(),
-                )
-            }
-            PrepareError::UntrustedFile { what, path, collection } => (
-                format!(
-                    "Collection {} wants to send {} (for {what}), which is outside its folder. Trust it to send files from outside its folder? [y/N] ",
-                    collection.display(),
-                    path.display()
-                ),
-                collection.clone(),
-                crate::core::template::trust::OUTSIDE_FILES.to_string(),
-            ),
-            _ => return Err(err),
-        };
-        let (collection, command) = (&collection, &command);
-        if ask(&question) != Some(true) {
-            return Err(err);
-        }
-        if let Err(e) = store.trust(collection, command) {
-            errln!("warning: cannot record the trust in {}: {e}", store.path.display());
-            return Err(err);
-        }
-    }
-    prepare(ctx, def)
 }
 
 /// The terminal as the user's side of a flow.
@@ -217,18 +167,20 @@ pub fn run(args: AuthArgs) -> i32 {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let ctx = PrepareContext {
+    let mut session = Session::default();
+    session.demo = Some(crate::embedded::provider());
+    let target = pipeline::Target {
         collection: Some(&collection),
-        environment: env_name.as_deref().and_then(|n| collection.environment(n)),
+        environment: env_name.as_deref(),
         overrides: &[],
-        demo_url: Some(crate::embedded::provider()),
+        def: &def,
     };
-    let prepared = match prepare_with_trust(&ctx, &def, &mut tty_prompt) {
-        Ok(p) => p,
+    let prepared = match session.prepare(&target, Mode::Send, &mut |q| tty_prompt(&q.question())) {
+        Ok(r) => r.prepared,
         Err(e) => {
             errln!("error: {e}");
-            if let Some(h) = e.hint() {
-                errln!("  hint: {h}");
+            if let Some(f) = e.fix() {
+                errln!("  hint: {}", f.text());
             }
             return 1;
         }

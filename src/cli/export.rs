@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::send::{load_request_file, parse_vars, pick_environment, prepare_request};
 use crate::core::export::to_curl;
+use crate::core::pipeline::{Mode, Session, Target};
 use crate::core::template::DemoUrlFn;
 
 #[derive(Debug, Args)]
@@ -69,8 +70,19 @@ fn curl(args: CurlArgs) -> i32 {
         flag.store(true, Ordering::Relaxed);
         Ok(STANDALONE_DEMO.to_string())
     });
-    let prepared = match prepare_request(Some(&collection), env_name.as_deref(), &overrides, &def, demo, !args.reveal_secrets) {
-        Ok(p) => p,
+    let mut session = Session::default();
+    session.demo = Some(demo);
+    let target = Target {
+        collection: Some(&collection),
+        environment: env_name.as_deref(),
+        overrides: &overrides,
+        def: &def,
+    };
+    // A masked export shows `••••••` for every secret: one that is unset, unreadable or behind an untrusted command
+    // need not stop it (and no command runs for it).
+    let mode = if args.reveal_secrets { Mode::Send } else { Mode::MaskedPreview };
+    let prepared = match prepare_request(&session, &target, mode) {
+        Ok(r) => r.prepared,
         Err(code) => return code,
     };
     if used_demo.load(Ordering::Relaxed) {

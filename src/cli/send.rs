@@ -2,19 +2,18 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
 use super::output::{body_for_terminal, explanation, headers_block, print_http_error, summary_line, use_color};
 use super::SendArgs;
 use crate::core::collection::{collection_root_of, load_collection, load_for_request, Body, Collection, KeyValue, RequestDef};
-use crate::core::cookies::CookieJar;
-use crate::core::history::{default_db_path, HistoryConfig, HistoryError, HistoryStore, HistoryTap};
-use crate::core::http::{self, PrepareContext, PrepareError, Prepared};
+use crate::core::history::{default_db_path, HistoryConfig};
+use crate::core::http::{self, PrepareError, Prepared};
 use crate::core::mask::Masker;
+use crate::core::pipeline::{Fix, Hooks, Mode, Ready, Record, SendError, Session, Target};
 use crate::core::sanitize::visible_line;
-use crate::core::template::DemoUrlFn;
 
 fn fail(msg: impl std::fmt::Display, hint: Option<String>) -> i32 {
     errln!("error: {msg}");
@@ -108,18 +107,25 @@ pub fn run(args: SendArgs) -> i32 {
         Ok(rt) => rt,
         Err(code) => return code,
     };
+    let history = (!args.no_history).then(HistoryConfig::load);
+    let mut session = Session::default();
+    session.demo = Some(crate::embedded::provider());
+    session.auth = super::auth::send_context();
+    if args.no_cookies {
+        session.cookie_dir = None;
+    }
+    session.history = history.as_ref().map(|(config, _)| (Arc::new(config.clone()), default_db_path()));
     rt.block_on(async move {
-        let demo = crate::embedded::provider();
-        let mut prepared = match prepare_request(collection.as_ref(), env_name.as_deref(), &overrides, &def, demo, false) {
-            Ok(p) => p,
+        let target = Target {
+            collection: collection.as_ref(),
+            environment: env_name.as_deref(),
+            overrides: &overrides,
+            def: &def,
+        };
+        let mut ready = match prepare_request(&session, &target, Mode::Send) {
+            Ok(r) => r,
             Err(code) => return code,
         };
-        if let (Some(c), false) = (&collection, args.no_cookies) {
-            match CookieJar::open(&crate::core::cookies::default_dir(), &c.root, env_name.as_deref()) {
-                Ok(jar) => prepared.options.cookie_jar = Some(jar),
-                Err(e) => errln!("warning: {}; this send uses no stored cookies", visible_line(&e.to_string())),
-            }
-        }
         let cancel = CancellationToken::new();
         let ctrl_c = cancel.clone();
         tokio::spawn(async move {
@@ -127,83 +133,84 @@ pub fn run(args: SendArgs) -> i32 {
                 ctrl_c.cancel();
             }
         });
-        if let Err(e) = crate::core::auth::authorize(&mut prepared, &super::auth::send_context(), cancel.clone()).await {
-            return super::auth::report(&e);
-        }
-        let started = Instant::now();
         // Piped: stream the body to stdout while it arrives (as curl does) instead of after the last byte.
         let stream_out = !std::io::stdout().is_terminal() && args.output.is_none();
-        let history = (!args.no_history).then(HistoryConfig::load);
-        // The database is opened on another thread while the body downloads: after the last byte only the write is
-        // left. (A collection whose history is off is never opened.)
-        let root = collection.as_ref().map(|c| c.root.clone());
-        let store = history
-            .as_ref()
-            .filter(|(config, _)| config.records(root.as_deref()))
-            .map(|_| std::thread::spawn(|| HistoryStore::open(&default_db_path())));
+        if stream_out {
+            // The pipe gets every byte; memory keeps only enough to record a small body or explain an error.
+            ready.prepared.options.retain_limit = Some(1 << 20);
+        }
         let mut sink = CliSink {
             stdout: stream_out.then(raw_stdout),
             pipe_closed: false,
             last_byte: None,
-            // A large body is masked and compressed for history on another thread while it downloads.
-            tap: history.as_ref().map(|(config, _)| HistoryTap::new(&prepared, config.max_body_size)),
         };
-        if stream_out {
-            // The pipe gets every byte; memory keeps only enough to record a small body or explain an error.
-            prepared.options.retain_limit = Some(1 << 20);
-        }
-        let use_sink = sink.stdout.is_some() || sink.tap.is_some();
-        let result = http::send_with_sink(&prepared, cancel, None, use_sink.then_some(&mut sink as http::ChunkSink)).await;
-        let streamed = sink.tap.take().and_then(HistoryTap::finish);
+        let hooks = Hooks {
+            cancel,
+            progress: None,
+            sink: sink.stdout.is_some().then_some(&mut sink as &mut dyn http::BodySink),
+        };
+        // The history database opens on another thread while the body downloads; a large body is masked and
+        // compressed for history as it arrives (core::pipeline).
+        let mut sent = session.send(ready, hooks).await;
         // Piped stdout and a terminal on stderr are often the same screen: what follows must not start on the
         // body's last line.
         if stream_out && sink.last_byte.is_some_and(|b| b != b'\n') && std::io::stderr().is_terminal() {
             errln!();
         }
-        let code = match &result {
-            Ok(x) => print_exchange(x, &prepared, &args, stream_out),
-            Err(e) => {
-                let masker = Masker::new(&prepared.secrets);
-                let hint = match (e, &args.timeout) {
-                    // The flag set this timeout: say so, rather than naming the [options] key.
-                    (
-                        http::HttpError::Timeout {
-                            phase: http::TimeoutPhase::Total,
-                            ..
-                        },
-                        Some(t),
-                    ) => Some(format!(
-                        "The server is slow or not answering. Raise --timeout (now {t}) if this is expected."
-                    )),
-                    _ => e.hint(),
-                };
-                print_http_error(e, hint, &prepared.method, prepared.url.as_str(), started.elapsed(), &masker);
-                e.exit_code()
-            }
+        for w in &sent.warnings {
+            errln!("warning: {}", visible_line(w));
+        }
+        let code = match &sent.result {
+            Ok(x) => print_exchange(x, &sent.prepared, &args, stream_out),
+            Err(e) => report_send_error(e, &sent.prepared, sent.elapsed, collection.as_ref(), args.timeout.as_deref()),
         };
-        if let Some((config, warnings)) = history {
+        if let Some((_, warnings)) = history {
             // Let a reader of the pipe finish now: the history write below need not hold up `apix send | jq`.
             let _ = std::io::Write::flush(&mut std::io::stdout());
             for w in warnings {
                 errln!("warning: {w}");
             }
-            let place = super::history::SendPlace {
-                collection: collection.as_ref(),
-                def: &def,
-                environment: env_name.as_deref(),
-            };
-            let store = store.map(|s| {
-                s.join().unwrap_or_else(|_| {
-                    Err(HistoryError::Sqlite {
-                        path: default_db_path(),
-                        detail: "the thread opening it stopped".into(),
-                    })
-                })
-            });
-            super::history::record_after_send(&config, store, &prepared, result.as_ref(), &place, streamed);
+            if let Some(Err(e)) = sent.take_record().map(Record::write) {
+                errln!("warning: this send was not saved to history: {e}");
+                if let Some(h) = e.hint() {
+                    errln!("  {h}");
+                }
+            }
         }
         code
     })
+}
+
+/// Says why a send failed (masked, with the fix in the CLI's words) and returns the exit code.
+fn report_send_error(
+    e: &SendError,
+    prepared: &Prepared,
+    elapsed: std::time::Duration,
+    collection: Option<&Collection>,
+    timeout_flag: Option<&str>,
+) -> i32 {
+    match e {
+        SendError::Http(h) => {
+            let masker = Masker::new(&prepared.secrets);
+            let hint = match (e.fix(), timeout_flag) {
+                // The flag set this timeout: say so, rather than naming the [options] key.
+                (
+                    Some(Fix::RaiseTimeout {
+                        phase: http::TimeoutPhase::Total,
+                        ..
+                    }),
+                    Some(t),
+                ) => Some(format!(
+                    "The server is slow or not answering. Raise --timeout (now {t}) if this is expected."
+                )),
+                _ => h.hint(),
+            };
+            print_http_error(h, hint, &prepared.method, prepared.url.as_str(), elapsed, &masker);
+            e.exit_code()
+        }
+        SendError::Auth(a) => super::auth::report(a),
+        _ => report_unsent(e, collection),
+    }
 }
 
 /// Standard output without Rust's line buffering: a body is written in large chunks, and a line-buffered writer
@@ -219,33 +226,16 @@ fn raw_stdout() -> Box<dyn Write + Send> {
     Box::new(std::io::stdout())
 }
 
-/// Where `apix send` puts the body as it arrives: the pipe (when piped) and the history tap (when history is on).
+/// Where `apix send` puts the body as it arrives when stdout is a pipe (the pipeline tees it to history).
 struct CliSink {
     stdout: Option<Box<dyn Write + Send>>,
     pipe_closed: bool,
     /// The last byte written to stdout.
     last_byte: Option<u8>,
-    tap: Option<HistoryTap>,
 }
 
 impl http::BodySink for CliSink {
-    fn head(&mut self, head: &http::ResponseHead<'_>) {
-        if let Some(t) = self.tap.as_mut() {
-            t.head(head);
-        }
-    }
-
     fn chunk(&mut self, data: &[u8]) -> std::io::Result<()> {
-        if let Some(t) = self.tap.as_mut() {
-            t.chunk(data);
-        }
-        self.write(data)
-    }
-
-    fn chunk_bytes(&mut self, data: &bytes::Bytes) -> std::io::Result<()> {
-        if let Some(t) = self.tap.as_mut() {
-            t.chunk_bytes(data);
-        }
         self.write(data)
     }
 }
@@ -432,40 +422,23 @@ pub(super) fn pick_environment(env: Option<&str>, collection: Option<&Collection
     }
 }
 
-/// Resolves `def` as `send` does (asking to trust `{{cmd.…}}` sources on a terminal); prints warnings, or the error
-/// and returns the exit code.
-pub(super) fn prepare_request(
-    collection: Option<&Collection>,
-    env_name: Option<&str>,
-    overrides: &[(String, String)],
-    def: &RequestDef,
-    demo_url: DemoUrlFn,
-    mask_missing_secrets: bool,
-) -> Result<Prepared, i32> {
-    let environment = env_name.and_then(|n| collection.and_then(|c| c.environment(n)));
-    let ctx = PrepareContext {
-        collection,
-        environment,
-        overrides,
-        demo_url: Some(demo_url),
-    };
-    let mut filled = 0;
-    let prepared = loop {
-        match super::auth::prepare_with_trust(&ctx, def, &mut super::auth::tty_prompt) {
-            Ok(p) => break p,
-            // A masked export shows `••••••` for a secret anyway: an unset one need not stop it.
-            Err(PrepareError::Template(t)) if mask_missing_secrets && filled < 32 => match &t.failure {
-                crate::core::template::ResolveFailure::MissingSecret { name, .. } => {
-                    std::env::set_var(name, crate::core::template::MASK);
-                    filled += 1;
-                }
-                _ => return Err(report_prepare_error(&PrepareError::Template(t), collection)),
-            },
-            Err(e) => return Err(report_prepare_error(&e, collection)),
-        }
-    };
-    for w in &prepared.warnings {
+/// Resolves `target` as `send` does (asking on a terminal to trust a command or an outside file); prints warnings,
+/// or the error and returns the exit code.
+pub(super) fn prepare_request(session: &Session, target: &Target<'_>, mode: Mode) -> Result<Ready, i32> {
+    let ready = session
+        .prepare(target, mode, &mut |q| super::auth::tty_prompt(&q.question()))
+        .map_err(|e| report_unsent(&e, target.collection))?;
+    for w in &ready.prepared.warnings {
         errln!("warning: {w}");
     }
-    Ok(prepared)
+    Ok(ready)
+}
+
+/// Says why a request was not sent (prepare or trust) and returns the exit code.
+pub(super) fn report_unsent(e: &SendError, collection: Option<&Collection>) -> i32 {
+    match e {
+        SendError::Prepare(p) | SendError::Trust { cause: p, .. } => report_prepare_error(p, collection),
+        SendError::Auth(a) => super::auth::report(a),
+        other => fail(other, other.fix().map(|f| f.text())),
+    }
 }

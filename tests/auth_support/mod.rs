@@ -55,6 +55,7 @@ impl Run {
             environment: self.collection.environment("staging"),
             overrides: &[],
             demo_url: None,
+            masked_preview: false,
         };
         prepare(&ctx, def).unwrap_or_else(|e| panic!("prepare {rel}: {e}"))
     }

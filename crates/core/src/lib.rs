@@ -12,6 +12,7 @@ pub mod history;
 pub mod http;
 pub mod mask;
 pub mod paths;
+pub mod pipeline;
 pub mod sanitize;
 pub mod template;
 pub mod units;

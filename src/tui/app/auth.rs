@@ -194,6 +194,7 @@ impl PrepareJob {
             environment: self.environment.as_ref(),
             overrides: &[],
             demo_url: Some(self.demo.clone()),
+            masked_preview: false,
         };
         prepare(&ctx, &self.def)
     }

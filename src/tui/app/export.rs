@@ -96,6 +96,7 @@ impl App {
             environment: self.environment(open.collection),
             overrides: &[],
             demo_url: Some(self.demo.clone()),
+            masked_preview: false,
         };
         let result = http::prepare(&ctx, &open.draft)
             .map(|p| to_curl(&p, reveal))

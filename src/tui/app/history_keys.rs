@@ -294,6 +294,7 @@ impl App {
             environment: self.environment(collection),
             overrides: &[],
             demo_url: Some(self.demo.clone()),
+            masked_preview: false,
         };
         http::prepare(&ctx, draft).ok()
     }

@@ -186,6 +186,7 @@ impl App {
             environment,
             overrides: &[],
             demo_url: Some(self.demo.clone()),
+            masked_preview: false,
         };
         let prepared = http::prepare(&ctx, &open.draft);
         // The same jar as `apix send FILE`: per collection and environment, in the data dir.

@@ -1,5 +1,6 @@
-//! HTTP for auth steps (token endpoints, Digest challenges): a client built from the request's own options, so a
-//! proxy, an extra CA or `verify_tls = false` applies to the token endpoint as it does to the request.
+//! HTTP for auth steps (token endpoints, Digest challenges): a client from the same builder as sends
+//! ([`crate::http::client`]), so a proxy, an extra CA or `verify_tls = false` applies to the token endpoint as it
+//! does to the request.
 
 use crate::http::error::classify;
 use crate::http::SendOptions;
@@ -8,24 +9,12 @@ use super::error::{AuthError, AuthErrorKind};
 
 pub fn client(opts: &SendOptions) -> Result<reqwest::Client, AuthError> {
     let config = |problem: String| AuthError::new(AuthErrorKind::Config, "auth HTTP client", problem);
-    let mut b = reqwest::Client::builder()
-        .connect_timeout(opts.connect_timeout)
+    let ca = crate::http::client::read_ca(opts).map_err(|e| config(e.0))?;
+    crate::http::client::builder(opts, ca.as_deref())
+        .map_err(|e| config(e.0))?
         .timeout(opts.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(crate::http::send::USER_AGENT)
-        .danger_accept_invalid_certs(!opts.verify_tls);
-    if let Some(proxy) = &opts.proxy {
-        b = b.proxy(reqwest::Proxy::all(proxy).map_err(|_| config(format!("cannot use the proxy `{proxy}`")))?);
-    }
-    if let Some(ca) = &opts.ca_file {
-        let pem = std::fs::read(ca).map_err(|e| config(format!("cannot read the CA file {}: {e}", ca.display())))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|_| config(format!("the CA file {} holds no PEM certificate", ca.display())))?;
-        for c in certs {
-            b = b.add_root_certificate(c);
-        }
-    }
-    b.build().map_err(|e| config(e.to_string()))
+        .build()
+        .map_err(|e| config(e.to_string()))
 }
 
 /// A transport failure during `step`, said like the send errors ("connection refused by 127.0.0.1:9").

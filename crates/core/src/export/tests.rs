@@ -33,6 +33,7 @@ fn with_auth(auth: AuthDef) -> Prepared {
         environment: None,
         overrides: &[],
         demo_url: None,
+        masked_preview: false,
     };
     prepare(&ctx, &def).unwrap()
 }

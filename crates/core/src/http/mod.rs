@@ -5,6 +5,7 @@
 //! and decodes the body under a size cap, and returns an [`Exchange`] or a classified [`HttpError`] → `insight`
 //! explains the status (retry-after, rate limits, problem+json messages).
 
+pub mod client;
 pub mod error;
 pub mod fields;
 pub mod options;

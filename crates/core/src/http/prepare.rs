@@ -151,6 +151,8 @@ pub struct PrepareContext<'a> {
     pub environment: Option<&'a Environment>,
     pub overrides: &'a [(String, String)],
     pub demo_url: Option<DemoUrlFn>,
+    /// For a masked preview (`y` in the TUI, `apix export curl`): secrets that cannot be had stand as ••••••.
+    pub masked_preview: bool,
 }
 
 struct Env<'r, 'a> {
@@ -307,6 +309,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         collection_root: ctx.collection.map(|c| c.root.as_path()),
         demo_url: ctx.demo_url.clone(),
         trust: Default::default(),
+        masked_preview: ctx.masked_preview,
     };
     let mut env = Env {
         resolver: Resolver::new(scope),

@@ -22,7 +22,7 @@ use super::timing::{new_probe, TimedResolver, TimingLayer, Timings};
 use crate::cookies::CookieJar;
 use url::Url;
 
-pub const USER_AGENT: &str = concat!("apix/", env!("CARGO_PKG_VERSION"));
+pub use super::client::USER_AGENT;
 const ACCEPT_ENCODING: &str = "gzip, br, zstd, deflate";
 
 /// Live progress of a transfer, for spinners and progress bars.
@@ -204,30 +204,15 @@ fn build_client(
     probe: &super::timing::SharedProbe,
     ca: Option<&[u8]>,
 ) -> Result<reqwest::Client, HttpError> {
-    let mut builder = reqwest::Client::builder()
+    let invalid = |e: super::client::ClientError| HttpError::InvalidRequest { what: e.0 };
+    super::client::builder(opts, ca)
+        .map_err(invalid)?
         .dns_resolver(Arc::new(TimedResolver { probe: probe.clone() }))
         .connector_layer(TimingLayer { probe: probe.clone() })
-        .connect_timeout(opts.connect_timeout)
-        // Redirects are followed by `send_inner`, hop by hop; no Referer is ever added (it would carry the query).
-        .redirect(reqwest::redirect::Policy::none())
-        .referer(false)
+        // One connection per exchange: its timings (DNS, connect, TLS) are this request's own.
         .pool_max_idle_per_host(0)
-        .danger_accept_invalid_certs(!opts.verify_tls);
-    if let Some(proxy) = &opts.proxy {
-        let px = reqwest::Proxy::all(proxy).map_err(|_| HttpError::InvalidRequest {
-            what: format!("the proxy `{proxy}` is not a valid URL"),
-        })?;
-        builder = builder.proxy(px);
-    }
-    if let (Some(pem), Some(ca)) = (ca, &opts.ca_file) {
-        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| HttpError::InvalidRequest {
-            what: format!("the CA file {} holds no PEM certificate", ca.display()),
-        })?;
-        for c in certs {
-            builder = builder.add_root_certificate(c);
-        }
-    }
-    builder.build().map_err(|e| HttpError::InvalidRequest { what: e.to_string() })
+        .build()
+        .map_err(|e| HttpError::InvalidRequest { what: e.to_string() })
 }
 
 /// The chain of URLs a too-long or looping redirect went through, for the error.

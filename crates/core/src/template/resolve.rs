@@ -78,6 +78,10 @@ pub struct Scope<'a> {
     pub demo_url: Option<DemoUrlFn>,
     /// Which commands may run for `{{cmd.NAME}}` (the data dir's trust.json by default).
     pub trust: super::trust::TrustStore,
+    /// Resolving for a masked preview (a masked curl export): a secret that is not set, not in the keyring, or
+    /// would need a command nobody trusted yet stands as [`MASK`] instead of stopping the resolution; nothing is
+    /// asked and no untrusted command runs.
+    pub masked_preview: bool,
 }
 
 pub struct Resolver<'a> {
@@ -154,14 +158,16 @@ impl<'a> Resolver<'a> {
             return self.dynamic(dynamic).map(|v| (v, false));
         }
         if let Some(var) = name.strip_prefix("env.") {
-            let v = self.env_secret(var)?;
+            let found = self.env_secret(var);
+            let v = self.preview_or(found)?;
             if !v.is_empty() && !self.secrets.contains(&v) {
                 self.secrets.push(v.clone());
             }
             return Ok((v, true));
         }
         if name.starts_with("keyring.") || name.starts_with("cmd.") {
-            let v = self.source_secret(name)?;
+            let found = self.source_secret(name);
+            let v = self.preview_or(found)?;
             if !self.secrets.contains(&v) {
                 self.secrets.push(v.clone());
             }
@@ -213,6 +219,18 @@ impl<'a> Resolver<'a> {
             return Some(v);
         }
         self.scope.folders.iter().rev().find_map(|f| find(&f.defaults.vars))
+    }
+
+    /// In a masked preview, a secret that cannot be had is shown as [`MASK`] (it would be masked anyway).
+    fn preview_or(&self, r: Result<String, ResolveFailure>) -> Result<String, ResolveFailure> {
+        match r {
+            Err(ResolveFailure::MissingSecret { .. } | ResolveFailure::SourceFailed { .. } | ResolveFailure::Untrusted { .. })
+                if self.scope.masked_preview =>
+            {
+                Ok(MASK.to_string())
+            }
+            other => other,
+        }
     }
 
     /// `{{keyring.NAME}}` or `{{cmd.NAME}}` (a trusted command of the collection).
