@@ -58,19 +58,39 @@ fn y_copies_a_masked_curl_command_and_shift_y_reveals_after_confirming() {
     assert!(got[1].contains(&format!("-H 'Authorization: Bearer {canary}'")), "{}", got[1]);
 }
 
+/// The same request, its secret unset: `y` in the TUI and `apix export curl` both give the command with the secret
+/// masked (they share the core pipeline's masked-preview mode; the TUI once failed where the CLI worked). Revealing
+/// needs the value, so `Y` copies nothing and says which variable is missing.
 #[test]
-fn a_request_that_cannot_be_prepared_copies_nothing() {
-    let mut h = Harness::new(None);
+fn masked_export_is_the_same_in_both_front_ends() {
+    // No .env and no DEMO_TOKEN in a clean environment: the variable is unset.
+    if std::env::var_os("DEMO_TOKEN").is_some() {
+        panic!("DEMO_TOKEN is set in this environment: unset it to run this test");
+    }
+    // `{{$demo}}` is written as the standalone demo address by the CLI: the TUI is given the same.
+    let mut h = Harness::new(Some("http://127.0.0.1:8787".into()));
     let sink = Arc::new(Mutex::new(Vec::new()));
     h.app.clipboard = ClipboardSink::Buffer(sink.clone());
     h.open("bearer from env");
-    // No .env and no DEMO_TOKEN in a clean environment: the variable is unknown.
-    if std::env::var_os("DEMO_TOKEN").is_some() {
-        println!("skipped: DEMO_TOKEN is set in this environment");
-        return;
-    }
     h.ch('y');
-    assert!(sink.lock().unwrap().is_empty());
+    let tui = copies(&sink.lock().unwrap());
+    assert_eq!(tui.len(), 1, "{:?}", h.app.notice);
+    assert!(tui[0].contains(&format!("Authorization: Bearer {MASK}")), "{}", tui[0]);
+
+    let file = h.path("auth/bearer-from-env.toml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apix"))
+        .args(["export", "curl", file.to_str().unwrap()])
+        .env("APIX_DATA_DIR", h.tmp.path().join("data"))
+        .env("APIX_CONFIG_DIR", h.tmp.path().join("config"))
+        .env_remove("DEMO_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), tui[0]);
+
+    h.ch('Y');
+    h.ch('y');
+    assert_eq!(copies(&sink.lock().unwrap()).len(), 1, "nothing revealed without the value");
     let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
-    assert!(notice.starts_with("Not copied: "), "{notice}");
+    assert!(notice.starts_with("Not copied: ") && notice.contains("DEMO_TOKEN"), "{notice}");
 }

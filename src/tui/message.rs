@@ -8,30 +8,33 @@ use std::time::Duration;
 use crossterm::event::Event;
 
 use super::app::{HighlightWindow, Hit};
-use crate::core::http::{Exchange, HttpError};
+use super::jobs::JobDone;
+use crate::core::http::Exchange;
+use crate::core::pipeline::SendError;
 
 #[derive(Debug)]
 pub enum Message {
     /// A terminal event (key, mouse, paste, resize).
     Input(Event),
-    /// A send finished (successfully, with an error, or cancelled).
+    /// A background job ended; its result is applied if no newer job of its name replaced it.
+    Job(JobDone),
+    /// Send `id` was prepared off the UI thread: the request line (secrets masked) and warnings.
+    Prepared { id: u64, line: String, warnings: Vec<String> },
+    /// Send `id` finished (successfully, with an error at any step, or cancelled). Every message about a send names
+    /// it by id: the request file may have been renamed, moved or deleted meanwhile.
     Http {
         id: u64,
-        path: PathBuf,
-        result: Box<Result<Exchange, HttpError>>,
+        result: Box<Result<Exchange, SendError>>,
         elapsed: Duration,
     },
     /// A response body finished formatting off the render path (the document itself is shared with the viewer).
-    Formatted { id: u64, path: PathBuf },
+    Formatted { id: u64 },
     /// A highlighted window of a body (syntect runs off the render path).
-    Highlighted {
-        id: u64,
-        path: PathBuf,
-        window: Box<HighlightWindow>,
-    },
-    /// More matches of a body search (`search` tells which search they belong to); `done` on the last batch.
+    Highlighted { id: u64, window: Box<HighlightWindow> },
+    /// More matches of a body search of send `id` (`search` tells which search they belong to); `done` on the last
+    /// batch.
     SearchHits {
-        path: PathBuf,
+        id: u64,
         search: u64,
         hits: Vec<Hit>,
         done: bool,

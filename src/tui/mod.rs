@@ -15,6 +15,7 @@ pub mod action;
 pub mod app;
 pub mod config;
 pub mod fuzzy;
+pub mod jobs;
 pub mod keymap;
 pub mod message;
 pub mod terminal;
@@ -56,6 +57,7 @@ pub fn run(dir: PathBuf, theme: Option<String>, env: Option<String>) -> i32 {
         Err(code) => return code,
     };
     let mut opts = AppOptions::new(dir);
+    opts.executor = jobs::Executor::Tokio(rt.handle().clone());
     opts.theme = theme;
     opts.env = env;
     rt.block_on(run_loop(opts))

@@ -54,6 +54,9 @@ impl Harness {
         opts.demo = Some(demo);
         // History and tokens of the test stay in its temp dir.
         opts.data_dir = tmp.path().join("data");
+        // The test's choice: a #[tokio::test] runs jobs on its runtime (and waits for their messages with
+        // `wait_for`); a plain #[test] runs each job inline, to its end, before the key press returns.
+        opts.executor = apix::tui::jobs::Executor::current_or_inline();
         let (tx, rx) = unbounded_channel();
         let app = App::new(opts, tx);
         Harness { app, rx, tmp }

@@ -4,27 +4,23 @@
 //! answer with `Message::Auth`.
 //!
 //! ```text
-//!  Send ─(collection has [commands])─▶ Warm job: prepare off the UI thread ─Warmed─▶ Send again (outputs cached)
-//!                                                   └─Untrusted─▶ trust prompt ─y─▶ trust + Warm job
-//!  send task: authorize(prepared) ─▶ send ─▶ Http   (an auth failure is said in its own words, see `after_send`)
+//!  Send job: prepare ─Trust error─▶ trust prompt ─y─▶ Send job that records the trust first
+//!            pipeline: authorize ─▶ HTTP ─▶ Http (an auth failure is a `SendError::Auth`, said in its own words)
 //!  F / R / X ─▶ Token job (prepare, then login / refresh / logout) ─TokenDone─▶ Auth tab status
 //! ```
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
-use tokio_util::sync::CancellationToken;
 
 use super::modal::Modal;
-use super::send::{Failure, RequestState};
+use super::send::RequestState;
 use super::{App, Level};
-use crate::core::auth::{self, oauth::open_browser, AuthContext, AuthError, AuthErrorKind, Interaction, TokenStatus};
-use crate::core::collection::{Collection, Environment, RequestDef};
-use crate::core::http::{prepare, HttpError, PrepareContext, PrepareError, Prepared};
-use crate::core::template::{DemoUrlFn, ResolveFailure};
+use crate::core::auth::{oauth::open_browser, AuthContext, AuthError, AuthErrorKind, Interaction, TokenStatus};
+use crate::core::pipeline::TrustKind;
+use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 
 pub use super::auth_dialogs::{FlowDialog, FlowKind, SecretPrompt, SecretStage, TrustPrompt};
@@ -33,11 +29,6 @@ pub use super::auth_tokens::{TokenAction, TokenView};
 /// Answers of background auth work and requests from running flows.
 #[derive(Debug)]
 pub enum AuthEvent {
-    /// A request of a collection with commands was prepared off the UI thread.
-    Warmed {
-        path: PathBuf,
-        result: Result<(), Box<PrepareError>>,
-    },
     Token {
         path: PathBuf,
         env: Option<String>,
@@ -47,11 +38,6 @@ pub enum AuthEvent {
         path: PathBuf,
         action: TokenAction,
         result: Result<Option<TokenStatus>, AuthError>,
-    },
-    /// The auth step of send `id` failed (its `Message::Http` follows).
-    SendFailed {
-        id: u64,
-        error: AuthError,
     },
     Browser {
         url: String,
@@ -121,12 +107,6 @@ pub struct AuthState {
     pub ctx: AuthContext,
     /// Token status per request file, with the environment it was read for.
     pub tokens: HashMap<PathBuf, (Option<String>, TokenView)>,
-    /// Auth failures of sends whose `Message::Http` has not arrived yet, by send id.
-    failures: HashMap<u64, AuthError>,
-    /// The request whose commands just ran off the UI thread: its next prepare finds their outputs cached.
-    warmed: Option<PathBuf>,
-    /// The running token action, to cancel from its dialog.
-    pub(super) action_cancel: Option<CancellationToken>,
 }
 
 impl AuthState {
@@ -142,203 +122,34 @@ impl AuthState {
                 ..AuthContext::interactive(ui)
             },
             tokens: HashMap::new(),
-            failures: HashMap::new(),
-            warmed: None,
-            action_cancel: None,
         }
-    }
-}
-
-/// The auth step of one send: runs in the send task, before `http::send`.
-pub struct AuthStep {
-    ctx: AuthContext,
-    tx: UnboundedSender<Message>,
-    id: u64,
-}
-
-impl AuthStep {
-    /// Applies the request's pending auth. False when it failed: then the send is over, and this has already told
-    /// the app (the failure in full, then the usual `Message::Http`; a cancelled auth step is a cancelled send).
-    pub async fn authorize(&self, prepared: &mut Prepared, cancel: &CancellationToken, path: &Path, started: Instant) -> bool {
-        let error = match auth::authorize(prepared, &self.ctx, cancel.clone()).await {
-            Ok(()) => return true,
-            Err(e) if e.kind == AuthErrorKind::Cancelled => HttpError::Cancelled,
-            Err(e) => {
-                let detail = format!("auth: {e}");
-                let _ = self.tx.send(Message::Auth(AuthEvent::SendFailed { id: self.id, error: e }));
-                HttpError::Other { detail }
-            }
-        };
-        let _ = self.tx.send(Message::Http {
-            id: self.id,
-            path: path.to_path_buf(),
-            result: Box::new(Err(error)),
-            elapsed: started.elapsed(),
-        });
-        false
-    }
-}
-
-/// Everything a background prepare needs, owned.
-pub(super) struct PrepareJob {
-    collection: Collection,
-    environment: Option<Environment>,
-    def: RequestDef,
-    demo: DemoUrlFn,
-}
-
-impl PrepareJob {
-    pub(super) fn run(&self) -> Result<Prepared, PrepareError> {
-        let ctx = PrepareContext {
-            collection: Some(&self.collection),
-            environment: self.environment.as_ref(),
-            overrides: &[],
-            demo_url: Some(self.demo.clone()),
-            masked_preview: false,
-        };
-        prepare(&ctx, &self.def)
-    }
-}
-
-/// The trust question for an untrusted `{{cmd.…}}` source, if that is what stopped a prepare.
-pub fn untrusted(e: &PrepareError) -> Option<(String, String, PathBuf)> {
-    let PrepareError::Template(t) = e else { return None };
-    match &t.failure {
-        ResolveFailure::Untrusted { name, command, collection } => Some((name.clone(), command.clone(), collection.clone())),
-        _ => None,
     }
 }
 
 impl App {
-    pub(super) fn auth_step(&self, id: u64) -> AuthStep {
-        AuthStep {
-            ctx: self.auth.ctx.clone(),
-            tx: self.tx.clone(),
-            id,
-        }
-    }
-
-    pub(super) fn prepare_job(&self, path: &Path) -> Option<PrepareJob> {
-        let open = self.open.as_ref().filter(|o| o.draft.path == path)?;
-        Some(PrepareJob {
-            collection: self.workspace.get(open.collection)?.clone(),
-            environment: self.environment(open.collection).cloned(),
-            def: open.draft.clone(),
-            demo: self.demo.clone(),
-        })
-    }
-
-    /// Called first by `send_open`: a request of a collection that declares `[commands]` is prepared off the UI
-    /// thread first (a command may take up to a minute); the send starts again when that is done. True: wait.
-    pub(super) fn prepare_commands_first(&mut self) -> bool {
-        let Some(open) = self.open.as_ref() else { return false };
-        let path = open.draft.path.clone();
-        if self.auth.warmed.take().as_ref() == Some(&path) {
-            return false;
-        }
-        let has_commands = self
-            .workspace
-            .get(open.collection)
-            .is_some_and(|c| !c.defaults().commands.is_empty());
-        if !has_commands {
-            return false;
-        }
-        let Some(job) = self.prepare_job(&path) else { return false };
-        self.spawn_warm(path, job, None);
-        true
-    }
-
-    /// Prepares in the background (trusting `trust` = (collection, command) first) and reports `Warmed`.
-    fn spawn_warm(&mut self, path: PathBuf, job: PrepareJob, trust: Option<(PathBuf, String)>) {
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let tx = self.tx.clone();
-        handle.spawn(async move {
-            let work = tokio::task::spawn_blocking(move || {
-                if let Some((collection, command)) = trust {
-                    let store = crate::core::template::trust::TrustStore::default();
-                    if let Err(e) = store.trust(&collection, &command) {
-                        return Err(format!("cannot record the trust in {}: {e}", store.path.display()));
-                    }
-                }
-                Ok(job.run().map(|_| ()).map_err(Box::new))
-            });
-            let ev = match work.await {
-                Ok(Ok(result)) => AuthEvent::Warmed { path, result },
-                Ok(Err(problem)) => AuthEvent::Note(problem),
-                Err(_) => return,
-            };
-            let _ = tx.send(Message::Auth(ev));
-        });
-    }
-
     /// Esc in a flow dialog: stop the login (a token action, or the open request's send).
     pub(super) fn cancel_flow(&mut self) {
-        if let Some(c) = self.auth.action_cancel.take() {
-            c.cancel();
-        }
+        self.jobs.cancel((JobKind::TokenAction, 0));
         if let Some(RequestState::Sending { cancel, .. }) = self.current_slot().map(|s| &s.state) {
             cancel.cancel();
         }
     }
 
-    /// After `on_http`: an auth failure replaces the generic panel with its own words; token status may have changed.
-    pub(super) fn after_send(&mut self, id: u64, path: &Path) {
+    /// After `on_http`: the token status may have changed; a login dialog of the send is over.
+    pub(super) fn after_send(&mut self, path: &Path) {
         self.auth.tokens.remove(path);
         if matches!(self.modal, Some(Modal::AuthFlow(_))) {
             self.modal = None;
         }
-        let Some(error) = self.auth.failures.remove(&id) else { return };
-        let Some(slot) = self.slots.get_mut(path).filter(|s| s.id == id) else {
-            return;
-        };
-        let RequestState::Failed(old) = &slot.state else { return };
-        let hint = match error.kind {
-            AuthErrorKind::NeedsLogin => Some(format!(
-                "No usable token: press {} (Auth tab) to fetch one, then send again",
-                self.keymap
-                    .label(crate::tui::keymap::Context::Request, crate::tui::action::Action::FetchToken)
-            )),
-            _ => error.check.clone(),
-        };
-        let failure = Failure {
-            title: "auth failed".into(),
-            message: format!("{} {}", error.step, error.problem),
-            hint,
-            request_line: old.request_line.clone(),
-            elapsed: old.elapsed,
-            detail: format!("{error:#?}"),
-        };
-        slot.state = RequestState::Failed(Box::new(failure));
     }
 
     pub(super) fn on_auth(&mut self, ev: AuthEvent) {
         self.redraw = true;
         match ev {
-            AuthEvent::Warmed { path, result } => match result {
-                Ok(()) if self.open.as_ref().is_some_and(|o| o.draft.path == path) => {
-                    self.auth.warmed = Some(path);
-                    self.send_open();
-                }
-                Ok(()) => {}
-                Err(e) => match untrusted(&e) {
-                    Some((name, command, collection)) => {
-                        self.modal = Some(Modal::Trust(TrustPrompt {
-                            name,
-                            command,
-                            collection,
-                            path,
-                        }))
-                    }
-                    None => self.show_prepare_failure(&path, &e),
-                },
-            },
             AuthEvent::Token { path, env, view } => {
                 self.auth.tokens.insert(path, (env, view));
             }
             AuthEvent::TokenDone { path, action, result } => {
-                self.auth.action_cancel = None;
                 if matches!(self.modal, Some(Modal::AuthFlow(_))) {
                     self.modal = None;
                 }
@@ -350,9 +161,6 @@ impl App {
                     (_, Err(e)) if e.kind == AuthErrorKind::Cancelled => self.notify(Level::Info, "Login cancelled"),
                     (_, Err(e)) => self.notify(Level::Error, format!("Token not obtained: {e}")),
                 }
-            }
-            AuthEvent::SendFailed { id, error } => {
-                self.auth.failures.insert(id, error);
             }
             AuthEvent::Browser {
                 url,
@@ -377,56 +185,34 @@ impl App {
         }
     }
 
-    fn show_prepare_failure(&mut self, path: &Path, e: &PrepareError) {
-        let failure = Failure::from_prepare(e);
-        self.notify(Level::Error, format!("Not sent: {}", failure.message));
-        let id = self.next_id();
-        let view = self.slots.remove(path).map(|s| s.view.reset()).unwrap_or_default();
-        self.slots.insert(
-            path.to_path_buf(),
-            super::Slot {
-                id,
-                state: RequestState::Failed(Box::new(failure)),
-                view,
-            },
-        );
-    }
-
-    /// The trust prompt's answer: yes trusts the command and sends; no runs nothing.
+    /// The trust prompt's answer: yes trusts (a command, or files from outside the folder) and sends; no runs
+    /// nothing.
     pub(super) fn answer_trust(&mut self, prompt: TrustPrompt, yes: bool) {
         if !yes {
-            self.notify(
-                Level::Info,
-                format!("Not sent: `{}` was not run (trust it later with `apix trust`)", prompt.command),
-            );
+            let not = match &prompt.question.kind {
+                TrustKind::Command { command, .. } => format!("`{command}` was not run"),
+                TrustKind::OutsideFile { path, .. } => format!("{} was not read", path.display()),
+            };
+            self.notify(Level::Info, format!("Not sent: {not} (trust it later with `apix trust`)"));
             return;
         }
-        let Some(job) = self.prepare_job(&prompt.path) else { return };
-        self.notify(
-            Level::Info,
-            format!("Trusted `{}` for this collection; running it…", prompt.command),
-        );
-        self.spawn_warm(prompt.path, job, Some((prompt.collection, prompt.command)));
+        if self.open.as_ref().is_none_or(|o| o.draft.path != prompt.path) {
+            return;
+        }
+        let running = match &prompt.question.kind {
+            TrustKind::Command { command, .. } => format!("Trusted `{command}` for this collection; running it…"),
+            TrustKind::OutsideFile { .. } => "Trusted this collection to send files from outside its folder; sending…".into(),
+        };
+        self.notify(Level::Info, running);
+        self.send_open_trusting(Some(prompt.question));
     }
 
     /// Stores a secret in the OS keyring off the UI thread.
     pub(super) fn store_secret(&mut self, name: String, value: String) {
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let tx = self.tx.clone();
-        handle.spawn(async move {
-            let n = name.clone();
-            let result = tokio::task::spawn_blocking(move || crate::core::template::sources::keyring_set(&n, &value))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(crate::core::template::sources::SourceError {
-                        message: "the keyring call stopped unexpectedly".into(),
-                        hint: String::new(),
-                    })
-                })
-                .map_err(|e| (e.message, e.hint));
-            let _ = tx.send(Message::Auth(AuthEvent::SecretStored { name, result }));
+        let key = self.jobs.unique_key();
+        self.jobs.blocking((JobKind::Keyring, key), move |_| {
+            let result = crate::core::template::sources::keyring_set(&name, &value).map_err(|e| (e.message, e.hint));
+            Message::Auth(AuthEvent::SecretStored { name, result })
         });
     }
 }

@@ -14,9 +14,8 @@ use crate::tui::text_input::{InputOutcome, TextArea};
 /// "Collection X wants to run `cmd` to get secret NAME. Trust it on this machine? [y/N]"
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustPrompt {
-    pub name: String,
-    pub command: String,
-    pub collection: PathBuf,
+    /// A command to run for a secret, or files to send from outside the collection's folder.
+    pub question: crate::core::pipeline::TrustQuestion,
     /// The request that was being sent.
     pub path: PathBuf,
 }

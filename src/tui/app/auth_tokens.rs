@@ -1,11 +1,11 @@
 //! OAuth 2.0 tokens on the Auth tab: the cached token's status (read off the UI thread whenever the tab shows an
 //! OAuth 2.0 request) and the fetch / refresh / forget actions, each a background task answering `TokenDone`.
 
-use tokio_util::sync::CancellationToken;
-
-use super::auth::{untrusted, AuthEvent};
+use super::auth::AuthEvent;
 use super::{App, Level};
 use crate::core::auth::{self, AuthError, AuthErrorKind, TokenStatus};
+use crate::core::pipeline::{Mode, SendError};
+use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 
 /// What the Auth tab knows about a request's cached token.
@@ -39,25 +39,20 @@ impl App {
         if self.auth.tokens.get(&path).is_some_and(|(e, _)| *e == env) {
             return;
         }
-        let Some(job) = self.prepare_job(&path) else { return };
+        let Some(target) = self.open_target() else { return };
         self.auth.tokens.insert(path.clone(), (env.clone(), TokenView::Loading));
-        let ctx = self.auth.ctx.clone();
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let tx = self.tx.clone();
-        handle.spawn(async move {
-            let view = tokio::task::spawn_blocking(move || match job.run() {
+        let session = self.session.clone();
+        let key = self.jobs.unique_key();
+        self.jobs.blocking((JobKind::TokenStatus, key), move |_| {
+            let view = match target.prepare(&session, Mode::Send).map(|r| r.prepared) {
                 Ok(p) if auth::oauth_of(&p).is_none() => TokenView::NotOAuth,
-                Ok(p) => auth::token_status(&p, &ctx).map(TokenView::Status).unwrap_or(TokenView::None),
-                Err(e) if untrusted(&e).is_some() => {
-                    TokenView::Problem("a {{cmd.…}} source is not trusted yet: send once to be asked".into())
-                }
+                Ok(p) => auth::token_status(&p, &session.auth)
+                    .map(TokenView::Status)
+                    .unwrap_or(TokenView::None),
+                Err(SendError::Trust { .. }) => TokenView::Problem("a {{cmd.…}} source is not trusted yet: send once to be asked".into()),
                 Err(e) => TokenView::Problem(e.to_string()),
-            })
-            .await
-            .unwrap_or_else(|_| TokenView::Problem("the status check stopped unexpectedly".into()));
-            let _ = tx.send(Message::Auth(AuthEvent::Token { path, env, view }));
+            };
+            Message::Auth(AuthEvent::Token { path, env, view })
         });
     }
 
@@ -82,16 +77,8 @@ impl App {
             );
             return;
         }
-        let Some(job) = self.prepare_job(&path) else { return };
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let cancel = CancellationToken::new();
-        if let Some(old) = self.auth.action_cancel.replace(cancel.clone()) {
-            old.cancel();
-        }
-        let ctx = self.auth.ctx.clone();
-        let tx = self.tx.clone();
+        let Some(target) = self.open_target() else { return };
+        let session = self.session.clone();
         let env = self.open.as_ref().and_then(|o| self.env_name(o.collection)).map(str::to_string);
         self.auth.tokens.insert(path.clone(), (env, TokenView::Loading));
         self.notify(
@@ -102,8 +89,10 @@ impl App {
                 TokenAction::Forget => "Forgetting the cached token…",
             },
         );
-        handle.spawn(async move {
-            let prepared = tokio::task::spawn_blocking(move || job.run()).await;
+        // One token action at a time: a new one cancels the one running.
+        self.jobs.spawn((JobKind::TokenAction, 0), move |job| async move {
+            let (ctx, cancel) = (session.auth.clone(), job.cancel.clone());
+            let prepared = tokio::task::spawn_blocking(move || target.prepare(&session, Mode::Send).map(|r| r.prepared)).await;
             let result = match prepared {
                 Ok(Ok(p)) => match action {
                     TokenAction::Fetch => auth::login(&p, &ctx, cancel).await.map(Some),
@@ -123,7 +112,7 @@ impl App {
                 )),
                 Err(_) => Err(AuthError::new(AuthErrorKind::Config, "request", "could not be prepared")),
             };
-            let _ = tx.send(Message::Auth(AuthEvent::TokenDone { path, action, result }));
+            Message::Auth(AuthEvent::TokenDone { path, action, result })
         });
     }
 }

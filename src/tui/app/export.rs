@@ -1,6 +1,7 @@
 //! `y` / `Y` in the request pane: the open draft as a curl command, put on the clipboard with OSC 52 (the terminal
-//! does the copying, so it works over ssh and needs no clipboard library). `y` masks secrets; `Y` asks first and
-//! reveals them. A collection with `[commands]` is prepared off the UI thread (a command may be slow).
+//! does the copying, so it works over ssh and needs no clipboard library). `y` masks secrets (prepared in
+//! the pipeline's masked-preview mode, as `apix export curl` does: an unset or untrusted secret shows masked and no
+//! command runs); `Y` asks first and reveals them. The request is prepared off the UI thread.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,7 +12,8 @@ use base64::Engine;
 use super::modal::{Confirm, ConfirmPurpose, Modal};
 use super::{App, Level};
 use crate::core::export::to_curl;
-use crate::core::http::{self, PrepareContext};
+use crate::core::pipeline::Mode;
+use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 
 /// Where OSC 52 sequences go: the terminal in the app, a buffer in tests.
@@ -72,36 +74,21 @@ impl App {
 
     pub(super) fn copy_curl_now(&mut self, reveal: bool) {
         self.end_field_edit();
-        let Some(open) = self.open.as_ref() else { return };
-        let path = open.draft.path.clone();
-        let has_commands = self
-            .workspace
-            .get(open.collection)
-            .is_some_and(|c| !c.defaults().commands.is_empty());
-        if has_commands {
-            if let (Some(job), Ok(handle)) = (self.prepare_job(&path), tokio::runtime::Handle::try_current()) {
-                let tx = self.tx.clone();
-                handle.spawn(async move {
-                    let work = tokio::task::spawn_blocking(move || job.run().map(|p| to_curl(&p, reveal)).map_err(|e| e.to_string()));
-                    if let Ok(result) = work.await {
-                        let _ = tx.send(Message::CurlReady { path, reveal, result });
-                    }
-                });
-                self.notify(Level::Info, "Preparing the request to copy…");
-                return;
-            }
+        let Some(target) = self.open_target() else { return };
+        let path = self.open.as_ref().map(|o| o.draft.path.clone()).unwrap_or_default();
+        let session = self.session.clone();
+        let mode = if reveal { Mode::Send } else { Mode::MaskedPreview };
+        // The latest copy wins.
+        self.jobs.blocking((JobKind::Export, 0), move |_| {
+            let result = target
+                .prepare(&session, mode)
+                .map(|r| to_curl(&r.prepared, reveal))
+                .map_err(|e| e.to_string());
+            Message::CurlReady { path, reveal, result }
+        });
+        if self.jobs.is_running((JobKind::Export, 0)) {
+            self.notify(Level::Info, "Preparing the request to copy…");
         }
-        let ctx = PrepareContext {
-            collection: self.workspace.get(open.collection),
-            environment: self.environment(open.collection),
-            overrides: &[],
-            demo_url: Some(self.demo.clone()),
-            masked_preview: false,
-        };
-        let result = http::prepare(&ctx, &open.draft)
-            .map(|p| to_curl(&p, reveal))
-            .map_err(|e| e.to_string());
-        self.on_curl_ready(path, reveal, result);
     }
 
     pub(super) fn on_curl_ready(&mut self, path: PathBuf, reveal: bool, result: Result<String, String>) {

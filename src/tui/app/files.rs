@@ -7,6 +7,7 @@ use super::modal::{AfterUnsaved, Confirm, ConfirmPurpose, Modal};
 use super::open::OpenRequest;
 use super::{App, Level, Pane};
 use crate::core::collection::{load_collection, load_workspace, save_request, Folder, Node, RequestDef};
+use crate::tui::jobs::JobKind;
 use crate::tui::message::{FileStamp, Message};
 
 impl App {
@@ -166,25 +167,19 @@ impl App {
 
     /// About once a second (from the loop's timer): compare the open file with what we loaded, off the UI thread.
     pub(super) fn poll_files(&mut self) {
-        if self.polling {
+        let name = (JobKind::DiskPoll, 0);
+        if self.jobs.is_running(name) {
             return;
         }
         let Some(open) = self.open.as_ref() else { return };
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
         let path = open.draft.path.clone();
         let known = open.stamp;
         let ignored = self.ignored_stamp;
-        let tx = self.tx.clone();
-        self.polling = true;
-        handle.spawn(async move {
-            let check = path.clone();
-            let stamp = tokio::task::spawn_blocking(move || FileStamp::read(&check)).await.ok().flatten();
-            // Always answer, so the next poll can start.
+        self.jobs.blocking(name, move |_| {
+            let stamp = FileStamp::read(&path);
             let changed = stamp != known && (stamp.is_none() || stamp != ignored);
             let stamp = if changed { stamp } else { known };
-            let _ = tx.send(Message::DiskChanged { path, stamp });
+            Message::DiskChanged { path, stamp }
         });
     }
 

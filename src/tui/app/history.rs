@@ -3,7 +3,7 @@
 //! app state only holds what they returned, so drawing never touches the database.
 //!
 //! ```text
-//!  send done ─Recorder─▶ record_send (blocking) ─▶ Recorded ─▶ counts, open view re-listed
+//!  send job: pipeline record (blocking) ─▶ Recorded ─▶ counts, open view re-listed
 //!  Ctrl-H ─▶ List job ─▶ Listed{generation}      (a newer list or search wins; older answers are dropped)
 //!  /text ─debounce─▶ SearchDue{generation} ─▶ List job
 //!  Enter / r / Ctrl-R ─▶ Get job ─▶ Loaded{purpose} ─▶ response viewer (read-only) / editor (unsaved) / send
@@ -15,15 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc::UnboundedSender;
-
 use super::modal::Modal;
 use super::App;
 use crate::core::collection::{Collection, RequestDef};
-use crate::core::history::{
-    self, Comparison, Entry, HistoryConfig, HistoryError, HistoryStore, Query, RecordContext, RecordOutcome, RequestRef, Summary,
-};
-use crate::core::http::{Exchange, HttpError, Prepared};
+use crate::core::history::{self, Comparison, Entry, HistoryConfig, HistoryError, HistoryStore, Query, RecordOutcome, RequestRef, Summary};
+use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
 
@@ -142,7 +138,7 @@ pub enum HistoryEvent {
     },
 }
 
-fn say(e: &HistoryError) -> String {
+pub(super) fn say(e: &HistoryError) -> String {
     match e.hint() {
         Some(h) => format!("{e} ({h})"),
         None => e.to_string(),
@@ -186,73 +182,12 @@ fn open_existing(db: &Path) -> Result<Option<HistoryStore>, HistoryError> {
     HistoryStore::open(db).map(Some)
 }
 
-/// Runs `job` on the blocking pool with the database path and sends its answer.
-fn spawn_job(tx: &UnboundedSender<Message>, db: &Path, job: impl FnOnce(&Path) -> HistoryEvent + Send + 'static) {
-    let Ok(handle) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
-    let tx = tx.clone();
-    let db = db.to_path_buf();
-    handle.spawn(async move {
-        if let Ok(ev) = tokio::task::spawn_blocking(move || job(&db)).await {
-            let _ = tx.send(Message::History(ev));
-        }
-    });
-}
-
-/// Records one send in the background once it is over; built before the send starts.
-pub struct Recorder {
-    tx: UnboundedSender<Message>,
-    db: PathBuf,
-    config: Arc<HistoryConfig>,
-    root: Option<PathBuf>,
-    def: RequestDef,
-    environment: Option<String>,
-}
-
-impl Recorder {
-    /// Records `result` of sending `prepared` (cancelled sends are not history). Returns at once.
-    /// A history tap for this send, when it will be recorded.
-    pub fn tap(&self, prepared: &Prepared) -> Option<history::HistoryTap> {
-        self.config
-            .records(self.root.as_deref())
-            .then(|| history::HistoryTap::new(prepared, self.config.max_body_size))
-    }
-
-    pub fn record(&self, prepared: &Prepared, result: &Result<Exchange, HttpError>, streamed: Option<history::PackedBody>) {
-        if matches!(result, Err(HttpError::Cancelled)) || !self.config.records(self.root.as_deref()) {
-            return;
-        }
-        let (prepared, result) = (prepared.clone(), result.clone());
-        let (config, root, def, env) = (self.config.clone(), self.root.clone(), self.def.clone(), self.environment.clone());
-        spawn_job(&self.tx, &self.db, move |db| {
-            let ctx = RecordContext {
-                collection_root: root.as_deref(),
-                request: Some(&def),
-                environment: env.as_deref(),
-                max_body_size: config.max_body_size,
-            };
-            let outcome = history::record_send_with(&config, db, &prepared, result.as_ref(), &ctx, streamed);
-            HistoryEvent::Recorded {
-                path: def.path.clone(),
-                result: outcome.map_err(|e| say(&e)),
-            }
-        });
-    }
-}
-
 impl App {
-    /// The recorder for a send of the open request (called by `send_open` before it spawns the send).
-    pub(super) fn history_recorder(&self) -> Recorder {
-        let open = self.open.as_ref();
-        Recorder {
-            tx: self.tx.clone(),
-            db: self.history.db.clone(),
-            config: self.history.config.clone(),
-            root: open.and_then(|o| self.workspace.get(o.collection)).map(|c| c.root.clone()),
-            def: open.map(|o| o.draft.clone()).unwrap_or_default(),
-            environment: open.and_then(|o| self.env_name(o.collection)).map(str::to_string),
-        }
+    /// Runs `job` off the UI thread with the database path; it answers with a history event.
+    fn history_job(&mut self, job: impl FnOnce(&Path) -> HistoryEvent + Send + 'static) {
+        let db = self.history.db.clone();
+        let key = self.jobs.unique_key();
+        self.jobs.blocking((JobKind::History, key), move |_| Message::History(job(&db)));
     }
 
     fn request_key(&self, path: &Path) -> Option<RequestKey> {
@@ -282,10 +217,10 @@ impl App {
         }
     }
 
-    pub(super) fn count_history(&self, path: &Path) {
+    pub(super) fn count_history(&mut self, path: &Path) {
         let Some(key) = self.request_key(path) else { return };
         let path = path.to_path_buf();
-        spawn_job(&self.tx, &self.history.db, move |db| {
+        self.history_job(move |db| {
             let count = match open_existing(db) {
                 Ok(Some(mut s)) => s
                     .list(&Query {
@@ -350,7 +285,7 @@ impl App {
             }
             Scope::All => None,
         };
-        spawn_job(&self.tx, &self.history.db, move |db| {
+        self.history_job(move |db| {
             let result = open_existing(db).and_then(|store| match store {
                 Some(mut s) => s.list(&Query {
                     request: request.map(|k| k.to_ref()),
@@ -375,20 +310,17 @@ impl App {
             view.generation = generation;
             view.loading = true;
         }
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let tx = self.tx.clone();
-        handle.spawn(async move {
-            tokio::time::sleep(SEARCH_DEBOUNCE).await;
-            let _ = tx.send(Message::History(HistoryEvent::SearchDue { generation }));
-        });
+        self.jobs.debounce(
+            (JobKind::HistoryDebounce, 0),
+            SEARCH_DEBOUNCE,
+            Message::History(HistoryEvent::SearchDue { generation }),
+        );
     }
 
     /// Loads entry `id` for `purpose`; the answer names the workspace request it belongs to.
     pub(super) fn load_history_entry(&mut self, id: i64, purpose: EntryPurpose) {
         let roots: Vec<PathBuf> = self.workspace.iter().map(|c| c.root.clone()).collect();
-        spawn_job(&self.tx, &self.history.db, move |db| {
+        self.history_job(move |db| {
             let result = HistoryStore::open(db).and_then(|s| s.get(id)).map(|entry| {
                 let file = locate(&entry, &roots);
                 (Box::new(entry), file)
@@ -403,7 +335,7 @@ impl App {
     /// Compares two entries (older first), or the last two of the view's request.
     pub(super) fn compare_history(&mut self, pair: Option<(i64, i64)>, request: Option<PathBuf>) {
         let key = request.and_then(|p| self.request_key(&p));
-        spawn_job(&self.tx, &self.history.db, move |db| {
+        self.history_job(move |db| {
             let result = HistoryStore::open(db).and_then(|mut s| {
                 let pair = match (pair, key) {
                     (Some(p), _) => Some(p),
@@ -431,7 +363,7 @@ impl App {
     pub(super) fn history_follow_move(&mut self, from: &Path, to: &Path) {
         let (from, to) = (from.to_path_buf(), to.to_path_buf());
         self.history.counted_for = None;
-        spawn_job(&self.tx, &self.history.db, move |db| HistoryEvent::Renamed {
+        self.history_job(move |db| HistoryEvent::Renamed {
             result: match open_existing(db) {
                 Ok(Some(mut s)) => s.rename(&from, &to).map_err(|e| say(&e)),
                 Ok(None) => Ok(0),

@@ -31,6 +31,11 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.key(key);
+        self.settle();
+    }
+
+    fn key(&mut self, key: KeyEvent) {
         self.redraw = true;
         if self.modal.is_some() {
             self.modal_key(key);

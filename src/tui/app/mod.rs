@@ -37,10 +37,12 @@ pub use send::{DoneState, Failure, RequestState, Slot};
 
 use super::action::Action;
 use super::config::Config;
+use super::jobs::{Executor, JobKind, Jobs};
 use super::keymap::{Context, Keymap};
 use super::message::Message;
 use super::theme::{ColorMode, Styles, ThemeSpec, DEFAULT_THEME_NAME};
 use crate::core::collection::{load_workspace, Collection, Environment};
+use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
 use tree::TreeState;
 
@@ -58,6 +60,8 @@ pub struct AppOptions {
     pub demo: Option<DemoUrlFn>,
     /// History database and token cache live here (`APIX_DATA_DIR` or the platform's data folder).
     pub data_dir: PathBuf,
+    /// Where background jobs run: the program's runtime, or inline for synchronous tests.
+    pub executor: Executor,
 }
 
 impl AppOptions {
@@ -70,6 +74,7 @@ impl AppOptions {
             color_mode: ColorMode::detect(),
             demo: None,
             data_dir: crate::core::paths::data_dir(),
+            executor: Executor::Inline,
         }
     }
 }
@@ -155,14 +160,15 @@ pub struct App {
     pub terminated_by: Option<&'static str>,
     /// Where `y` copies to (OSC 52 on the terminal; a buffer in tests).
     pub clipboard: export::ClipboardSink,
-    tx: UnboundedSender<Message>,
+    /// The one send pipeline's shared state (auth context, cookie jars, history, spill folder).
+    session: Session,
+    /// All background work.
+    jobs: Jobs,
     demo: DemoUrlFn,
     demo_url: Arc<Mutex<Option<String>>>,
     next_id: u64,
     redraw: bool,
     effect: Option<Effect>,
-    /// A disk check is running; do not start another.
-    polling: bool,
     /// The disk version the user already chose to ignore ("keep mine").
     ignored_stamp: Option<super::message::FileStamp>,
 }
@@ -214,6 +220,13 @@ impl App {
             r
         });
 
+        let history = history::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config);
+        let auth = auth::AuthState::new(tx.clone(), opts.data_dir.join("tokens"));
+        let mut session = Session::default();
+        session.demo = Some(demo.clone());
+        session.auth = auth.ctx.clone();
+        session.spill = Some((limits.memory_cap, limits.spill_dir.clone()));
+        session.history = Some((history.config.clone(), history.db.clone()));
         let mut app = App {
             dir: opts.dir,
             workspace,
@@ -229,18 +242,18 @@ impl App {
             wrap: false,
             limits,
             areas: Areas::default(),
-            history: history::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config),
-            auth: auth::AuthState::new(tx.clone(), opts.data_dir.join("tokens")),
+            history,
+            auth,
             quit: false,
             terminated_by: None,
             clipboard: export::ClipboardSink::Terminal,
-            tx,
+            session,
+            jobs: Jobs::new(opts.executor, tx),
             demo,
             demo_url,
             next_id: 1,
             redraw: true,
             effect: None,
-            polling: false,
             ignored_stamp: None,
         };
         if app.workspace.is_empty() {
@@ -345,14 +358,8 @@ impl App {
         self.redraw = true;
         // Errors stay until the next one; the rest fade after a few seconds.
         if level != Level::Error {
-            if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                let tx = self.tx.clone();
-                let life = if level == Level::Warning { 10 } else { 5 };
-                handle.spawn(async move {
-                    tokio::time::sleep(Duration::from_secs(life)).await;
-                    let _ = tx.send(Message::ExpireNotice(id));
-                });
-            }
+            let life = Duration::from_secs(if level == Level::Warning { 10 } else { 5 });
+            self.jobs.expire_after((JobKind::Notice, 0), life, Message::ExpireNotice(id));
         }
     }
 
@@ -361,31 +368,50 @@ impl App {
         self.next_id
     }
 
+    /// What happened in the background (or on the terminal); then the results of any job that ran inline.
     pub fn handle_message(&mut self, msg: Message) {
+        self.dispatch(msg);
+        self.settle();
+    }
+
+    /// Applies the messages of jobs that ran inline (synchronous tests), in order, until none are left.
+    pub(crate) fn settle(&mut self) {
+        while let Some(m) = self.jobs.take_inline() {
+            self.dispatch(m);
+        }
+    }
+
+    fn dispatch(&mut self, msg: Message) {
         match msg {
             Message::Input(ev) => self.handle_event(ev),
-            Message::Http { id, path, result, elapsed } => {
-                self.on_http(id, path.clone(), *result, elapsed);
-                self.after_send(id, &path);
+            Message::Job(done) => {
+                if let Some(m) = self.jobs.finish(done) {
+                    self.dispatch(m);
+                }
+            }
+            Message::Prepared { id, line, warnings } => self.on_prepared(id, line, warnings),
+            Message::Http { id, result, elapsed } => {
+                let path = self.slot_path(id);
+                self.on_http(id, *result, elapsed);
+                if let Some(path) = path {
+                    self.after_send(&path);
+                }
             }
             Message::History(ev) => self.on_history(ev),
             Message::Auth(ev) => self.on_auth(ev),
-            Message::Formatted { id, path } => self.on_formatted(id, &path),
-            Message::Highlighted { id, path, window } => self.on_highlighted(id, &path, *window),
+            Message::Formatted { id } => self.on_formatted(id),
+            Message::Highlighted { id, window } => self.on_highlighted(id, *window),
             Message::SearchHits {
-                path,
+                id,
                 search,
                 hits,
                 done,
                 capped,
-            } => self.on_search_hits(&path, search, hits, done, capped),
+            } => self.on_search_hits(id, search, hits, done, capped),
             Message::BodySaved { to, result } => self.on_body_saved(&to, result),
             Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
             Message::PollFiles => self.poll_files(),
-            Message::DiskChanged { path, stamp } => {
-                self.polling = false;
-                self.on_disk_changed(&path, stamp);
-            }
+            Message::DiskChanged { path, stamp } => self.on_disk_changed(&path, stamp),
             Message::Tick => {
                 if self.is_animating() {
                     self.redraw = true;
@@ -443,6 +469,7 @@ impl App {
             },
         }
         self.upkeep();
+        self.settle();
     }
 
     pub fn set_focus(&mut self, pane: Pane) {
@@ -517,6 +544,11 @@ impl App {
         }
     }
 
+    /// The request file whose slot holds send `id` (wherever the file was moved since).
+    pub(super) fn slot_path(&self, id: u64) -> Option<PathBuf> {
+        self.slots.iter().find(|(_, s)| s.id == id).map(|(p, _)| p.clone())
+    }
+
     /// The slot of the open request, if it was ever sent.
     pub fn current_slot(&self) -> Option<&Slot> {
         let open = self.open.as_ref()?;
@@ -527,6 +559,11 @@ impl App {
         let path = self.open.as_ref()?.draft.path.clone();
         self.slots.get_mut(&path)
     }
+}
+
+/// The slot of send `id` (wherever its request file is now).
+fn by_id(slots: &mut HashMap<PathBuf, Slot>, id: u64) -> Option<&mut Slot> {
+    slots.values_mut().find(|s| s.id == id)
 }
 
 fn default_env(c: &Collection) -> Option<String> {

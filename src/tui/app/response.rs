@@ -12,6 +12,7 @@ use super::send::{RequestState, Slot};
 use super::{App, Level};
 use crate::core::format::{hex_line_count, BodyKind, HighlightCache, StyledSpan};
 use crate::tui::action::Action;
+use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
 
@@ -222,12 +223,11 @@ impl App {
     }
 
     /// Highlights the window around the visible lines of an XML/HTML/YAML body with syntect, in a background job
-    /// that keeps the parser checkpoints (inline without a runtime, as in snapshot tests). JSON needs none of this:
+    /// that keeps the parser checkpoints (the newest window of a body wins). JSON needs none of this:
     /// its tokenizer styles a visible line in microseconds at draw time.
     pub(crate) fn prepare_highlight(&mut self, height: usize) {
         let theme = self.styles.syntax_theme.clone();
         let no_color = self.styles.json_colors().is_none();
-        let tx = self.tx.clone();
         let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
             return;
         };
@@ -264,40 +264,27 @@ impl App {
             },
         };
         let mut cache = window.cache.take().unwrap_or_else(|| HighlightCache::new(&kind, &theme));
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            window.lines = cache.window(&block_reader(&doc), start, count);
-            window.start = start;
-            window.cache = Some(cache);
-            slot.view.highlight = Some(window);
-            return;
-        };
         window.pending = Some(start);
         slot.view.highlight = Some(window);
         let id = slot.id;
-        handle.spawn(async move {
-            let job = tokio::task::spawn_blocking(move || {
-                let lines = cache.window(&block_reader(&doc), start, count);
-                HighlightWindow {
-                    cache: Some(cache),
-                    start,
-                    lines,
-                    generation,
-                    pending: None,
-                }
-            });
-            if let Ok(window) = job.await {
-                let _ = tx.send(Message::Highlighted {
-                    id,
-                    path,
-                    window: Box::new(window),
-                });
+        self.jobs.blocking((JobKind::Highlight, id), move |_| {
+            let lines = cache.window(&block_reader(&doc), start, count);
+            let window = HighlightWindow {
+                cache: Some(cache),
+                start,
+                lines,
+                generation,
+                pending: None,
+            };
+            Message::Highlighted {
+                id,
+                window: Box::new(window),
             }
         });
     }
 
-    pub(super) fn on_highlighted(&mut self, id: u64, path: &Path, window: HighlightWindow) {
-        let Some(slot) = self.slots.get_mut(path) else { return };
-        if slot.id == id {
+    pub(super) fn on_highlighted(&mut self, id: u64, window: HighlightWindow) {
+        if let Some(slot) = super::by_id(&mut self.slots, id) {
             slot.view.highlight = Some(window);
             self.redraw = true;
         }
@@ -361,19 +348,12 @@ impl App {
                 Ok(written)
             }
         };
-        match tokio::runtime::Handle::try_current() {
-            Ok(handle) => {
-                let tx = self.tx.clone();
-                self.notify(Level::Info, format!("Saving the body to {}…", to.display()));
-                handle.spawn(async move {
-                    let result = tokio::task::spawn_blocking(job).await.unwrap_or_else(|e| Err(e.to_string()));
-                    let _ = tx.send(Message::BodySaved { to, result });
-                });
-            }
-            Err(_) => {
-                let result = job();
-                self.on_body_saved(&to, result);
-            }
+        let key = self.jobs.unique_key();
+        let done = to.clone();
+        self.jobs
+            .blocking((JobKind::SaveBody, key), move |_| Message::BodySaved { to: done, result: job() });
+        if self.jobs.is_running((JobKind::SaveBody, key)) {
+            self.notify(Level::Info, format!("Saving the body to {}…", to.display()));
         }
     }
 

@@ -6,12 +6,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::body::LiveDoc;
 use super::response::{slot_text, Hit, Search};
 use super::{App, Level};
+use crate::tui::jobs::{JobCtx, JobKind};
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
 
@@ -79,16 +79,18 @@ fn scan(doc: &LiveDoc, needle: &Needle, from: usize, max_lines: usize, room: usi
     (hits, n, false)
 }
 
-/// The background scan: follows the document while it is still being built, stops when cancelled or replaced.
-fn scan_job(doc: Arc<LiveDoc>, query: String, id: u64, path: std::path::PathBuf, tx: UnboundedSender<Message>, cancel: CancellationToken) {
+/// The background scan: follows the document while it is still being built, reports batches of hits as it goes,
+/// and stops when cancelled (Esc, a new search, a replaced job) or when the document is rebuilt. Its result is the
+/// last batch (or a harmless tick when it stopped early).
+fn scan_job(doc: Arc<LiveDoc>, query: String, id: u64, slot: u64, job: &JobCtx, cancels: &[CancellationToken]) -> Message {
     let needle = Needle::new(&query);
     let generation = doc.generation();
     let (mut next, mut found) = (0, 0);
     let mut batch = Vec::new();
     let mut last = Instant::now();
     loop {
-        if cancel.is_cancelled() || doc.generation() != generation {
-            return;
+        if cancels.iter().any(CancellationToken::is_cancelled) || doc.generation() != generation {
+            return Message::Tick;
         }
         let done = doc.is_done();
         let total = doc.line_count();
@@ -108,17 +110,17 @@ fn scan_job(doc: Arc<LiveDoc>, query: String, id: u64, path: std::path::PathBuf,
         }
         let finished = capped || (done && next >= total);
         if finished || (!batch.is_empty() && last.elapsed() >= BATCH_EVERY) {
-            let hits = std::mem::take(&mut batch);
             let msg = Message::SearchHits {
-                path: path.clone(),
+                id: slot,
                 search: id,
-                hits,
+                hits: std::mem::take(&mut batch),
                 done: finished,
                 capped,
             };
-            if tx.send(msg).is_err() || finished {
-                return;
+            if finished {
+                return msg;
             }
+            job.report(msg);
             last = Instant::now();
         }
     }
@@ -159,16 +161,22 @@ impl App {
         if let Some(slot) = self.slots.get_mut(&path) {
             slot.view.search = Some(search);
         }
-        let handle = tokio::runtime::Handle::try_current();
-        if doc.is_done() && doc.line_count() <= INLINE_LINES || handle.is_err() {
+        let Some(slot_id) = self.slots.get(&path).map(|s| s.id) else {
+            return;
+        };
+        // A small finished body is searched on the spot; inline jobs (synchronous tests) cannot wait for a body
+        // still arriving, so they search what is there.
+        if doc.is_done() && doc.line_count() <= INLINE_LINES || self.jobs.is_inline() {
             let (hits, _, capped) = scan(&doc, &Needle::new(&query), 0, usize::MAX, MAX_HITS);
-            self.on_search_hits(&path, id, hits, true, capped);
+            self.on_search_hits(slot_id, id, hits, true, capped);
             return;
         }
-        if let Ok(handle) = handle {
-            let tx = self.tx.clone();
-            handle.spawn_blocking(move || scan_job(doc, query, id, path, tx, cancel));
-        }
+        // The newest search of a body wins (the old one stops at its next block).
+        self.jobs.blocking((JobKind::Search, slot_id), move |job| {
+            let cancel = cancel.clone();
+            let job_cancel = job.cancel.clone();
+            scan_job(doc, query, id, slot_id, job, &[cancel, job_cancel])
+        });
     }
 
     /// The body was re-formatted: the old hits point at other lines.
@@ -182,10 +190,11 @@ impl App {
         self.run_search();
     }
 
-    pub(super) fn on_search_hits(&mut self, path: &std::path::Path, id: u64, hits: Vec<Hit>, done: bool, capped: bool) {
+    pub(super) fn on_search_hits(&mut self, slot_id: u64, id: u64, hits: Vec<Hit>, done: bool, capped: bool) {
+        let Some(path) = self.slot_path(slot_id) else { return };
         let current = self.open.as_ref().is_some_and(|o| o.draft.path == path);
         let preamble = if current { self.current_preamble_len() } else { 0 };
-        let Some(slot) = self.slots.get_mut(path) else { return };
+        let Some(slot) = self.slots.get_mut(&path) else { return };
         let Some(search) = slot.view.search.as_mut().filter(|s| s.id == id) else {
             return;
         };

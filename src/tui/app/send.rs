@@ -1,14 +1,16 @@
-//! Sending never blocks: `prepare` runs at once (its errors show at once, nothing is spawned); the send itself is a
-//! task with a cancellation token that reports back with `Message::Http`. Progress is read from a watch channel
-//! when drawing, so a fast transfer cannot flood the loop with messages.
+//! Sending never blocks: Ctrl-R starts one `Send` job that prepares the draft off the UI thread (keyring lookups and
+//! `{{cmd.…}}` commands may take a while), then runs the core pipeline (auth, HTTP, history) with the viewer's body
+//! sink. Every message about a send names it by its id, so a request renamed, moved or deleted while in flight
+//! still ends (deleting it cancels the send). Progress is read from a watch channel when drawing, so a fast
+//! transfer cannot flood the loop with messages.
 //!
 //! ```text
-//!  Send ─prepare─▶ Sending{started, progress, cancel, body} ──Http(Ok)──▶ Done(exchange, body) ─Formatted─▶ Done
-//!     └─error──▶ Failed      │ (JSON re-indented chunk by chunk)  ├─Http(Err)─▶ Failed      (text bodies only)
-//!                            ▼ first screen readable already       └─Esc────────▶ Cancelled
+//!  Send ─job─▶ Sending{started, progress, cancel, body} ─Prepared─▶ (line, warnings) ─Http(Ok)─▶ Done ─Formatted─▶ Done
+//!                 │ (JSON re-indented chunk by chunk)                 ├─Http(Err)─▶ Failed (a trust question: dialog)
+//!                 ▼ first screen readable already                     └─Esc───────▶ Cancelled
 //! ```
 //!
-//! The send task hands every decoded chunk to the body's [`LiveDoc`], so a JSON body is formatted and indexed while
+//! The send job hands every decoded chunk to the body's [`LiveDoc`], so a JSON body is formatted and indexed while
 //! it downloads (the viewer shows and scrolls the first screen at once); bodies over the memory cap spill to a
 //! temporary file on both sides (the raw body in the HTTP engine, the formatted text in the document).
 
@@ -16,19 +18,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::body::{classify, format_text, BodyDoc, LiveDoc};
+use super::history::HistoryEvent;
 use super::response::ResponseView;
 use super::{App, Level, Pane};
-use crate::core::cookies::CookieJar;
+use crate::core::collection::{Collection, RequestDef};
 use crate::core::format::document::SpillPolicy;
-use crate::core::history::HistoryTap;
-use crate::core::http::{self, insight, Exchange, HttpError, PrepareContext, PrepareError, Progress, StatusInsight};
+use crate::core::http::{self, insight, Exchange, HttpError, Progress, StatusInsight};
+use crate::core::pipeline::{Fix, Hooks, Mode, Ready, SendError, Session, Target, TrustQuestion};
 use crate::core::template::mask_secrets;
 use crate::tui::app::body::Limits;
+use crate::tui::jobs::{JobCtx, JobKind};
 use crate::tui::message::Message;
 
 #[derive(Debug)]
@@ -69,24 +72,30 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn from_prepare(e: &PrepareError) -> Failure {
-        Failure {
-            title: "not sent".into(),
-            message: e.to_string(),
-            hint: e.hint(),
-            request_line: None,
-            elapsed: None,
-            detail: format!("{e:#?}"),
-        }
-    }
-
-    pub fn from_http(e: &HttpError, line: String, elapsed: Duration) -> Failure {
+    /// A failure at any step of a send; `login_key` is the key that fetches a token (for `Fix::Login`).
+    pub fn from_send(e: &SendError, line: Option<String>, elapsed: Option<Duration>, login_key: &str) -> Failure {
+        let (message, hint) = match e {
+            SendError::Auth(a) => (
+                format!("{} {}", a.step, a.problem),
+                match e.fix() {
+                    Some(Fix::Login) => Some(format!(
+                        "No usable token: press {login_key} (Auth tab) to fetch one, then send again"
+                    )),
+                    _ => a.check.clone(),
+                },
+            ),
+            SendError::Prepare(p) | SendError::Trust { cause: p, .. } => (p.to_string(), p.hint()),
+            SendError::Http(h) => (h.to_string(), h.hint()),
+            other => (other.to_string(), other.fix().map(|f| f.text())),
+        };
+        // Nothing went out before a prepare or trust failure: no request line, no time.
+        let sent = matches!(e, SendError::Auth(_) | SendError::Http(_));
         Failure {
             title: e.title().into(),
-            message: e.to_string(),
-            hint: e.hint(),
-            request_line: Some(line),
-            elapsed: Some(elapsed),
+            message,
+            hint,
+            request_line: if sent { line } else { None },
+            elapsed: if sent { elapsed } else { None },
             detail: format!("{e:#?}"),
         }
     }
@@ -102,54 +111,21 @@ pub struct Slot {
 /// Bodies up to this size are formatted on the spot when they complete (sub-millisecond); larger ones in the background.
 const INLINE_FORMAT: u64 = 256 * 1024;
 
-/// Formats a complete text body off the render path; the newest send of a request wins (older results are ignored by
-/// id). Without a runtime (snapshot tests) it runs inline.
-fn spawn_format(
-    tx: UnboundedSender<Message>,
-    id: u64,
-    path: &Path,
-    exchange: Arc<Exchange>,
-    live: Arc<LiveDoc>,
-    spill: SpillPolicy,
-) -> bool {
-    let handle = match tokio::runtime::Handle::try_current() {
-        Ok(h) if exchange.response.decoded_size > INLINE_FORMAT => h,
-        _ => {
-            format_text(&exchange.response, &live, &spill);
-            return false;
-        }
-    };
-    let path = path.to_path_buf();
-    handle.spawn(async move {
-        let job = tokio::task::spawn_blocking(move || format_text(&exchange.response, &live, &spill));
-        if job.await.is_ok() {
-            let _ = tx.send(Message::Formatted { id, path });
-        }
-    });
-    true
-}
-
-/// Where a TUI send puts the body as it arrives: the viewer's document (formatted as it comes) and the history tap.
+/// Where a TUI send puts the body as it arrives: the viewer's document, formatted as it comes (the pipeline tees
+/// the same chunks to history).
 struct ViewerSink {
     doc: Arc<LiveDoc>,
     spill: Option<SpillPolicy>,
     limits: Limits,
-    tap: Option<HistoryTap>,
 }
 
 impl http::BodySink for ViewerSink {
     fn head(&mut self, head: &http::ResponseHead<'_>) {
         // Content-Length decides where the text goes.
         self.spill = Some(self.limits.doc_spill_for(head.total));
-        if let Some(t) = self.tap.as_mut() {
-            t.head(head);
-        }
     }
 
     fn chunk(&mut self, data: &[u8]) -> std::io::Result<()> {
-        if let Some(t) = self.tap.as_mut() {
-            t.chunk(data);
-        }
         let limits = &self.limits;
         let spill = self.spill.get_or_insert_with(|| limits.doc_spill_for(None));
         self.doc.feed(data, spill);
@@ -157,9 +133,6 @@ impl http::BodySink for ViewerSink {
     }
 
     fn chunk_bytes(&mut self, data: &bytes::Bytes) -> std::io::Result<()> {
-        if let Some(t) = self.tap.as_mut() {
-            t.chunk_bytes(data);
-        }
         let limits = &self.limits;
         let spill = self.spill.get_or_insert_with(|| limits.doc_spill_for(None));
         self.doc.feed(data, spill);
@@ -167,30 +140,129 @@ impl http::BodySink for ViewerSink {
     }
 }
 
-impl App {
-    /// Ctrl-R: prepare the open draft (unsaved edits included) and send it in the background.
-    pub(super) fn send_open(&mut self) {
-        self.end_field_edit();
-        if self.prepare_commands_first() {
-            return;
+/// What a background prepare needs, owned: the collection as loaded, the environment, and the request as it is in
+/// the editor (unsaved edits included).
+pub(super) struct SendTarget {
+    collection: Option<Collection>,
+    environment: Option<String>,
+    def: RequestDef,
+}
+
+impl SendTarget {
+    /// Prepares in `mode`; a trust question is not asked here (no terminal to ask on): it comes back as
+    /// `SendError::Trust` for the dialog.
+    pub(super) fn prepare(&self, session: &Session, mode: Mode) -> Result<Ready, SendError> {
+        let target = Target {
+            collection: self.collection.as_ref(),
+            environment: self.environment.as_deref(),
+            overrides: &[],
+            def: &self.def,
+        };
+        session.prepare(&target, mode, &mut |_| None)
+    }
+}
+
+/// One send, off the UI thread: prepare (trusting `trust` first, the user's yes), then the pipeline. Reports
+/// `Prepared` and `Http`; its result is the history record's outcome.
+async fn run_send(ctx: JobCtx, id: u64, session: Session, target: SendTarget, trust: Option<TrustQuestion>, io: SendIo) -> Message {
+    let started = Instant::now();
+    let prepare_session = session.clone();
+    let prepared = tokio::task::spawn_blocking(move || {
+        if let Some(q) = &trust {
+            prepare_session.trust(q)?;
         }
-        let Some(open) = self.open.as_ref() else {
+        target.prepare(&prepare_session, Mode::Send)
+    })
+    .await
+    .unwrap_or_else(|_| {
+        Err(SendError::Http(HttpError::Other {
+            detail: "the prepare step stopped unexpectedly".into(),
+        }))
+    });
+    let ready = match prepared {
+        Ok(r) => r,
+        Err(e) => {
+            return Message::Http {
+                id,
+                result: Box::new(Err(e)),
+                elapsed: started.elapsed(),
+            }
+        }
+    };
+    let p = &ready.prepared;
+    ctx.report(Message::Prepared {
+        id,
+        line: format!("{} {}", p.method, mask_secrets(p.url.as_str(), &p.secrets)),
+        warnings: p.warnings.clone(),
+    });
+    // Re-indenting a 64 KB piece takes well under a millisecond, so this stays cooperative; it also paces the
+    // download to the formatter, so chunks never pile up in memory.
+    let mut sink = ViewerSink {
+        doc: io.body.clone(),
+        spill: None,
+        limits: io.limits,
+    };
+    let hooks = Hooks {
+        cancel: ctx.cancel.clone(),
+        progress: Some(io.progress),
+        sink: Some(&mut sink),
+    };
+    let mut sent = session.send(ready, hooks).await;
+    if sent.result.is_ok() {
+        // Finishing the document here keeps even that last step off the UI thread.
+        io.body.finish_json();
+    }
+    let record = sent.take_record();
+    ctx.report(Message::Http {
+        id,
+        result: Box::new(sent.result),
+        elapsed: started.elapsed(),
+    });
+    let Some(record) = record else { return Message::Tick };
+    let path = record.request_path().map(Path::to_path_buf).unwrap_or_default();
+    let result = tokio::task::spawn_blocking(move || record.write()).await.unwrap_or_else(|_| {
+        Err(crate::core::history::HistoryError::Sqlite {
+            path: PathBuf::new(),
+            detail: "the thread writing it stopped".into(),
+        })
+    });
+    Message::History(HistoryEvent::Recorded {
+        path,
+        result: result.map_err(|e| super::history::say(&e)),
+    })
+}
+
+/// The viewer's side of one send.
+struct SendIo {
+    body: Arc<LiveDoc>,
+    progress: watch::Sender<Progress>,
+    limits: Limits,
+}
+
+impl App {
+    /// The open request as a background prepare needs it.
+    pub(super) fn open_target(&self) -> Option<SendTarget> {
+        let open = self.open.as_ref()?;
+        Some(SendTarget {
+            collection: self.workspace.get(open.collection).cloned(),
+            environment: self.env_name(open.collection).map(str::to_string),
+            def: open.draft.clone(),
+        })
+    }
+
+    /// Ctrl-R: send the open draft (unsaved edits included) in the background.
+    pub(super) fn send_open(&mut self) {
+        self.send_open_trusting(None);
+    }
+
+    /// [`send_open`](Self::send_open) after the user said yes to `trust`.
+    pub(super) fn send_open_trusting(&mut self, trust: Option<TrustQuestion>) {
+        self.end_field_edit();
+        let Some(target) = self.open_target() else {
             self.notify(Level::Info, "Open a request first: select it in the tree and press Enter");
             return;
         };
-        let path = open.draft.path.clone();
-        let collection = self.workspace.get(open.collection);
-        let environment = self.environment(open.collection);
-        let ctx = PrepareContext {
-            collection,
-            environment,
-            overrides: &[],
-            demo_url: Some(self.demo.clone()),
-            masked_preview: false,
-        };
-        let prepared = http::prepare(&ctx, &open.draft);
-        // The same jar as `apix send FILE`: per collection and environment, in the data dir.
-        let jar_key = collection.map(|c| (c.root.clone(), environment.map(|e| e.name.clone())));
+        let path = target.def.path.clone();
         let id = self.next_id();
         // A new send replaces the previous one of the same request.
         if let Some(Slot {
@@ -201,80 +273,25 @@ impl App {
             cancel.cancel();
         }
         let view = self.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
-        let mut prepared = match prepared {
-            Ok(p) => p,
-            Err(e) => {
-                let failure = Failure::from_prepare(&e);
-                self.notify(Level::Error, format!("Not sent: {}", failure.message));
-                self.slots.insert(
-                    path,
-                    Slot {
-                        id,
-                        state: RequestState::Failed(Box::new(failure)),
-                        view,
-                    },
-                );
-                return;
-            }
-        };
-        if !prepared.warnings.is_empty() {
-            self.notify(Level::Warning, prepared.warnings.join(" · "));
-        }
-        let line = format!("{} {}", prepared.method, mask_secrets(prepared.url.as_str(), &prepared.secrets));
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            self.notify(Level::Error, "Cannot send: the background runtime is not running");
-            return;
-        };
-        prepared.options.spill_above = self.limits.memory_cap;
-        prepared.options.spill_dir = Some(self.limits.spill_dir.clone());
+        // Until the prepare answers: the request as written (placeholders, so no secret).
+        let line = format!("{} {}", target.def.method, target.def.url);
         let (progress_tx, progress_rx) = watch::channel(Progress::default());
-        let cancel = CancellationToken::new();
-        let started = Instant::now();
-        let tx = self.tx.clone();
-        let task_cancel = cancel.clone();
-        let task_path = path.clone();
         let body = LiveDoc::new();
-        let task_body = body.clone();
-        let limits = self.limits.clone();
-        let (auth_step, recorder) = (self.auth_step(id), self.history_recorder());
-        handle.spawn(async move {
-            if let Some((root, env)) = &jar_key {
-                // A jar that cannot be read only means this send goes without stored cookies.
-                prepared.options.cookie_jar = CookieJar::open(&crate::core::cookies::default_dir(), root, env.as_deref()).ok();
-            }
-            // Digest, SigV4 and OAuth 2.0 are applied here, just before the send (a failure ends the send: app/auth.rs).
-            if !auth_step.authorize(&mut prepared, &task_cancel, &task_path, started).await {
-                return;
-            }
-            // Re-indenting a 64 KB piece takes well under a millisecond, so this stays cooperative; it also paces the
-            // download to the formatter, so chunks never pile up in memory.
-            let mut sink = ViewerSink {
-                doc: task_body.clone(),
-                spill: None,
-                limits,
-                // A large body is masked and compressed for history on another thread while it downloads.
-                tap: recorder.tap(&prepared),
-            };
-            let result = http::send_with_sink(&prepared, task_cancel, Some(progress_tx), Some(&mut sink)).await;
-            if result.is_ok() {
-                // Finishing the document here keeps even that last step off the UI thread.
-                task_body.finish_json();
-            }
-            let streamed = sink.tap.take().and_then(HistoryTap::finish);
-            recorder.record(&prepared, &result, streamed);
-            let _ = tx.send(Message::Http {
-                id,
-                path: task_path,
-                result: Box::new(result),
-                elapsed: started.elapsed(),
-            });
-        });
+        let io = SendIo {
+            body: body.clone(),
+            progress: progress_tx,
+            limits: self.limits.clone(),
+        };
+        let session = self.session.clone();
+        let name = (JobKind::Send, id);
+        self.jobs.spawn(name, move |ctx| run_send(ctx, id, session, target, trust, io));
+        let cancel = self.jobs.token(name);
         self.slots.insert(
             path,
             Slot {
                 id,
                 state: RequestState::Sending {
-                    started,
+                    started: Instant::now(),
                     progress: progress_rx,
                     cancel,
                     line,
@@ -285,6 +302,17 @@ impl App {
         );
         if self.areas.narrow && self.focus == Pane::Tree {
             self.focus = Pane::Response;
+        }
+    }
+
+    pub(super) fn on_prepared(&mut self, id: u64, line: String, warnings: Vec<String>) {
+        let Some(slot) = super::by_id(&mut self.slots, id) else { return };
+        if let RequestState::Sending { line: l, .. } = &mut slot.state {
+            *l = line;
+        }
+        self.redraw = true;
+        if !warnings.is_empty() {
+            self.notify(Level::Warning, warnings.join(" · "));
         }
     }
 
@@ -318,22 +346,26 @@ impl App {
             line,
             body,
         };
-        self.slots.insert(path.clone(), Slot { id, state, view });
-        self.on_http(id, path, result, elapsed);
+        self.slots.insert(path, Slot { id, state, view });
+        self.on_http(id, result.map_err(SendError::Http), elapsed);
+        self.settle();
     }
 
-    pub(super) fn on_http(&mut self, id: u64, path: PathBuf, result: Result<Exchange, HttpError>, elapsed: Duration) {
-        let tx = self.tx.clone();
-        let Some(slot) = self.slots.get_mut(&path) else { return };
-        if slot.id != id {
-            // A newer send of the same request replaced this one.
+    pub(super) fn on_http(&mut self, id: u64, result: Result<Exchange, SendError>, elapsed: Duration) {
+        let login_key = self
+            .keymap
+            .label(crate::tui::keymap::Context::Request, crate::tui::action::Action::FetchToken);
+        let spill = self.limits.doc_spill();
+        let Some(slot) = super::by_id(&mut self.slots, id) else {
+            // The request was deleted meanwhile (its send was cancelled), or a newer send replaced this one.
             return;
-        }
-        self.redraw = true;
+        };
         let (line, live) = match &slot.state {
             RequestState::Sending { line, body, .. } => (line.clone(), body.clone()),
             _ => (String::new(), LiveDoc::new()),
         };
+        let mut format = None;
+        let mut question = None;
         match result {
             Ok(exchange) => {
                 let exchange = Arc::new(exchange);
@@ -341,26 +373,62 @@ impl App {
                 let (body, needs_format) = classify(resp, &live);
                 let insight = insight(resp);
                 if needs_format {
-                    spawn_format(tx, id, &path, exchange.clone(), live, self.limits.doc_spill());
+                    format = Some((exchange.clone(), live));
                 }
                 slot.view.highlight = None;
                 slot.state = RequestState::Done(Box::new(DoneState { exchange, insight, body }));
             }
-            Err(HttpError::Cancelled) => {
+            Err(e) if e.is_cancelled() => {
                 slot.state = RequestState::Cancelled { after: elapsed, line };
+                self.redraw = true;
                 self.notify(Level::Info, format!("Cancelled after {}", crate::core::format_duration(elapsed)));
+                return;
+            }
+            Err(SendError::Trust {
+                question: q,
+                declined: false,
+                ..
+            }) => {
+                // Nothing was sent: the dialog asks (the slot goes, below), the pane is empty again.
+                question = Some(*q);
             }
             Err(e) => {
-                slot.state = RequestState::Failed(Box::new(Failure::from_http(&e, line, elapsed)));
+                let failure = Failure::from_send(&e, Some(line), Some(elapsed), &login_key);
+                let prepare_failed = failure.request_line.is_none();
+                slot.state = RequestState::Failed(Box::new(failure));
+                if prepare_failed && question.is_none() {
+                    let message = match &slot.state {
+                        RequestState::Failed(f) => f.message.clone(),
+                        _ => String::new(),
+                    };
+                    self.notify(Level::Error, format!("Not sent: {message}"));
+                }
             }
+        }
+        self.redraw = true;
+        if let Some((exchange, live)) = format {
+            self.format_body(id, exchange, live, spill);
+        }
+        if let (Some(question), Some(path)) = (question, self.slot_path(id)) {
+            self.slots.remove(&path);
+            self.modal = Some(super::modal::Modal::Trust(super::auth::TrustPrompt { question, path }));
         }
     }
 
-    pub(super) fn on_formatted(&mut self, id: u64, path: &Path) {
-        let Some(slot) = self.slots.get_mut(path) else { return };
-        if slot.id != id {
+    /// Formats a complete text body: small ones on the spot (sub-millisecond), larger ones as a job.
+    fn format_body(&mut self, id: u64, exchange: Arc<Exchange>, live: Arc<LiveDoc>, spill: SpillPolicy) {
+        if exchange.response.decoded_size <= INLINE_FORMAT {
+            format_text(&exchange.response, &live, &spill);
             return;
         }
+        self.jobs.blocking((JobKind::Format, id), move |_| {
+            format_text(&exchange.response, &live, &spill);
+            Message::Formatted { id }
+        });
+    }
+
+    pub(super) fn on_formatted(&mut self, id: u64) {
+        let Some(slot) = super::by_id(&mut self.slots, id) else { return };
         slot.view.highlight = None;
         self.redraw = true;
         if slot.view.search.is_some() {

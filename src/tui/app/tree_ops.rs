@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::modal::{Confirm, ConfirmPurpose, Modal, Prompt, PromptPurpose};
+use super::send::RequestState;
 use super::tree::RowKind;
 use super::{App, Level};
 use crate::core::collection::{
@@ -164,6 +165,12 @@ impl App {
             Ok(()) => {
                 if self.open.as_ref().is_some_and(|o| o.draft.path.starts_with(path)) {
                     self.open = None;
+                }
+                // A send of a deleted request ends here (cancelled), not in a spinner that runs forever.
+                for (_, slot) in self.slots.iter().filter(|(p, _)| p.starts_with(path)) {
+                    if let RequestState::Sending { cancel, .. } = &slot.state {
+                        cancel.cancel();
+                    }
                 }
                 self.slots.retain(|p, _| !p.starts_with(path));
                 self.reload_collection(ci);

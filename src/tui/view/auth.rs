@@ -12,6 +12,8 @@ use super::dialog::{frame_block, popup};
 use super::request::{auth_summary, masked, row_style, template_spans};
 use crate::core::collection::AuthDef;
 use crate::core::http::prepare::effective_auth;
+use crate::core::pipeline::TrustKind;
+use crate::core::sanitize::visible_line;
 use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::auth::{FlowDialog, FlowKind, SecretPrompt, TokenView, TrustPrompt};
@@ -162,32 +164,58 @@ pub fn draw_trust(app: &App, frame: &mut Frame, area: Rect, t: &TrustPrompt) {
     let s = &app.styles;
     let popup_area = popup(area, 76, 11);
     frame.render_widget(Clear, popup_area);
-    let block = frame_block(app, "Run a command for a secret?").border_style(s.warning);
+    let collection = &t.question.collection;
+    let (title, mut lines, yes) = match &t.question.kind {
+        TrustKind::Command { name, command } => (
+            "Run a command for a secret?",
+            vec![
+                Line::from(vec![
+                    Span::styled("Collection ", s.base),
+                    Span::styled(app.rel(collection), s.accent),
+                    Span::styled(" wants to run", s.base),
+                ]),
+                Line::from(Span::styled(format!("  {}", visible_line(command)), s.title)),
+                Line::from(vec![
+                    Span::styled("to get secret ", s.base),
+                    Span::styled(visible_line(name), s.accent),
+                    Span::styled(". Trust it on this machine?", s.base),
+                ]),
+                Line::from(Span::styled(
+                    "Say yes only if you trust whoever wrote this collection; a changed command asks again.",
+                    s.muted,
+                )),
+            ],
+            "yes: trust it, run it and send",
+        ),
+        TrustKind::OutsideFile { what, path } => (
+            "Send a file from outside the collection?",
+            vec![
+                Line::from(vec![
+                    Span::styled("Collection ", s.base),
+                    Span::styled(app.rel(collection), s.accent),
+                    Span::styled(format!(" wants to send (for {})", visible_line(what)), s.base),
+                ]),
+                Line::from(Span::styled(format!("  {}", visible_line(&path.display().to_string())), s.title)),
+                Line::from(Span::styled(
+                    "which is outside its folder. Trust it to send files from outside its folder?",
+                    s.base,
+                )),
+                Line::from(Span::styled(
+                    "Say yes only if you trust whoever wrote this collection: it could send any file you can read.",
+                    s.muted,
+                )),
+            ],
+            "yes: trust it and send",
+        ),
+    };
+    let block = frame_block(app, title).border_style(s.warning);
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);
-    let lines = vec![
-        Line::from(vec![
-            Span::styled("Collection ", s.base),
-            Span::styled(app.rel(&t.collection), s.accent),
-            Span::styled(" wants to run", s.base),
-        ]),
-        Line::from(Span::styled(format!("  {}", t.command), s.title)),
-        Line::from(vec![
-            Span::styled("to get secret ", s.base),
-            Span::styled(t.name.clone(), s.accent),
-            Span::styled(". Trust it on this machine?", s.base),
-        ]),
-        Line::from(Span::styled(
-            "Say yes only if you trust whoever wrote this collection; a changed command asks again.",
-            s.muted,
-        )),
+    lines.extend([
         Line::from(""),
-        Line::from(vec![
-            Span::styled("  [y] ", s.key),
-            Span::styled("yes: trust it, run it and send", s.base),
-        ]),
+        Line::from(vec![Span::styled("  [y] ", s.key), Span::styled(yes, s.base)]),
         Line::from(vec![Span::styled("  [N] ", s.key), Span::styled("no: nothing runs (Esc)", s.base)]),
-    ];
+    ]);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

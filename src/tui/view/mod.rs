@@ -26,6 +26,8 @@ impl App {
         let area = frame.area();
         self.areas = layout::compute(self, area);
         self.fit_to_frame();
+        // Jobs the layout started that ran inline (synchronous tests) are applied before drawing.
+        self.settle();
         let app: &App = self;
         if app.areas.too_small {
             draw_too_small(app, frame, area);
