@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod embedded;
+pub mod logging;
 pub mod tui;
 
 /// The core crate, under the name the front ends and tests use.

@@ -29,6 +29,9 @@ fn canary_from_dotenv_never_lands_in_a_written_file() {
             .env("APIX_DATA_DIR", dirs.path().join("data"))
             .env("APIX_CONFIG_DIR", dirs.path().join("config"))
             .env("APIX_CACHE_DIR", dirs.path().join("cache"))
+            // The log, at its most detailed, is one of the files scanned below.
+            .env("APIX_LOG_DIR", dirs.path().join("logs"))
+            .env("APIX_LOG", "trace")
             .env_remove("DEMO_TOKEN")
             .output()
             .unwrap();
@@ -68,6 +71,17 @@ fn canary_from_dotenv_never_lands_in_a_written_file() {
         scanned += 1;
     }
     assert!(scanned + 1 >= before.len(), "scanned every file but .env");
+    // The log was written (and scanned above): both sends are in it.
+    let logs: String = common::all_files(&dirs.path().join("logs"))
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    assert_eq!(
+        logs.matches(" send method=POST").count() + logs.matches(" send method=GET").count(),
+        2,
+        "{logs}"
+    );
+    assert!(logs.contains("received status=200"), "{logs}");
 }
 
 /// Secrets from a trusted command, from an OAuth 2.0 flow, and from the OS keyring: none of them appears unmasked

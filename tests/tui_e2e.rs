@@ -135,7 +135,7 @@ fn open_send_edit_save_quit() {
     let (tmp, dir) = workspace();
     let file = dir.join("demo/users/get-user.toml");
     let before = std::fs::read_to_string(&file).unwrap();
-    let t = Tmux::start(&dir, tmp.path(), &[]);
+    let t = Tmux::start(&dir, tmp.path(), &[("APIX_LOG", "trace")]);
     t.wait_for("Collections [1]");
     assert!(t.alternate_screen_on());
     // Select a request through the filter and open it.
@@ -169,6 +169,15 @@ fn open_send_edit_save_quit() {
     assert!(screen.contains("APIX_EXIT=0"), "{screen}");
     assert!(!t.alternate_screen_on(), "still on the alternate screen");
     assert!(!screen.contains("Collections [1]"), "the UI is still visible:\n{screen}");
+    assert!(!screen.contains("apix_core"), "a log line reached the terminal:\n{screen}");
+    // The log (in the data dir the test set) has the session, at the most detailed level.
+    let logs: String = tui_support::all_files(&tmp.path().join("data/logs"))
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    assert!(logs.contains("explorer started"), "{logs}");
+    assert!(logs.contains("received status=200"), "{logs}");
+    assert!(logs.contains("job started"), "{logs}");
 }
 
 #[test]

@@ -145,6 +145,7 @@ impl Jobs {
 
     fn start(&mut self, name: JobName) -> (u64, JobCtx) {
         self.next += 1;
+        tracing::trace!(kind = ?name.0, key = name.1, id = self.next, "job started");
         let cancel = CancellationToken::new();
         if let Some((_, old)) = self.running.insert(name, (self.next, cancel.clone())) {
             old.cancel();
@@ -256,7 +257,10 @@ impl Jobs {
                 self.running.remove(&done.name);
                 Some(*done.result)
             }
-            _ => None,
+            _ => {
+                tracing::trace!(kind = ?done.name.0, key = done.name.1, id = done.id, "result of a replaced job dropped");
+                None
+            }
         }
     }
 

@@ -56,7 +56,9 @@ pub fn run(dir: PathBuf, theme: Option<String>, env: Option<String>) -> i32 {
         Ok(rt) => rt,
         Err(code) => return code,
     };
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), dir = %dir.display(), "explorer started");
     let mut opts = AppOptions::new(dir);
+    opts.log = Some(crate::logging::describe());
     opts.executor = jobs::Executor::Tokio(rt.handle().clone());
     opts.theme = theme;
     opts.env = env;

@@ -15,7 +15,8 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 #[path = "../common/mod.rs"]
 mod common;
-pub use common::copy_tree;
+#[allow(unused_imports)]
+pub use common::{all_files, copy_tree};
 
 /// A temp dir holding `demo/` (a copy of the bundled demo collection) and an empty `config/`.
 pub fn demo_workspace() -> tempfile::TempDir {

@@ -62,6 +62,8 @@ pub struct AppOptions {
     pub data_dir: PathBuf,
     /// Where background jobs run: the program's runtime, or inline for synchronous tests.
     pub executor: Executor,
+    /// Where the log is, for the help screen (None: not said).
+    pub log: Option<String>,
 }
 
 impl AppOptions {
@@ -75,6 +77,7 @@ impl AppOptions {
             demo: None,
             data_dir: crate::core::paths::data_dir(),
             executor: Executor::Inline,
+            log: None,
         }
     }
 }
@@ -164,6 +167,8 @@ pub struct App {
     session: Session,
     /// All background work.
     jobs: Jobs,
+    /// Where the log is (said on the help screen).
+    pub log: Option<String>,
     demo: DemoUrlFn,
     demo_url: Arc<Mutex<Option<String>>>,
     next_id: u64,
@@ -249,6 +254,7 @@ impl App {
             clipboard: export::ClipboardSink::Terminal,
             session,
             jobs: Jobs::new(opts.executor, tx),
+            log: opts.log,
             demo,
             demo_url,
             next_id: 1,

@@ -101,6 +101,9 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
             ("Wheel".into(), "Scroll what is under the pointer".into()),
         ],
     );
+    if let Some(log) = &app.log {
+        section("Log", vec![("folder".into(), log.clone())]);
+    }
     let popup_area = popup(area, 92, area.height.saturating_sub(4));
     frame.render_widget(Clear, popup_area);
     let block = frame_block(app, "Keys (Esc closes, ↑↓ scroll)");

@@ -28,6 +28,7 @@ use crate::auth::{self, AuthContext};
 use crate::cookies::CookieJar;
 use crate::history::{HistoryConfig, HistoryTap};
 use crate::http::{self, BodySink, Exchange, PrepareContext, Prepared, Progress, ResponseHead};
+use crate::mask::Masker;
 use crate::template::trust::TrustStore;
 use crate::template::DemoUrlFn;
 
@@ -136,6 +137,7 @@ impl Session {
             masked_preview: mode == Mode::MaskedPreview,
         };
         let mut asked = 0;
+        tracing::debug!(request = %target.def.path.display(), environment = ?target.environment, ?mode, "prepare");
         let prepared = loop {
             let cause = match http::prepare(&ctx, target.def) {
                 Ok(p) => break p,
@@ -214,7 +216,11 @@ impl Session {
             .map(|(config, db)| Record::start(config.clone(), db.clone(), place));
 
         let Hooks { cancel, progress, sink } = hooks;
+        let masker = Masker::new(&prepared.secrets);
+        let url = masker.mask(prepared.url.as_str()).into_owned();
+        tracing::info!(method = %prepared.method, url = %url, "send");
         if let Err(e) = auth::authorize(&mut prepared, &self.auth, cancel.clone()).await {
+            tracing::warn!(method = %prepared.method, url = %url, error = %masker.mask(&e.to_string()), "auth step failed");
             return Sent {
                 prepared,
                 result: Err(SendError::Auth(e)),
@@ -231,6 +237,17 @@ impl Session {
         let result = http::send_with_sink(&prepared, cancel, progress, use_sink.then_some(&mut tee as http::ChunkSink)).await;
         if let (Some(r), Some(tap)) = (record.as_mut(), tee.tap.take()) {
             r.streamed = tap.finish();
+        }
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(x) => tracing::info!(
+                status = x.response.status,
+                bytes = x.response.decoded_size,
+                elapsed_ms,
+                redirects = x.response.redirects.len(),
+                "received"
+            ),
+            Err(e) => tracing::warn!(elapsed_ms, error = %masker.mask(&e.to_string()), "send failed"),
         }
         Sent {
             prepared,
