@@ -8,12 +8,13 @@
 //! ```
 //!
 //! `app` holds the state and its update logic (testable without a terminal), `view` draws it (one file per pane),
-//! `keymap`/`action` turn keys into commands, `theme`/`config` read the user's overrides, and this module runs the
-//! loop on a real terminal.
+//! `keymap`/`action` turn keys into commands, `theme`/`config` read the user's overrides, `jobs` runs background
+//! work, `event_loop` is the loop over any backend, and this module runs it on the real terminal.
 
 pub mod action;
 pub mod app;
 pub mod config;
+pub mod event_loop;
 pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;
@@ -25,7 +26,6 @@ pub mod view;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use crossterm::event::EventStream;
 use futures_util::StreamExt;
@@ -36,10 +36,7 @@ use tokio::sync::mpsc;
 pub use app::{App, AppOptions};
 pub use message::Message;
 
-/// How often a moving spinner is redrawn.
-pub const TICK: Duration = Duration::from_millis(100);
-/// How often the open file is compared with the disk.
-pub const FILE_POLL: Duration = Duration::from_secs(1);
+pub use event_loop::{FILE_POLL, TICK};
 
 pub fn run(dir: PathBuf, theme: Option<String>, env: Option<String>) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -65,6 +62,37 @@ pub fn run(dir: PathBuf, theme: Option<String>, env: Option<String>) -> i32 {
     rt.block_on(run_loop(opts))
 }
 
+/// The real terminal as the loop's host: crossterm's event stream, `$EDITOR`, and the e2e tests' panic hooks.
+struct TerminalHost {
+    /// None while an editor owns the terminal (the reader would steal its keystrokes).
+    events: Option<EventStream>,
+    panic_after_first_draw: bool,
+    panic_in_task: bool,
+}
+
+impl event_loop::Host for TerminalHost {
+    async fn next_event(&mut self) -> Option<std::io::Result<crossterm::event::Event>> {
+        self.events.get_or_insert_with(EventStream::new).next().await
+    }
+
+    fn drawn(&mut self) {
+        if self.panic_after_first_draw {
+            panic!("APIX_TEST_PANIC=1 asked for a panic after the first draw");
+        }
+        if std::mem::take(&mut self.panic_in_task) {
+            tokio::spawn(async { panic!("APIX_TEST_PANIC=task asked for a panic in a background task") });
+        }
+    }
+
+    fn edit(&mut self, text: &str, extension: &str) -> Result<Result<String, String>, String> {
+        self.events = None;
+        terminal::restore();
+        let result = edit_in_editor(text, extension);
+        terminal::enter().map_err(|e| format!("cannot return to full-screen mode after the editor: {e}"))?;
+        Ok(result)
+    }
+}
+
 async fn run_loop(opts: AppOptions) -> i32 {
     terminal::install_panic_hook();
     if let Err(e) = terminal::enter() {
@@ -84,66 +112,15 @@ async fn run_loop(opts: AppOptions) -> i32 {
     spawn_signal_listeners(&tx);
     let mut app = App::new(opts, tx);
     let test_panic = test_panic_hook();
-    let panic_after_first_draw = test_panic == "1";
-    let mut panic_in_task = test_panic == "task";
-    let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut poll = tokio::time::interval(FILE_POLL);
-    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut failure: Option<String> = None;
-    loop {
-        if let Some(app::Effect::ExternalEditor { text, extension }) = app.take_effect() {
-            // The event reader would steal the editor's keystrokes: stop it while the editor runs.
-            drop(events);
-            terminal::restore();
-            let result = edit_in_editor(&text, extension);
-            if let Err(e) = terminal::enter() {
-                failure = Some(format!("cannot return to full-screen mode after the editor: {e}"));
-                break;
-            }
-            let _ = term.clear();
-            events = EventStream::new();
-            app.editor_finished(result);
-        }
-        if app.quit {
-            break;
-        }
-        if app.take_redraw() {
-            if let Err(e) = term.draw(|f| app.draw(f)) {
-                failure = Some(format!("cannot draw on the terminal: {e}"));
-                break;
-            }
-            if panic_after_first_draw {
-                panic!("APIX_TEST_PANIC=1 asked for a panic after the first draw");
-            }
-            if std::mem::take(&mut panic_in_task) {
-                tokio::spawn(async { panic!("APIX_TEST_PANIC=task asked for a panic in a background task") });
-            }
-        }
-        tokio::select! {
-            msg = rx.recv() => match msg {
-                Some(m) => app.handle_message(m),
-                None => break,
-            },
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => app.handle_event(ev),
-                Some(Err(e)) => {
-                    failure = Some(format!("cannot read from the terminal: {e}"));
-                    break;
-                }
-                None => break,
-            },
-            _ = tick.tick(), if app.is_animating() => app.handle_message(Message::Tick),
-            _ = poll.tick() => app.handle_message(Message::PollFiles),
-        }
-        // Coalesce a burst (a paste, many progress messages) into one frame.
-        while let Ok(m) = rx.try_recv() {
-            app.handle_message(m);
-        }
-    }
+    let mut host = TerminalHost {
+        events: Some(EventStream::new()),
+        panic_after_first_draw: test_panic == "1",
+        panic_in_task: test_panic == "task",
+    };
+    let outcome = event_loop::run(&mut app, &mut term, &mut rx, &mut host).await;
     terminal::restore();
-    if let Some(f) = failure {
+    if let Err(f) = outcome {
+        tracing::error!(problem = %f, "the explorer stopped");
         eprintln!("error: {f}");
         return 1;
     }
