@@ -61,10 +61,12 @@ pub enum Action {
     StoreSecret,
     CopyCurl,
     CopyCurlSecrets,
+    /// The cookie jar of the open request's collection and environment.
+    Cookies,
 }
 
 impl Action {
-    pub const ALL: [Action; 57] = [
+    pub const ALL: [Action; 58] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -122,6 +124,7 @@ impl Action {
         Action::StoreSecret,
         Action::CopyCurl,
         Action::CopyCurlSecrets,
+        Action::Cookies,
     ];
 
     /// The name used in `config.toml`.
@@ -177,6 +180,7 @@ impl Action {
             Action::ScrollRight => "scroll_right",
             Action::SaveBody => "save_body",
             Action::History => "history",
+            Action::Cookies => "cookies",
             Action::HistoryAll => "history_all",
             Action::FetchToken => "fetch_token",
             Action::RefreshToken => "refresh_token",
@@ -244,6 +248,7 @@ impl Action {
             Action::ScrollRight => "Scroll right",
             Action::SaveBody => "Save the response body to a file",
             Action::History => "History of this request (again: all requests)",
+            Action::Cookies => "Cookies of this collection and environment (view, clear)",
             Action::HistoryAll => "History of all requests",
             Action::FetchToken => "Fetch a new OAuth 2.0 token",
             Action::RefreshToken => "Refresh the OAuth 2.0 token",

@@ -65,6 +65,8 @@ pub enum JobKind {
     SaveBody,
     /// Store a secret in the OS keyring.
     Keyring,
+    /// Read or clear a cookie jar.
+    Cookies,
     /// Let a notice expire.
     Notice,
 }

@@ -252,6 +252,7 @@ fn defaults() -> Vec<(Context, KeyCombo, Action)> {
         (Response, p('w'), Action::ToggleWrap),
         (Response, p('d'), Action::ToggleDetail),
         (Response, p('s'), Action::SaveBody),
+        (Response, p('c'), Action::Cookies),
         (Response, p('<'), Action::ScrollLeft),
         (Response, p('H'), Action::ScrollLeft),
         (Response, p('>'), Action::ScrollRight),

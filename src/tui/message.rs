@@ -18,8 +18,14 @@ pub enum Message {
     Input(Event),
     /// A background job ended; its result is applied if no newer job of its name replaced it.
     Job(JobDone),
-    /// Send `id` was prepared off the UI thread: the request line (secrets masked) and warnings.
-    Prepared { id: u64, line: String, warnings: Vec<String> },
+    /// Send `id` was prepared off the UI thread: the request line (secrets masked), warnings and the secrets.
+    Prepared {
+        id: u64,
+        line: String,
+        warnings: Vec<String>,
+        /// The request's secrets, to mask in what the viewer shows.
+        secrets: Vec<String>,
+    },
     /// Send `id` finished (successfully, with an error at any step, or cancelled). Every message about a send names
     /// it by id: the request file may have been renamed, moved or deleted meanwhile.
     Http {
@@ -60,6 +66,8 @@ pub enum Message {
     History(super::app::history::HistoryEvent),
     /// Auth work finished, or a running login needs the user.
     Auth(super::app::auth::AuthEvent),
+    /// The cookie jar was read or cleared.
+    Cookies(super::app::cookies::CookieEvent),
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate(&'static str),
 }

@@ -19,6 +19,7 @@ pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;
 pub mod message;
+pub mod safe_text;
 pub mod terminal;
 pub mod text_input;
 pub mod theme;

@@ -6,7 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+
+use crate::tui::safe_text::para;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -285,7 +286,7 @@ impl TextArea {
                 }
                 visible.push(c);
             }
-            frame.render_widget(Paragraph::new(Line::from(Span::styled(visible, style))), area);
+            frame.render_widget(para(Line::from(Span::styled(visible, style))), area);
             if focused {
                 let x = area.x + (cursor_x - skipped.min(cursor_x)).min(width.saturating_sub(1)) as u16;
                 frame.set_cursor_position(Position::new(x, area.y));
@@ -299,7 +300,7 @@ impl TextArea {
             .take(area.height as usize)
             .map(|l| Line::from(Span::styled(l.clone(), style)))
             .collect();
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(para(lines), area);
         if focused && self.row >= self.scroll && self.row < self.scroll + area.height as usize {
             let before: String = self
                 .lines

@@ -7,6 +7,7 @@ mod auth_dialogs;
 pub mod auth_fields;
 mod auth_tokens;
 pub mod body;
+pub mod cookies;
 pub mod export;
 mod files;
 pub mod history;
@@ -231,6 +232,8 @@ impl App {
         session.demo = Some(demo.clone());
         session.auth = auth.ctx.clone();
         session.spill = Some((limits.memory_cap, limits.spill_dir.clone()));
+        // The same jar folder as `apix send` (the data dir's `cookies`), moved with the data dir in tests.
+        session.cookie_dir = Some(opts.data_dir.join("cookies"));
         session.history = Some((history.config.clone(), history.db.clone()));
         let mut app = App {
             dir: opts.dir,
@@ -395,7 +398,12 @@ impl App {
                     self.dispatch(m);
                 }
             }
-            Message::Prepared { id, line, warnings } => self.on_prepared(id, line, warnings),
+            Message::Prepared {
+                id,
+                line,
+                warnings,
+                secrets,
+            } => self.on_prepared(id, line, warnings, secrets),
             Message::Http { id, result, elapsed } => {
                 let path = self.slot_path(id);
                 self.on_http(id, *result, elapsed);
@@ -405,6 +413,7 @@ impl App {
             }
             Message::History(ev) => self.on_history(ev),
             Message::Auth(ev) => self.on_auth(ev),
+            Message::Cookies(ev) => self.on_cookies(ev),
             Message::Formatted { id } => self.on_formatted(id),
             Message::Highlighted { id, window } => self.on_highlighted(id, *window),
             Message::SearchHits {
@@ -468,6 +477,7 @@ impl App {
             Action::StoreSecret => self.open_secret_prompt(),
             Action::CopyCurl => self.copy_curl(false),
             Action::CopyCurlSecrets => self.copy_curl(true),
+            Action::Cookies => self.open_cookies(),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
                 Pane::Request => self.request_action(other),

@@ -24,6 +24,7 @@ pub enum Modal {
     Trust(super::auth::TrustPrompt),
     AuthFlow(super::auth::FlowDialog),
     Secret(super::auth::SecretPrompt),
+    Cookies(super::cookies::CookiesDialog),
 }
 
 impl Modal {
@@ -222,6 +223,7 @@ impl App {
             Modal::Trust(t) => self.trust_key(t, key),
             Modal::AuthFlow(f) => self.flow_key(f, key),
             Modal::Secret(s) => self.secret_key(s, key),
+            Modal::Cookies(d) => self.cookies_key(d, key),
         }
     }
 

@@ -155,7 +155,7 @@ impl App {
             }
             ResponseTab::Headers => r.headers.len() + done.exchange.request.headers.len() + 4,
             ResponseTab::Timing => 12,
-            ResponseTab::Redirects => r.redirects.len() + 2,
+            ResponseTab::Redirects => r.redirects.len() + r.redirects.iter().filter(|h| !h.dropped.is_empty()).count() + 2,
         }
     }
 

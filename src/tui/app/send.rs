@@ -28,6 +28,7 @@ use super::{App, Level, Pane};
 use crate::core::collection::{Collection, RequestDef};
 use crate::core::format::document::SpillPolicy;
 use crate::core::http::{self, insight, Exchange, HttpError, Progress, StatusInsight};
+use crate::core::mask::Masker;
 use crate::core::pipeline::{Fix, Hooks, Mode, Ready, SendError, Session, Target, TrustQuestion};
 use crate::core::template::mask_secrets;
 use crate::tui::app::body::Limits;
@@ -106,6 +107,8 @@ pub struct Slot {
     pub id: u64,
     pub state: RequestState,
     pub view: ResponseView,
+    /// The secrets this send carried (and cookies it got): masked wherever its body or headers are drawn.
+    pub masker: Arc<Masker>,
 }
 
 /// Bodies up to this size are formatted on the spot when they complete (sub-millisecond); larger ones in the background.
@@ -194,6 +197,7 @@ async fn run_send(ctx: JobCtx, id: u64, session: Session, target: SendTarget, tr
         id,
         line: format!("{} {}", p.method, mask_secrets(p.url.as_str(), &p.secrets)),
         warnings: p.warnings.clone(),
+        secrets: p.secrets.clone(),
     });
     // Re-indenting a 64 KB piece takes well under a millisecond, so this stays cooperative; it also paces the
     // download to the formatter, so chunks never pile up in memory.
@@ -213,6 +217,10 @@ async fn run_send(ctx: JobCtx, id: u64, session: Session, target: SendTarget, tr
         io.body.finish_json();
     }
     let record = sent.take_record();
+    if let Ok(x) = &mut sent.result {
+        // What the viewer masks: the request's secrets and the cookies of the exchange.
+        x.secrets.extend(sent.prepared.secrets.iter().cloned());
+    }
     ctx.report(Message::Http {
         id,
         result: Box::new(sent.result),
@@ -298,6 +306,7 @@ impl App {
                     body,
                 },
                 view,
+                masker: Arc::default(),
             },
         );
         if self.areas.narrow && self.focus == Pane::Tree {
@@ -305,11 +314,12 @@ impl App {
         }
     }
 
-    pub(super) fn on_prepared(&mut self, id: u64, line: String, warnings: Vec<String>) {
+    pub(super) fn on_prepared(&mut self, id: u64, line: String, warnings: Vec<String>, secrets: Vec<String>) {
         let Some(slot) = super::by_id(&mut self.slots, id) else { return };
         if let RequestState::Sending { line: l, .. } = &mut slot.state {
             *l = line;
         }
+        slot.masker = Arc::new(Masker::new(&secrets));
         self.redraw = true;
         if !warnings.is_empty() {
             self.notify(Level::Warning, warnings.join(" · "));
@@ -346,7 +356,11 @@ impl App {
             line,
             body,
         };
-        self.slots.insert(path, Slot { id, state, view });
+        let masker = Arc::new(match &result {
+            Ok(x) => Masker::new(&x.secrets),
+            Err(_) => Masker::default(),
+        });
+        self.slots.insert(path, Slot { id, state, view, masker });
         self.on_http(id, result.map_err(SendError::Http), elapsed);
         self.settle();
     }
@@ -368,6 +382,9 @@ impl App {
         let mut question = None;
         match result {
             Ok(exchange) => {
+                if !exchange.secrets.is_empty() {
+                    slot.masker = Arc::new(Masker::new(&exchange.secrets));
+                }
                 let exchange = Arc::new(exchange);
                 let resp = &exchange.response;
                 let (body, needs_format) = classify(resp, &live);

@@ -5,7 +5,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Wrap};
 use ratatui::Frame;
 
 use super::dialog::{frame_block, popup};
@@ -20,6 +20,7 @@ use crate::tui::app::auth::{FlowDialog, FlowKind, SecretPrompt, TokenView, Trust
 use crate::tui::app::auth_fields::{auth_fields, AuthField, AuthFieldKind};
 use crate::tui::app::{App, Field, OpenRequest};
 use crate::tui::keymap::Context;
+use crate::tui::safe_text::para;
 
 /// How a field's value is drawn: a mask for a literal secret, the reference for `{{…}}`, a muted note when empty.
 fn value_spans(app: &App, f: &AuthField, base: Style, editable: bool) -> Vec<Span<'static>> {
@@ -68,18 +69,18 @@ pub fn draw_tab(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, fo
                 }
                 lines.extend(scheme_lines(app, auth));
             }
-            frame.render_widget(Paragraph::new(lines), area);
+            frame.render_widget(para(lines), area);
             return;
         }
         AuthDef::None => {
             let msg = format!(" No auth for this request, even if a folder has some.   ({key} changes the type)");
-            frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)), area);
+            frame.render_widget(para(Span::styled(msg, s.muted)), area);
             return;
         }
         _ => {}
     }
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
+        para(Line::from(vec![
             Span::styled(format!(" {summary}"), s.accent),
             Span::styled(format!("   ({key} changes the type)"), s.muted),
         ])),
@@ -95,23 +96,17 @@ pub fn draw_tab(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, fo
         }
         let row = Rect::new(area.x, y, area.width, 1);
         let style = row_style(app, open, i, focused);
-        frame.render_widget(
-            Paragraph::new(Span::styled(format!("   {:<w$}", f.label), s.muted)).style(style),
-            row,
-        );
+        frame.render_widget(para(Span::styled(format!("   {:<w$}", f.label), s.muted)).style(style), row);
         let value_area = Rect::new(value_x, y, area.right().saturating_sub(value_x), 1);
         match open.editing.as_ref() {
             Some(e) if e.field == Field::Auth(f.label) => e.input.render(frame, value_area, s.base, focused),
-            _ => frame.render_widget(
-                Paragraph::new(Line::from(value_spans(app, f, s.base, true))).style(style),
-                value_area,
-            ),
+            _ => frame.render_widget(para(Line::from(value_spans(app, f, s.base, true))).style(style), value_area),
         }
         y += 1;
     }
     let extra = scheme_lines(app, &open.draft.auth);
     if !extra.is_empty() && y < area.bottom() {
-        frame.render_widget(Paragraph::new(extra), Rect::new(area.x, y, area.width, area.bottom() - y));
+        frame.render_widget(para(extra), Rect::new(area.x, y, area.width, area.bottom() - y));
     }
 }
 
@@ -216,7 +211,7 @@ pub fn draw_trust(app: &App, frame: &mut Frame, area: Rect, t: &TrustPrompt) {
         Line::from(vec![Span::styled("  [y] ", s.key), Span::styled(yes, s.base)]),
         Line::from(vec![Span::styled("  [N] ", s.key), Span::styled("no: nothing runs (Esc)", s.base)]),
     ]);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 }
 
 pub fn draw_flow(app: &App, frame: &mut Frame, area: Rect, d: &FlowDialog) {
@@ -272,16 +267,16 @@ pub fn draw_flow(app: &App, frame: &mut Frame, area: Rect, d: &FlowDialog) {
     }
     let text_h = inner.height.saturating_sub(3);
     frame.render_widget(
-        Paragraph::new(lines.clone()).wrap(Wrap { trim: false }),
+        para(lines.clone()).wrap(Wrap { trim: false }),
         Rect::new(inner.x, inner.y, inner.width, text_h),
     );
     if let Some((input, _)) = &d.paste {
         let y = inner.y + text_h;
-        frame.render_widget(Paragraph::new(Span::styled("> ", s.key)), Rect::new(inner.x, y, 2, 1));
+        frame.render_widget(para(Span::styled("> ", s.key)), Rect::new(inner.x, y, 2, 1));
         input.render(frame, Rect::new(inner.x + 2, y, inner.width.saturating_sub(2), 1), s.base, true);
     }
     frame.render_widget(
-        Paragraph::new(Span::styled(keys, s.muted)),
+        para(Span::styled(keys, s.muted)),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
     );
 }
@@ -302,12 +297,9 @@ pub fn draw_secret(app: &App, frame: &mut Frame, area: Rect, p: &SecretPrompt) {
         SecretStage::Name => "Name (a request uses it as {{keyring.NAME}}), then Enter:".to_string(),
         SecretStage::Value => format!("Value of `{name}` (hidden), then Enter; Esc cancels:"),
     };
-    frame.render_widget(
-        Paragraph::new(Span::styled(help, s.muted)),
-        Rect::new(inner.x, inner.y, inner.width, 1),
-    );
+    frame.render_widget(para(Span::styled(help, s.muted)), Rect::new(inner.x, inner.y, inner.width, 1));
     let field = Rect::new(inner.x + 2, inner.y + 2, inner.width.saturating_sub(2), 1);
-    frame.render_widget(Paragraph::new(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y + 2, 2, 1));
+    frame.render_widget(para(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y + 2, 2, 1));
     match p.stage {
         SecretStage::Name => p.name.render(frame, field, s.base, true),
         SecretStage::Value => {
@@ -317,11 +309,11 @@ pub fn draw_secret(app: &App, frame: &mut Frame, area: Rect, p: &SecretPrompt) {
                 .next()
                 .map(|c| c.to_string().repeat(p.value_len().min(40)))
                 .unwrap_or_default();
-            frame.render_widget(Paragraph::new(Span::styled(shown, s.base)), field);
+            frame.render_widget(para(Span::styled(shown, s.base)), field);
         }
     }
     frame.render_widget(
-        Paragraph::new(Span::styled(
+        para(Span::styled(
             "Where no keyring exists (a headless Linux box), use {{env.NAME}} and a .env file instead.",
             s.muted,
         )),

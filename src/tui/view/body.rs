@@ -8,7 +8,7 @@ use std::io::{Read, Seek, SeekFrom};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
@@ -16,10 +16,13 @@ use crate::core::format::hex::HEX_BYTES_PER_LINE;
 use crate::core::format::{hex_dump_line, hex_line_count, tokenize_json_line, BodyKind, StyledSpan};
 use crate::core::format_size;
 use crate::core::http::ResponseRecord;
+use crate::core::sanitize::{escape_char, is_unsafe};
+use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::body::{BodyDoc, LiveDoc};
 use crate::tui::app::{App, DoneState, RequestState, Slot};
 use crate::tui::keymap::Context;
+use crate::tui::safe_text::para;
 
 /// Lines longer than this are shown unstyled: tokenizing a multi-megabyte line per frame would stall drawing.
 const MAX_STYLED_LINE: usize = 16 * 1024;
@@ -72,6 +75,44 @@ pub fn preamble_lines(d: &DoneState) -> Vec<Preamble> {
 }
 
 type Seg = (String, Style);
+
+/// The segments as drawn: every secret the request carried (or cookie it got) masked wherever the body echoes it,
+/// in any spelling the masker knows, and control, bidi and format characters made visible. Done here, on the
+/// visible window only, so a 100 MB body never waits for masking; search hits keep their places because masking
+/// and escaping come after the segments were cut at the hits. `masked` are byte ranges of the line the segments
+/// cover, in order.
+fn shown(segs: Vec<Seg>, masked: &[std::ops::Range<usize>]) -> Vec<Seg> {
+    let mut out = Vec::with_capacity(segs.len());
+    let mut at = 0;
+    for (text, style) in segs {
+        let start = at;
+        at += text.len();
+        let touched = masked.iter().any(|r| r.start < at && r.end > start);
+        if !touched && !text.chars().any(is_unsafe) {
+            out.push((text, style));
+            continue;
+        }
+        let mut v = String::with_capacity(text.len() + 8);
+        for (i, c) in text.char_indices() {
+            let pos = start + i;
+            if let Some(r) = masked.iter().find(|r| r.contains(&pos)) {
+                if pos == r.start {
+                    v.push_str(MASK);
+                }
+                continue;
+            }
+            if is_unsafe(c) {
+                v.push_str(&escape_char(c));
+            } else {
+                v.push(c);
+            }
+        }
+        if !v.is_empty() {
+            out.push((v, style));
+        }
+    }
+    out
+}
 
 /// The styled pieces of one body line.
 fn segments(app: &App, kind: &BodyKind, line: &str, syntect: Option<&Vec<StyledSpan>>) -> Vec<Seg> {
@@ -292,7 +333,7 @@ pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     for p in pre.iter().skip(scroll).take(height) {
         lines.push(Line::from(Span::styled(
-            format!(" {}", p.text),
+            format!(" {}", slot.masker.mask(&p.text)),
             super::response::level_style(app, p.warn),
         )));
     }
@@ -327,6 +368,7 @@ pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
                 overlay(segs, &hits, app)
             }
         };
+        let segs = shown(segs, &slot.masker.find_all(line.as_bytes()));
         if app.wrap {
             let rows = wrap_cols(&segs, text_w, height - lines.len());
             for (k, row) in rows.into_iter().enumerate() {
@@ -344,10 +386,10 @@ pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(spans));
         }
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(para(lines), area);
     let bottom = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     if let Some(input) = &slot.view.search_input {
-        frame.render_widget(Paragraph::new(Span::styled(" / ", s.key)).style(s.selection), bottom);
+        frame.render_widget(para(Span::styled(" / ", s.key)).style(s.selection), bottom);
         input.render(
             frame,
             Rect::new(area.x + 3, bottom.y, area.width.saturating_sub(3), 1),
@@ -355,7 +397,7 @@ pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
             true,
         );
     } else if let Some(text) = status_row(app, slot, if let Source::Text(d) = &source { Some(*d) } else { None }) {
-        frame.render_widget(Paragraph::new(Span::styled(text, s.muted)).style(s.selection), bottom);
+        frame.render_widget(para(Span::styled(text, s.muted)).style(s.selection), bottom);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Wrap};
 use ratatui::Frame;
 
 use super::method_badge;
@@ -10,6 +10,7 @@ use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Confirm, EnvPicker, Modal, PaletteItem, PaletteState, Prompt};
 use crate::tui::keymap::Context;
+use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(modal) = &app.modal else { return };
@@ -24,6 +25,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Modal::Trust(t) => super::auth::draw_trust(app, frame, area, t),
         Modal::AuthFlow(f) => super::auth::draw_flow(app, frame, area, f),
         Modal::Secret(s) => super::auth::draw_secret(app, frame, area, s),
+        Modal::Cookies(d) => super::cookies::draw(app, frame, area, d),
     }
 }
 
@@ -110,7 +112,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);
     let max = lines.len().saturating_sub(inner.height as usize);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll.min(max) as u16, 0)), inner);
+    frame.render_widget(para(lines).scroll((scroll.min(max) as u16, 0)), inner);
 }
 
 fn draw_palette(app: &App, frame: &mut Frame, area: Rect, p: &PaletteState) {
@@ -124,7 +126,7 @@ fn draw_palette(app: &App, frame: &mut Frame, area: Rect, p: &PaletteState) {
     if inner.height < 2 {
         return;
     }
-    frame.render_widget(Paragraph::new(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y, 2, 1));
+    frame.render_widget(para(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y, 2, 1));
     p.input.render(
         frame,
         Rect::new(inner.x + 2, inner.y, inner.width.saturating_sub(2), 1),
@@ -168,9 +170,9 @@ fn draw_palette(app: &App, frame: &mut Frame, area: Rect, p: &PaletteState) {
         })
         .collect();
     if lines.is_empty() {
-        frame.render_widget(Paragraph::new(Span::styled("  Nothing matches.", s.muted)), list);
+        frame.render_widget(para(Span::styled("  Nothing matches.", s.muted)), list);
     } else {
-        frame.render_widget(Paragraph::new(lines), list);
+        frame.render_widget(para(lines), list);
     }
 }
 
@@ -221,7 +223,7 @@ fn draw_env(app: &App, frame: &mut Frame, area: Rect, e: &EnvPicker) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), Rect::new(inner.x, inner.y, list_w, inner.height));
+    frame.render_widget(para(lines), Rect::new(inner.x, inner.y, list_w, inner.height));
     let detail = Rect::new(inner.x + list_w + 1, inner.y, inner.width.saturating_sub(list_w + 1), inner.height);
     let mut vars: Vec<Line> = Vec::new();
     match e.selected.checked_sub(1).and_then(|i| c.environments.get(i)) {
@@ -243,7 +245,7 @@ fn draw_env(app: &App, frame: &mut Frame, area: Rect, e: &EnvPicker) {
             s.muted,
         ))),
     }
-    frame.render_widget(Paragraph::new(vars).wrap(Wrap { trim: false }), detail);
+    frame.render_widget(para(vars).wrap(Wrap { trim: false }), detail);
 }
 
 fn draw_prompt(app: &App, frame: &mut Frame, area: Rect, p: &Prompt) {
@@ -257,11 +259,11 @@ fn draw_prompt(app: &App, frame: &mut Frame, area: Rect, p: &Prompt) {
         return;
     }
     frame.render_widget(
-        Paragraph::new(Span::styled(p.help.clone(), s.muted)),
+        para(Span::styled(p.help.clone(), s.muted)),
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
     frame.render_widget(
-        Paragraph::new(Span::styled("> ", s.key)),
+        para(Span::styled("> ", s.key)),
         Rect::new(inner.x, inner.y + 2.min(inner.height - 1), 2, 1),
     );
     let field = Rect::new(inner.x + 2, inner.y + 2.min(inner.height - 1), inner.width.saturating_sub(2), 1);
@@ -284,7 +286,7 @@ fn draw_confirm(app: &App, frame: &mut Frame, area: Rect, c: &Confirm) {
             Span::styled(what.clone(), s.base),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 }
 
 #[cfg(test)]

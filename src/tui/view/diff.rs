@@ -2,13 +2,14 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Clear;
 use ratatui::Frame;
 
 use super::dialog::{frame_block, popup};
 use super::hint_spans;
 use crate::tui::app::history_diff::{DiffKind, DiffView};
 use crate::tui::app::App;
+use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &DiffView) {
     let s = &app.styles;
@@ -49,7 +50,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &DiffView) {
             Line::from(Span::styled(format!(" {}", l.text), style))
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), body);
+    frame.render_widget(para(lines), body);
     let more = if d.lines.len() > height {
         format!("lines {}–{} of {}", first + 1, (first + height).min(d.lines.len()), d.lines.len())
     } else {
@@ -61,7 +62,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &DiffView) {
         spans.push(Span::styled(format!("   {more}"), s.muted));
     }
     frame.render_widget(
-        Paragraph::new(Line::from(spans)),
+        para(Line::from(spans)),
         Rect::new(inner.x + 1, inner.bottom() - 1, inner.width.saturating_sub(1), 1),
     );
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Clear;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -17,6 +17,7 @@ use crate::tui::action::Action;
 use crate::tui::app::history::{HistoryView, Scope, COUNT_LIMIT};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
+use crate::tui::safe_text::para;
 
 /// "2025-01-02 10:00:00" (UTC) from milliseconds since the epoch.
 pub fn date(ms: i64) -> String {
@@ -107,24 +108,24 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
     }
     // Search line.
     let search_area = Rect::new(inner.x, inner.y, inner.width, 1);
-    frame.render_widget(Paragraph::new(Span::styled(" / ", s.key)), Rect::new(inner.x, inner.y, 3, 1));
+    frame.render_widget(para(Span::styled(" / ", s.key)), Rect::new(inner.x, inner.y, 3, 1));
     let field = Rect::new(inner.x + 3, inner.y, inner.width.saturating_sub(3), 1);
     if view.searching {
         view.search.render(frame, field, s.base, true);
     } else if view.search.text().is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled("search URL, headers and bodies", s.muted)),
+            para(Span::styled("search URL, headers and bodies", s.muted)),
             Rect::new(field.x, field.y, field.width, 1),
         );
     } else {
-        frame.render_widget(Paragraph::new(Span::styled(view.search.text(), s.accent)), field);
+        frame.render_widget(para(Span::styled(view.search.text(), s.accent)), field);
     }
     let _ = search_area;
     // The list.
     let list = Rect::new(inner.x, inner.y + 2, inner.width, inner.height.saturating_sub(4));
     let height = list.height as usize;
     if let Some(err) = &view.error {
-        frame.render_widget(Paragraph::new(Span::styled(format!(" ✖ {err}"), s.error)), list);
+        frame.render_widget(para(Span::styled(format!(" ✖ {err}"), s.error)), list);
     } else if view.entries.is_empty() {
         let msg = match (view.loading, view.search.text().trim().is_empty(), &view.scope) {
             (true, _, _) => " Loading…".to_string(),
@@ -137,7 +138,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
             }
             (false, true, Scope::All) => " No history yet: every send from apix is kept here.".to_string(),
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)), list);
+        frame.render_widget(para(Span::styled(msg, s.muted)), list);
     } else {
         let first = view.selected.saturating_sub(height.saturating_sub(1));
         let lines: Vec<Line> = view
@@ -148,7 +149,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
             .take(height)
             .map(|(i, e)| row(app, view, e, i == view.selected, list.width as usize))
             .collect();
-        frame.render_widget(Paragraph::new(lines), list);
+        frame.render_widget(para(lines), list);
     }
     // Keys.
     let toggle = match view.scope {
@@ -166,7 +167,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
         ("Esc".to_string(), "close"),
     ];
     let keys = Rect::new(inner.x + 1, inner.bottom().saturating_sub(1), inner.width.saturating_sub(1), 1);
-    frame.render_widget(Paragraph::new(Line::from(hint_spans(app, &hints))), keys);
+    frame.render_widget(para(Line::from(hint_spans(app, &hints))), keys);
 }
 
 /// On the response pane's bottom border: the entry on display (read-only) and the open request's history count.
@@ -183,7 +184,7 @@ pub fn draw_response_marks(app: &App, frame: &mut Frame, area: Rect) {
         if current {
             let text = format!(" history #{} · {} · read-only ", v.id, date(v.created_ms));
             let w = (text.width() as u16).min(area.width.saturating_sub(4));
-            frame.render_widget(Paragraph::new(Span::styled(text, s.warning)), Rect::new(area.x + 2, y, w, 1));
+            frame.render_widget(para(Span::styled(text, s.warning)), Rect::new(area.x + 2, y, w, 1));
             left_end = area.x + 2 + w;
         }
     }
@@ -204,6 +205,6 @@ pub fn draw_response_marks(app: &App, frame: &mut Frame, area: Rect) {
     let w = spans.iter().map(|sp| sp.content.width()).sum::<usize>() as u16;
     let x = area.right().saturating_sub(w + 2);
     if x > left_end {
-        frame.render_widget(Paragraph::new(Line::from(spans)), Rect::new(x, y, w, 1));
+        frame.render_widget(para(Line::from(spans)), Rect::new(x, y, w, 1));
     }
 }

@@ -3,6 +3,7 @@
 
 mod auth;
 pub mod body;
+mod cookies;
 mod dialog;
 mod diff;
 mod history;
@@ -15,10 +16,11 @@ mod tree;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, Pane, RequestState};
+use crate::tui::safe_text::para;
 
 impl App {
     /// Draws one frame. Usable on any backend, including `TestBackend`.
@@ -87,7 +89,7 @@ fn draw_too_small(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(format!("This terminal is {}×{}.", area.width, area.height)),
         Line::from("apix needs at least 40×12: make the window larger, or press q to quit."),
     ];
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).alignment(Alignment::Center), area);
+    frame.render_widget(para(text).wrap(Wrap { trim: true }).alignment(Alignment::Center), area);
 }
 
 /// A pane's frame: title with its hotkey, focus shown by colour and by a heavier border (readable without colour).

@@ -3,7 +3,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -15,6 +15,7 @@ use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Field, OpenRequest, Pane, RequestState, RequestTab};
 use crate::tui::keymap::Context;
+use crate::tui::safe_text::para;
 
 pub fn tab_titles(app: &App) -> Vec<String> {
     let Some(open) = &app.open else {
@@ -67,7 +68,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 s.muted,
             )),
         ];
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(para(lines), inner);
         return;
     };
     if inner.height == 0 {
@@ -84,7 +85,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let tabs = app.areas.request_tabs;
     let titles = tab_titles(app);
     let active = RequestTab::ALL.iter().position(|t| *t == open.tab).unwrap_or(0);
-    frame.render_widget(Paragraph::new(tab_line(app, &titles, active)), tabs);
+    frame.render_widget(para(tab_line(app, &titles, active)), tabs);
     let body = app.areas.request_body;
     if body.height == 0 {
         return;
@@ -149,14 +150,14 @@ fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, f
     } else {
         Style::new()
     };
-    frame.render_widget(Paragraph::new("").style(line_style), area);
+    frame.render_widget(para("").style(line_style), area);
     match editing {
         Some(e) if e.field == Field::Method => {
             let a = Rect::new(area.x, area.y, method_w.max(8), 1);
             e.input.render(frame, a, s.method(&open.draft.method), focused);
         }
         _ => frame.render_widget(
-            Paragraph::new(Span::styled(open.draft.method.clone(), s.method(&open.draft.method))).style(line_style),
+            para(Span::styled(open.draft.method.clone(), s.method(&open.draft.method))).style(line_style),
             Rect::new(area.x, area.y, method_w, 1),
         ),
     }
@@ -164,11 +165,11 @@ fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, f
         Some(e) if e.field == Field::Url => e.input.render(frame, url_area, s.base, focused),
         _ => {
             let spans = template_spans(&open.draft.url, s.base, s.accent);
-            frame.render_widget(Paragraph::new(Line::from(spans)).style(line_style), url_area);
+            frame.render_widget(para(Line::from(spans)).style(line_style), url_area);
         }
     }
     let hint_area = Rect::new(area.right().saturating_sub(hint_w), area.y, hint_w, 1);
-    frame.render_widget(Paragraph::new(Span::styled(send_hint, s.muted)), hint_area);
+    frame.render_widget(para(Span::styled(send_hint, s.muted)), hint_area);
 }
 
 pub(super) fn row_style(app: &App, open: &OpenRequest, item: usize, focused: bool) -> Style {
@@ -211,7 +212,7 @@ fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect) {
             "No headers."
         };
         let key = app.keymap.label(Context::Request, Action::AddRow);
-        frame.render_widget(Paragraph::new(Span::styled(format!(" {what} {key} adds one."), s.muted)), area);
+        frame.render_widget(para(Span::styled(format!(" {what} {key} adds one."), s.muted)), area);
         return;
     }
     let name_w = rows
@@ -248,7 +249,7 @@ fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect) {
             Span::styled(h.value.clone(), s.muted),
             Span::styled(format!("  ← {origin}"), s.muted),
         ]);
-        frame.render_widget(Paragraph::new(line), Rect::new(area.x, y, area.width, 1));
+        frame.render_widget(para(line), Rect::new(area.x, y, area.width, 1));
         y += 1;
     }
 }
@@ -260,26 +261,23 @@ fn draw_row(app: &App, open: &OpenRequest, frame: &mut Frame, line_area: Rect, a
     let focused = app.focus == Pane::Request;
     let (x, y) = (line_area.x, line_area.y);
     let style = row_style(app, open, i, focused);
-    frame.render_widget(Paragraph::new("").style(style), line_area);
+    frame.render_widget(para("").style(style), line_area);
     let (mark, mark_style) = if enabled { ("✔", s.success) } else { ("✗", s.muted) };
     let text_style = if enabled { s.base } else { s.muted };
-    frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {mark} "), mark_style)).style(style),
-        line_area,
-    );
+    frame.render_widget(para(Span::styled(format!(" {mark} "), mark_style)).style(style), line_area);
     let name_area = Rect::new(x + 3, y, name_w.min(line_area.width.saturating_sub(3)), 1);
     let value_x = x + 3 + name_w + 2;
     let value_area = Rect::new(value_x, y, line_area.right().saturating_sub(value_x), 1);
     match open.editing.as_ref() {
         Some(e) if e.field == Field::Name(i) => e.input.render(frame, name_area, s.base, focused),
         _ => frame.render_widget(
-            Paragraph::new(Span::styled(name.to_string(), text_style.patch(s.title))).style(style),
+            para(Span::styled(name.to_string(), text_style.patch(s.title))).style(style),
             name_area,
         ),
     }
     match open.editing.as_ref() {
         Some(e) if e.field == Field::Value(i) => e.input.render(frame, value_area, s.base, focused),
-        _ => frame.render_widget(Paragraph::new(Line::from(value)).style(style), value_area),
+        _ => frame.render_widget(para(Line::from(value)).style(style), value_area),
     }
 }
 
@@ -297,10 +295,7 @@ fn draw_parts(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, part
             k(Action::SwitchPartKind)
         )
     };
-    frame.render_widget(
-        Paragraph::new(Span::styled(head, s.muted)),
-        Rect::new(area.x, area.y, area.width, 1),
-    );
+    frame.render_widget(para(Span::styled(head, s.muted)), Rect::new(area.x, area.y, area.width, 1));
     let name_w = parts.iter().map(|p| p.name.width()).max().unwrap_or(4).clamp(8, 28) as u16;
     for (y, (i, p)) in (area.y + 1..area.bottom()).zip(parts.iter().enumerate().skip(open.scroll)) {
         let text_style = if p.enabled { s.base } else { s.muted };
@@ -353,7 +348,7 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
     let (text, summary): (Option<&str>, Vec<Span>) = match &open.draft.body {
         Body::None => {
             let msg = " No body. Enter writes a JSON body · t changes the kind · e opens $EDITOR";
-            frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)).style(selected), area);
+            frame.render_widget(para(Span::styled(msg, s.muted)).style(selected), area);
             return;
         }
         Body::Json(t) => {
@@ -375,14 +370,14 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
             let ct = content_type.clone().map(|c| format!(" ({c})")).unwrap_or_default();
             let line = match open.editing.as_ref() {
                 Some(e) if e.field == Field::Body => {
-                    frame.render_widget(Paragraph::new(Span::styled(" file: ", s.muted)), area);
+                    frame.render_widget(para(Span::styled(" file: ", s.muted)), area);
                     let a = Rect::new(area.x + 7, area.y, area.width.saturating_sub(7), 1);
                     e.input.render(frame, a, s.base, focused);
                     return;
                 }
                 _ => Line::from(vec![Span::styled(" file: ", s.muted), Span::styled(format!("{path}{ct}"), s.base)]),
             };
-            frame.render_widget(Paragraph::new(line).style(selected), area);
+            frame.render_widget(para(line).style(selected), area);
             return;
         }
         Body::Multipart(parts) => {
@@ -390,10 +385,7 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
             return;
         }
     };
-    frame.render_widget(
-        Paragraph::new(Line::from(summary)).style(selected),
-        Rect::new(area.x, area.y, area.width, 1),
-    );
+    frame.render_widget(para(Line::from(summary)).style(selected), Rect::new(area.x, area.y, area.width, 1));
     let text_area = Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(1), area.height.saturating_sub(1));
     match open.editing.as_ref() {
         Some(e) if e.field == Field::Body => e.input.render(frame, text_area, s.base, focused),
@@ -404,7 +396,7 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
                 .take(text_area.height as usize)
                 .map(|l| Line::from(template_spans(l, s.base, s.accent)))
                 .collect();
-            frame.render_widget(Paragraph::new(lines), text_area);
+            frame.render_widget(para(lines), text_area);
         }
     }
 }
@@ -450,5 +442,5 @@ fn draw_docs(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
         }
     }
     lines.push(Line::from(Span::styled(format!(" File: {}", app.rel(&open.draft.path)), s.muted)));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(para(lines), area);
 }

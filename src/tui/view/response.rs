@@ -5,17 +5,19 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::request::tab_line;
 use super::{pane_block, spinner};
 use crate::core::http::{Exchange, StatusInsight};
+use crate::core::mask::Masker;
 use crate::core::{format_duration, format_size};
 use crate::tui::action::Action;
 use crate::tui::app::{App, DoneState, Failure, Pane, RequestState, ResponseTab, Slot};
 use crate::tui::keymap::Context;
+use crate::tui::safe_text::para;
 
 pub fn tab_titles(app: &App) -> Vec<String> {
     let (headers, redirects) = match app.current_slot().map(|s| &s.state) {
@@ -120,7 +122,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             title.truncate(title.len() - 3);
             title.push(Span::raw(" "));
         }
-        block = block.title(Line::from(title));
+        block = block.title(crate::tui::safe_text::line(Line::from(title)));
     }
     if let Some(r) = right {
         block = block.title_top(Line::from(Span::styled(format!(" {r} "), s.muted)).right_aligned());
@@ -136,16 +138,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             String::new()
         };
-        frame.render_widget(Paragraph::new(Span::styled(format!(" {msg}"), s.muted)), inner);
+        frame.render_widget(para(Span::styled(format!(" {msg}"), s.muted)), inner);
         return;
     };
     match &slot.state {
         RequestState::Sending { body, line, .. } if body.line_count() > 0 => {
             // The first screen of the body is readable (and scrollable) while the rest arrives.
-            frame.render_widget(
-                Paragraph::new(Span::styled(format!(" Receiving {line}"), s.muted)),
-                app.areas.response_tabs,
-            );
+            frame.render_widget(para(Span::styled(format!(" Receiving {line}"), s.muted)), app.areas.response_tabs);
             super::body::draw(app, slot, frame, app.areas.response_body);
         }
         RequestState::Sending {
@@ -169,7 +168,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 ),
                 s.muted,
             )));
-            frame.render_widget(Paragraph::new(lines), inner);
+            frame.render_widget(para(lines), inner);
         }
         RequestState::Cancelled { after, line } => {
             let lines = vec![
@@ -180,7 +179,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     s.muted,
                 )),
             ];
-            frame.render_widget(Paragraph::new(lines), inner);
+            frame.render_widget(para(lines), inner);
         }
         RequestState::Failed(f) => draw_failure(app, slot, f, frame, inner),
         RequestState::Done(d) => draw_done(app, slot, d, frame),
@@ -211,13 +210,15 @@ pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
 fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
     let width = area.width as usize;
-    let mut lines: Vec<Line> = wrap_indented(&format!("✖ {}", f.message), width, 1)
+    // An error may quote the URL or a header: the request's secrets are masked in every line of it.
+    let m = &slot.masker;
+    let mut lines: Vec<Line> = wrap_indented(&format!("✖ {}", m.mask(&f.message)), width, 1)
         .into_iter()
         .enumerate()
         .map(|(i, l)| Line::from(Span::styled(if i == 0 { l } else { format!("  {l}") }, s.error)))
         .collect();
     if let Some(h) = &f.hint {
-        for l in wrap_indented(h, width, 3) {
+        for l in wrap_indented(&m.mask(h), width, 3) {
             lines.push(Line::from(Span::styled(l, s.base)));
         }
         lines.push(Line::from(Span::styled(
@@ -234,44 +235,53 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
             .elapsed
             .map(|e| format!("  · failed after {}", format_duration(e)))
             .unwrap_or_default();
-        for (i, l) in wrap_indented(&format!("Request: {req}{after}"), width, 3).into_iter().enumerate() {
+        for (i, l) in wrap_indented(&format!("Request: {}{after}", m.mask(req)), width, 3)
+            .into_iter()
+            .enumerate()
+        {
             lines.push(Line::from(Span::styled(l, if i == 0 { s.title } else { s.muted })));
         }
     }
     let key = app.keymap.label(Context::Response, Action::ToggleDetail);
     if slot.view.detail {
         lines.push(Line::from(Span::styled(format!("   Raw detail ({key} hides it):"), s.muted)));
-        for l in f.detail.lines() {
+        for l in m.mask(&f.detail).lines() {
             lines.push(Line::from(Span::styled(format!("   {l}"), s.muted)));
         }
     } else {
         lines.push(Line::from(Span::styled(format!("   {key} shows the raw detail"), s.muted)));
     }
-    let para = Paragraph::new(lines).scroll((slot.view.scroll as u16, 0));
+    let para = para(lines).scroll((slot.view.scroll as u16, 0));
     frame.render_widget(para, area);
 }
 
 fn draw_done(app: &App, slot: &Slot, d: &DoneState, frame: &mut Frame) {
     let titles = tab_titles(app);
     let active = ResponseTab::ALL.iter().position(|t| *t == slot.view.tab).unwrap_or(0);
-    frame.render_widget(Paragraph::new(tab_line(app, &titles, active)), app.areas.response_tabs);
+    frame.render_widget(para(tab_line(app, &titles, active)), app.areas.response_tabs);
     let area = app.areas.response_body;
     match slot.view.tab {
         ResponseTab::Body => super::body::draw(app, slot, frame, area),
-        ResponseTab::Headers => draw_lines(frame, area, slot.view.scroll, headers_lines(app, &d.exchange)),
+        ResponseTab::Headers => draw_lines(frame, area, slot.view.scroll, headers_lines(app, &d.exchange, &slot.masker)),
         ResponseTab::Timing => draw_lines(frame, area, slot.view.scroll, timing_lines(app, &d.exchange)),
-        ResponseTab::Redirects => draw_lines(frame, area, slot.view.scroll, redirect_lines(app, &d.exchange)),
+        ResponseTab::Redirects => draw_lines(frame, area, slot.view.scroll, redirect_lines(app, &d.exchange, &slot.masker)),
     }
 }
 
 fn draw_lines(frame: &mut Frame, area: Rect, scroll: usize, lines: Vec<Line<'static>>) {
     let visible: Vec<Line> = lines.into_iter().skip(scroll).take(area.height as usize).collect();
-    frame.render_widget(Paragraph::new(visible), area);
+    frame.render_widget(para(visible), area);
 }
 
-fn headers_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
+fn headers_lines(app: &App, ex: &Exchange, m: &Masker) -> Vec<Line<'static>> {
     let s = &app.styles;
-    let kv = |(k, v): &(String, String)| Line::from(vec![Span::styled(format!(" {k}: "), s.accent), Span::styled(v.clone(), s.base)]);
+    // An echoed credential or a cookie in a response header is masked like everywhere else.
+    let kv = |(k, v): &(String, String)| {
+        Line::from(vec![
+            Span::styled(format!(" {k}: "), s.accent),
+            Span::styled(m.mask(v).into_owned(), s.base),
+        ])
+    };
     let r = &ex.response;
     let mut out = vec![Line::from(Span::styled(
         format!(" {} {}", r.version, r.status_line()),
@@ -280,7 +290,7 @@ fn headers_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
     out.extend(r.headers.iter().map(kv));
     out.push(Line::from(""));
     out.push(Line::from(Span::styled(
-        format!(" Sent: {} {}   (secrets masked)", ex.request.method, ex.request.url),
+        format!(" Sent: {} {}   (secrets masked)", ex.request.method, m.mask(&ex.request.url)),
         s.muted,
     )));
     out.extend(ex.request.headers.iter().map(kv));
@@ -340,7 +350,7 @@ fn timing_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
     out
 }
 
-fn redirect_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
+fn redirect_lines(app: &App, ex: &Exchange, m: &Masker) -> Vec<Line<'static>> {
     let s = &app.styles;
     let r = &ex.response;
     if r.redirects.is_empty() {
@@ -349,23 +359,33 @@ fn redirect_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
             s.muted,
         ))];
     }
-    let mut out: Vec<Line> = r
-        .redirects
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            Line::from(vec![
-                Span::styled(format!(" {}. ", i + 1), s.muted),
-                Span::styled(format!("{} ", h.status), s.status(h.status)),
-                Span::styled(h.from.clone(), s.base),
-                Span::styled(" → ", s.muted),
-                Span::styled(h.to.clone(), s.base),
-            ])
-        })
-        .collect();
+    let mut out = Vec::new();
+    for (i, h) in r.redirects.iter().enumerate() {
+        let mut hop = vec![
+            Span::styled(format!(" {}. ", i + 1), s.muted),
+            Span::styled(format!("{} ", h.status), s.status(h.status)),
+            Span::styled(m.mask(&h.from).into_owned(), s.base),
+            Span::styled(" → ", s.muted),
+            Span::styled(m.mask(&h.to).into_owned(), s.base),
+        ];
+        if !h.followed {
+            hop.push(Span::styled(" (not followed)", s.muted));
+        }
+        out.push(Line::from(hop));
+        // Credentials apix added stay with their origin: say which ones this hop left out.
+        if !h.dropped.is_empty() {
+            let origin = url::Url::parse(&h.to)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_else(|_| h.to.clone());
+            out.push(Line::from(Span::styled(
+                format!("    not sent to {} (another origin): {}", m.mask(&origin), h.dropped.join(", ")),
+                s.warning,
+            )));
+        }
+    }
     out.push(Line::from(vec![
         Span::styled(" Final: ", s.muted),
-        Span::styled(r.final_url.clone(), s.title),
+        Span::styled(m.mask(&r.final_url).into_owned(), s.title),
     ]));
     out
 }

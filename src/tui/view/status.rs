@@ -3,13 +3,14 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::hint_spans;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Level, Pane};
+use crate::tui::safe_text::para;
 
 pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
@@ -56,7 +57,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(" ".repeat(pad)));
     }
     spans.extend(right);
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(para(Line::from(spans)), area);
 }
 
 fn hints(app: &App) -> Vec<(String, &'static str)> {
@@ -157,5 +158,5 @@ pub fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     spans.extend(hint_spans(app, &shown));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(para(Line::from(spans)), area);
 }

@@ -4,13 +4,14 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::{method_badge, pane_block, slot_marker};
 use crate::tui::app::tree::RowKind;
 use crate::tui::app::{App, Pane};
+use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
@@ -23,7 +24,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let filter_area = Rect::new(inner.x, inner.y, inner.width, 1);
     match &app.tree.filter_input {
         Some(input) => {
-            frame.render_widget(Paragraph::new(Span::styled("/ ", s.key)), filter_area);
+            frame.render_widget(para(Span::styled("/ ", s.key)), filter_area);
             let field = Rect::new(inner.x + 2, inner.y, inner.width.saturating_sub(2), 1);
             input.render(frame, field, s.base, app.focus == Pane::Tree);
         }
@@ -33,13 +34,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 Span::styled(app.tree.filter.clone(), s.accent),
                 Span::styled("  (Esc clears)", s.muted),
             ]);
-            frame.render_widget(Paragraph::new(line), filter_area);
+            frame.render_widget(para(line), filter_area);
         }
         None => {
             let key = app
                 .keymap
                 .label(crate::tui::keymap::Context::Tree, crate::tui::action::Action::Filter);
-            frame.render_widget(Paragraph::new(Span::styled(format!("{key} filter"), s.muted)), filter_area);
+            frame.render_widget(para(Span::styled(format!("{key} filter"), s.muted)), filter_area);
         }
     }
     let list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height.saturating_sub(1));
@@ -49,7 +50,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             format!("Nothing matches `{}`.", app.tree.filter)
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, s.muted)), list);
+        frame.render_widget(para(Span::styled(msg, s.muted)), list);
         return;
     }
     let open_path = app.open.as_ref().map(|o| o.draft.path.as_path());
@@ -99,7 +100,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             line
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), list);
+    frame.render_widget(para(lines), list);
 }
 
 /// Cuts the left part to leave room for `right`, then pads so `right` sits at the right edge.
