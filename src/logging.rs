@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{Builder, Rotation};
 use tracing_subscriber::EnvFilter;
 
@@ -14,6 +14,8 @@ use tracing_subscriber::EnvFilter;
 const KEEP_FILES: usize = 7;
 const PREFIX: &str = "apix";
 const SUFFIX: &str = "log";
+/// Lines waiting for the writer thread.
+const QUEUE_LINES: usize = 4096;
 
 /// Keeps the background writer alive; dropping it flushes what is left.
 pub struct LogGuard {
@@ -67,7 +69,9 @@ pub fn init() -> LogGuard {
     let Some(appender) = appender else {
         return LogGuard { _guard: None };
     };
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The writer's queue is allocated whole up front: 128,000 lines by default (4 MB of idle memory); a few
+    // thousand lines are plenty for apix's rate of events (a full queue drops lines rather than block the UI).
+    let (writer, guard) = NonBlockingBuilder::default().buffered_lines_limit(QUEUE_LINES).finish(appender);
     let installed = tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
