@@ -67,6 +67,8 @@ pub enum JobKind {
     Keyring,
     /// Read or clear a cookie jar.
     Cookies,
+    /// List what a collection reads from outside itself; record a trust.
+    TrustReview,
     /// Let a notice expire.
     Notice,
 }

@@ -68,6 +68,10 @@ pub enum Message {
     Auth(super::app::auth::AuthEvent),
     /// The cookie jar was read or cleared.
     Cookies(super::app::cookies::CookieEvent),
+    /// A collection first opened reads from outside itself and needs trust (None: nothing to ask).
+    TrustReview(Option<Box<super::app::trust_review::TrustReview>>),
+    /// Something to say in the status bar.
+    Notice(super::app::Level, String),
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate(&'static str),
 }

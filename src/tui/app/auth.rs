@@ -107,6 +107,8 @@ pub struct AuthState {
     pub ctx: AuthContext,
     /// Token status per request file, with the environment it was read for.
     pub tokens: HashMap<PathBuf, (Option<String>, TokenView)>,
+    /// Collections whose outside reads were reviewed this session (asked at most once each).
+    pub reviewed: std::collections::HashSet<PathBuf>,
 }
 
 impl AuthState {
@@ -122,6 +124,7 @@ impl AuthState {
                 ..AuthContext::interactive(ui)
             },
             tokens: HashMap::new(),
+            reviewed: Default::default(),
         }
     }
 }

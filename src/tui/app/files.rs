@@ -43,6 +43,7 @@ impl App {
         }
         self.open = Some(open);
         self.ignored_stamp = None;
+        self.review_trust(ci);
         self.tree.reveal(&self.workspace, path);
         if focus {
             self.set_focus(Pane::Request);

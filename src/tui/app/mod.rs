@@ -22,6 +22,7 @@ mod search;
 mod send;
 pub mod tree;
 mod tree_ops;
+pub mod trust_review;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -414,6 +415,8 @@ impl App {
             Message::History(ev) => self.on_history(ev),
             Message::Auth(ev) => self.on_auth(ev),
             Message::Cookies(ev) => self.on_cookies(ev),
+            Message::TrustReview(r) => self.on_trust_review(r),
+            Message::Notice(level, text) => self.notify(level, text),
             Message::Formatted { id } => self.on_formatted(id),
             Message::Highlighted { id, window } => self.on_highlighted(id, *window),
             Message::SearchHits {

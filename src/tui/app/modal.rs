@@ -25,6 +25,7 @@ pub enum Modal {
     AuthFlow(super::auth::FlowDialog),
     Secret(super::auth::SecretPrompt),
     Cookies(super::cookies::CookiesDialog),
+    TrustReview(Box<super::trust_review::TrustReview>),
 }
 
 impl Modal {
@@ -224,6 +225,7 @@ impl App {
             Modal::AuthFlow(f) => self.flow_key(f, key),
             Modal::Secret(s) => self.secret_key(s, key),
             Modal::Cookies(d) => self.cookies_key(d, key),
+            Modal::TrustReview(r) => self.trust_review_key(r, key),
         }
     }
 

@@ -18,6 +18,7 @@ use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::auth::{FlowDialog, FlowKind, SecretPrompt, TokenView, TrustPrompt};
 use crate::tui::app::auth_fields::{auth_fields, AuthField, AuthFieldKind};
+use crate::tui::app::trust_review::TrustReview;
 use crate::tui::app::{App, Field, OpenRequest};
 use crate::tui::keymap::Context;
 use crate::tui::safe_text::para;
@@ -319,4 +320,48 @@ pub fn draw_secret(app: &App, frame: &mut Frame, area: Rect, p: &SecretPrompt) {
         )),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
     );
+}
+
+pub fn draw_trust_review(app: &App, frame: &mut Frame, area: Rect, r: &TrustReview) {
+    let s = &app.styles;
+    let shown = r.reads.len().min(12);
+    let popup_area = popup(area, 96, (shown as u16) + 9);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, "This collection reads from outside itself").border_style(s.warning);
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Collection ", s.base),
+        Span::styled(r.name.clone(), s.accent),
+        Span::styled(format!(" ({}) reads, and sends:", app.rel(&r.collection)), s.base),
+    ])];
+    for read in r.reads.iter().take(shown) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}", read.kind), s.title),
+            Span::styled(format!(" → {}", read.sent_to.join(", ")), s.muted),
+        ]));
+    }
+    if r.reads.len() > shown {
+        lines.push(Line::from(Span::styled(
+            format!("  … and {} more (apix check lists them all)", r.reads.len() - shown),
+            s.muted,
+        )));
+    }
+    lines.extend([
+        Line::from(""),
+        Line::from(Span::styled(
+            "Its commands run and its outside files are sent only once you trust it on this machine.",
+            s.muted,
+        )),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("  [y] ", s.key),
+            Span::styled("yes: trust its commands and outside files", s.base),
+        ]),
+        Line::from(vec![
+            Span::styled("  [N] ", s.key),
+            Span::styled("not now: a send that needs it asks (Esc)", s.base),
+        ]),
+    ]);
+    frame.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 }
