@@ -120,14 +120,14 @@ fn frames(c: &mut Criterion) {
         let lines = app.response_line_count();
         for (at, action) in [("top", Action::Top), ("middle", Action::HalfPageDown), ("end", Action::Bottom)] {
             app.handle_action(Action::Top);
-            term.draw(|f| app.draw(f)).unwrap();
+            term.draw(|f| app.render(f)).unwrap();
             app.handle_action(action);
             if at == "middle" {
                 if let Some(slot) = app.open.as_ref().map(|o| o.draft.path.clone()).and_then(|p| app.slots.get_mut(&p)) {
                     slot.view.scroll = lines / 2;
                 }
             }
-            term.draw(|f| app.draw(f)).unwrap();
+            term.draw(|f| app.render(f)).unwrap();
             if at == "end" {
                 let screen = term.backend().to_string();
                 assert!(screen.contains(&format!("{lines} }}")), "not at the end:\n{screen}");
@@ -135,7 +135,7 @@ fn frames(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new(format!("render at {at}"), shape), |b| {
                 b.iter(|| {
                     app.request_redraw();
-                    term.draw(|f| app.draw(f)).map(|_| ()).unwrap_or(())
+                    term.draw(|f| app.render(f)).map(|_| ()).unwrap_or(())
                 })
             });
         }
@@ -148,7 +148,7 @@ fn frames(c: &mut Criterion) {
                 if let Some(slot) = app.slots.get_mut(&path) {
                     slot.view.scroll = i;
                 }
-                term.draw(|f| app.draw(f)).map(|_| ()).unwrap_or(())
+                term.draw(|f| app.render(f)).map(|_| ()).unwrap_or(())
             })
         });
     }
@@ -179,7 +179,7 @@ fn first_screen(c: &mut Criterion) {
                     let start = Instant::now();
                     live.feed(&chunks[chunks.len() - 1], &spill);
                     app.show_result_with(Ok(ex), Duration::from_millis(1), live);
-                    term.draw(|f| app.draw(f)).unwrap();
+                    term.draw(|f| app.render(f)).unwrap();
                     total += start.elapsed();
                 }
                 total

@@ -59,8 +59,12 @@ pub async fn run<B: Backend, H: Host>(
             return Ok(());
         }
         if app.take_redraw() {
-            term.draw(|f| app.draw(f))
-                .map_err(|e| format!("cannot draw on the terminal: {e}"))?;
+            let failed = |e: B::Error| format!("cannot draw on the terminal: {e}");
+            // The layout step first (it may change state), then a pure draw.
+            term.autoresize().map_err(failed)?;
+            let area = term.get_frame().area();
+            app.layout(area);
+            term.draw(|f| app.draw(f)).map_err(failed)?;
             host.drawn();
         }
         host.observe(app);

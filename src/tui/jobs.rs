@@ -1,6 +1,7 @@
 //! The one way the TUI runs background work. A job has a kind and a key; starting a job of the same (kind, key)
 //! cancels the one running (latest wins), and a replaced job's result is dropped here, so no feature re-implements
-//! it. Results come back as messages ([`Message::Job`]), which the app hands to [`Jobs::finish`] first.
+//! it. Results come back as messages (a [`JobDone`] wrapped in the app's message type, `Message::Job`), which the
+//! app hands to [`Jobs::finish`] first. The runner is generic over that message type, so it knows nothing of the app.
 //!
 //! The executor is chosen by whoever builds the app: the real program and tests that talk to servers use a tokio
 //! runtime; synchronous tests use [`Executor::Inline`], which runs each job to its end at once and queues its
@@ -13,8 +14,6 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
-
-use super::message::Message;
 
 /// Where jobs run.
 #[derive(Clone, Debug)]
@@ -78,28 +77,44 @@ pub type JobName = (JobKind, u64);
 
 /// What a running job gets: its cancellation (cancelled when a newer job of its name starts) and a way to report
 /// progress messages before its result.
-#[derive(Clone)]
-pub struct JobCtx {
+pub struct JobCtx<M> {
     pub cancel: CancellationToken,
-    out: Outlet,
+    out: Outlet<M>,
 }
 
-impl JobCtx {
+impl<M> Clone for JobCtx<M> {
+    fn clone(&self) -> Self {
+        JobCtx {
+            cancel: self.cancel.clone(),
+            out: self.out.clone(),
+        }
+    }
+}
+
+impl<M> JobCtx<M> {
     /// Sends a message now (the job's result is its return value).
-    pub fn report(&self, msg: Message) {
+    pub fn report(&self, msg: M) {
         self.out.send(msg);
     }
 }
 
 /// Where messages go: the app's channel, or the inline queue.
-#[derive(Clone)]
-enum Outlet {
-    Channel(UnboundedSender<Message>),
-    Queue(Arc<Mutex<VecDeque<Message>>>),
+enum Outlet<M> {
+    Channel(UnboundedSender<M>),
+    Queue(Arc<Mutex<VecDeque<M>>>),
 }
 
-impl Outlet {
-    fn send(&self, msg: Message) {
+impl<M> Clone for Outlet<M> {
+    fn clone(&self) -> Self {
+        match self {
+            Outlet::Channel(tx) => Outlet::Channel(tx.clone()),
+            Outlet::Queue(q) => Outlet::Queue(q.clone()),
+        }
+    }
+}
+
+impl<M> Outlet<M> {
+    fn send(&self, msg: M) {
         match self {
             Outlet::Channel(tx) => {
                 let _ = tx.send(msg);
@@ -111,23 +126,26 @@ impl Outlet {
 
 /// A finished job's result, as a message.
 #[derive(Debug)]
-pub struct JobDone {
+pub struct JobDone<M> {
     pub name: JobName,
     pub id: u64,
-    pub result: Box<Message>,
+    pub result: Box<M>,
 }
 
-pub struct Jobs {
+pub struct Jobs<M> {
     exec: Executor,
-    out: Outlet,
+    out: Outlet<M>,
     running: HashMap<JobName, (u64, CancellationToken)>,
     next: u64,
     /// For async jobs run inline (built on first use).
     inline_rt: Option<tokio::runtime::Runtime>,
 }
 
-impl Jobs {
-    pub fn new(exec: Executor, tx: UnboundedSender<Message>) -> Jobs {
+impl<M: Send + 'static> Jobs<M>
+where
+    M: From<JobDone<M>>,
+{
+    pub fn new(exec: Executor, tx: UnboundedSender<M>) -> Jobs<M> {
         let out = match exec {
             Executor::Tokio(_) => Outlet::Channel(tx),
             Executor::Inline => Outlet::Queue(Arc::default()),
@@ -147,7 +165,7 @@ impl Jobs {
         self.next
     }
 
-    fn start(&mut self, name: JobName) -> (u64, JobCtx) {
+    fn start(&mut self, name: JobName) -> (u64, JobCtx<M>) {
         self.next += 1;
         tracing::trace!(kind = ?name.0, key = name.1, id = self.next, "job started");
         let cancel = CancellationToken::new();
@@ -162,18 +180,18 @@ impl Jobs {
     }
 
     /// Runs blocking work (disk, SQLite, syntect, a keyring call) off the UI thread.
-    pub fn blocking(&mut self, name: JobName, job: impl FnOnce(&JobCtx) -> Message + Send + 'static) -> u64 {
+    pub fn blocking(&mut self, name: JobName, job: impl FnOnce(&JobCtx<M>) -> M + Send + 'static) -> u64 {
         let (id, ctx) = self.start(name);
         match &self.exec {
             Executor::Tokio(h) => {
                 h.spawn_blocking(move || {
                     let result = Box::new(job(&ctx));
-                    ctx.out.send(Message::Job(JobDone { name, id, result }));
+                    ctx.out.send(M::from(JobDone { name, id, result }));
                 });
             }
             Executor::Inline => {
                 let result = Box::new(job(&ctx));
-                ctx.out.send(Message::Job(JobDone { name, id, result }));
+                ctx.out.send(M::from(JobDone { name, id, result }));
             }
         }
         id
@@ -182,8 +200,8 @@ impl Jobs {
     /// Runs async work (network; blocking parts inside it go through `tokio::task::spawn_blocking`).
     pub fn spawn<F, Fut>(&mut self, name: JobName, job: F) -> u64
     where
-        F: FnOnce(JobCtx) -> Fut + Send + 'static,
-        Fut: Future<Output = Message> + Send + 'static,
+        F: FnOnce(JobCtx<M>) -> Fut + Send + 'static,
+        Fut: Future<Output = M> + Send + 'static,
     {
         let (id, ctx) = self.start(name);
         let out = ctx.out.clone();
@@ -191,7 +209,7 @@ impl Jobs {
             Executor::Tokio(h) => {
                 h.spawn(async move {
                     let result = Box::new(job(ctx).await);
-                    out.send(Message::Job(JobDone { name, id, result }));
+                    out.send(M::from(JobDone { name, id, result }));
                 });
             }
             Executor::Inline => {
@@ -200,7 +218,7 @@ impl Jobs {
                 }
                 if let Some(rt) = &self.inline_rt {
                     let result = Box::new(rt.block_on(job(ctx)));
-                    out.send(Message::Job(JobDone { name, id, result }));
+                    out.send(M::from(JobDone { name, id, result }));
                 }
             }
         }
@@ -208,7 +226,7 @@ impl Jobs {
     }
 
     /// `msg` after `delay` (latest wins per name); inline: at once.
-    pub fn debounce(&mut self, name: JobName, delay: Duration, msg: Message) {
+    pub fn debounce(&mut self, name: JobName, delay: Duration, msg: M) {
         match self.exec.clone() {
             Executor::Tokio(_) => {
                 self.spawn(name, move |ctx| async move {
@@ -224,7 +242,7 @@ impl Jobs {
     }
 
     /// `msg` after `delay`, to let something expire; inline: never (tests have no clock).
-    pub fn expire_after(&mut self, name: JobName, delay: Duration, msg: Message) {
+    pub fn expire_after(&mut self, name: JobName, delay: Duration, msg: M) {
         if let Executor::Tokio(_) = self.exec {
             self.spawn(name, move |_| async move {
                 tokio::time::sleep(delay).await;
@@ -255,7 +273,7 @@ impl Jobs {
     }
 
     /// A job ended: its result if it is still the latest of its name (else None: it was replaced or cancelled).
-    pub fn finish(&mut self, done: JobDone) -> Option<Message> {
+    pub fn finish(&mut self, done: JobDone<M>) -> Option<M> {
         match self.running.get(&done.name) {
             Some((id, _)) if *id == done.id => {
                 self.running.remove(&done.name);
@@ -269,7 +287,7 @@ impl Jobs {
     }
 
     /// Messages inline jobs produced since the last call.
-    pub fn take_inline(&mut self) -> Option<Message> {
+    pub fn take_inline(&mut self) -> Option<M> {
         match &self.out {
             Outlet::Queue(q) => q.lock().unwrap_or_else(|p| p.into_inner()).pop_front(),
             Outlet::Channel(_) => None,
@@ -282,7 +300,7 @@ impl Jobs {
     }
 }
 
-impl Drop for Jobs {
+impl<M> Drop for Jobs<M> {
     fn drop(&mut self) {
         for (_, c) in self.running.values() {
             c.cancel();

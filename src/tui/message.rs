@@ -17,7 +17,7 @@ pub enum Message {
     /// A terminal event (key, mouse, paste, resize).
     Input(Event),
     /// A background job ended; its result is applied if no newer job of its name replaced it.
-    Job(JobDone),
+    Job(JobDone<Message>),
     /// Send `id` was prepared off the UI thread: the request line (secrets masked), warnings and the secrets.
     Prepared {
         id: u64,
@@ -74,6 +74,12 @@ pub enum Message {
     Notice(super::app::Level, String),
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate(&'static str),
+}
+
+impl From<JobDone<Message>> for Message {
+    fn from(done: JobDone<Message>) -> Message {
+        Message::Job(done)
+    }
 }
 
 /// What a file looked like when we last read or wrote it: enough to notice any change to its content.

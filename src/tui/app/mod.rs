@@ -20,6 +20,7 @@ mod parts;
 mod response;
 mod search;
 mod send;
+pub mod titles;
 pub mod tree;
 mod tree_ops;
 pub mod trust_review;
@@ -168,7 +169,7 @@ pub struct App {
     /// The one send pipeline's shared state (auth context, cookie jars, history, spill folder).
     session: Session,
     /// All background work.
-    jobs: Jobs,
+    jobs: Jobs<Message>,
     /// Where the log is (said on the help screen).
     pub log: Option<String>,
     demo: DemoUrlFn,

@@ -145,7 +145,7 @@ impl App {
         let r = &done.exchange.response;
         match slot.view.tab {
             ResponseTab::Body => {
-                let extra = crate::tui::view::body::preamble_lines(done).len();
+                let extra = super::titles::preamble_lines(done).len();
                 extra
                     + match &done.body {
                         BodyDoc::Empty => 1,
@@ -217,7 +217,7 @@ impl App {
 
     pub(super) fn current_preamble_len(&self) -> usize {
         match self.current_slot().map(|s| &s.state) {
-            Some(RequestState::Done(d)) => crate::tui::view::body::preamble_lines(d).len(),
+            Some(RequestState::Done(d)) => super::titles::preamble_lines(d).len(),
             _ => 0,
         }
     }

@@ -82,7 +82,7 @@ fn scan(doc: &LiveDoc, needle: &Needle, from: usize, max_lines: usize, room: usi
 /// The background scan: follows the document while it is still being built, reports batches of hits as it goes,
 /// and stops when cancelled (Esc, a new search, a replaced job) or when the document is rebuilt. Its result is the
 /// last batch (or a harmless tick when it stopped early).
-fn scan_job(doc: Arc<LiveDoc>, query: String, id: u64, slot: u64, job: &JobCtx, cancels: &[CancellationToken]) -> Message {
+fn scan_job(doc: Arc<LiveDoc>, query: String, id: u64, slot: u64, job: &JobCtx<Message>, cancels: &[CancellationToken]) -> Message {
     let needle = Needle::new(&query);
     let generation = doc.generation();
     let (mut next, mut found) = (0, 0);

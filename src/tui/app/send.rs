@@ -167,7 +167,14 @@ impl SendTarget {
 
 /// One send, off the UI thread: prepare (trusting `trust` first, the user's yes), then the pipeline. Reports
 /// `Prepared` and `Http`; its result is the history record's outcome.
-async fn run_send(ctx: JobCtx, id: u64, session: Session, target: SendTarget, trust: Option<TrustQuestion>, io: SendIo) -> Message {
+async fn run_send(
+    ctx: JobCtx<Message>,
+    id: u64,
+    session: Session,
+    target: SendTarget,
+    trust: Option<TrustQuestion>,
+    io: SendIo,
+) -> Message {
     let started = Instant::now();
     let prepare_session = session.clone();
     let prepared = tokio::task::spawn_blocking(move || {

@@ -8,8 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Wrap};
 use ratatui::Frame;
 
-use super::dialog::{frame_block, popup};
-use super::request::{auth_summary, masked, row_style, template_spans};
+use super::widgets::{frame_block, masked, popup, row_style, template_spans};
 use crate::core::collection::AuthDef;
 use crate::core::http::prepare::effective_auth;
 use crate::core::pipeline::TrustKind;
@@ -18,6 +17,7 @@ use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::auth::{FlowDialog, FlowKind, SecretPrompt, TokenView, TrustPrompt};
 use crate::tui::app::auth_fields::{auth_fields, AuthField, AuthFieldKind};
+use crate::tui::app::titles::auth_summary;
 use crate::tui::app::trust_review::TrustReview;
 use crate::tui::app::{App, Field, OpenRequest};
 use crate::tui::keymap::Context;

@@ -14,65 +14,19 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::core::format::hex::HEX_BYTES_PER_LINE;
 use crate::core::format::{hex_dump_line, hex_line_count, tokenize_json_line, BodyKind, StyledSpan};
-use crate::core::format_size;
+
 use crate::core::http::ResponseRecord;
 use crate::core::sanitize::{escape_char, is_unsafe};
 use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::body::{BodyDoc, LiveDoc};
-use crate::tui::app::{App, DoneState, RequestState, Slot};
+use crate::tui::app::titles::preamble_lines;
+use crate::tui::app::{App, RequestState, Slot};
 use crate::tui::keymap::Context;
 use crate::tui::safe_text::para;
 
 /// Lines longer than this are shown unstyled: tokenizing a multi-megabyte line per frame would stall drawing.
 const MAX_STYLED_LINE: usize = 16 * 1024;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Preamble {
-    pub text: String,
-    pub warn: bool,
-}
-
-/// What is said above the body: the API's own error message, formatting notes, a binary summary.
-pub fn preamble_lines(d: &DoneState) -> Vec<Preamble> {
-    let mut out = Vec::new();
-    let r = &d.exchange.response;
-    if r.status >= 400 {
-        out.push(Preamble {
-            text: d.insight.meaning.clone(),
-            warn: true,
-        });
-        if let Some(m) = &d.insight.api_message {
-            out.push(Preamble {
-                text: format!("{}: {}", m.source, m.text()),
-                warn: true,
-            });
-        }
-    }
-    match &d.body {
-        BodyDoc::Text(doc) => {
-            if let Some(n) = doc.note() {
-                out.push(Preamble { text: n, warn: true });
-            }
-        }
-        BodyDoc::Hex { kind } => {
-            let ct = r.content_type.clone().unwrap_or_else(|| "no content type".into());
-            let spilled = if r.spilled.is_some() { " from a temp file" } else { "" };
-            out.push(Preamble {
-                text: format!("{} · {} · {ct} · shown as hex{spilled}", kind.label(), format_size(r.decoded_size)),
-                warn: false,
-            });
-        }
-        BodyDoc::Empty => {}
-    }
-    if !out.is_empty() {
-        out.push(Preamble {
-            text: String::new(),
-            warn: false,
-        });
-    }
-    out
-}
 
 type Seg = (String, Style);
 
@@ -334,7 +288,7 @@ pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
     for p in pre.iter().skip(scroll).take(height) {
         lines.push(Line::from(Span::styled(
             format!(" {}", slot.masker.mask(&p.text)),
-            super::response::level_style(app, p.warn),
+            super::widgets::level_style(app, p.warn),
         )));
     }
     for (k, line) in window.iter().enumerate() {

@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Clear;
 use ratatui::Frame;
 
-use super::dialog::{frame_block, popup};
+use super::widgets::{frame_block, popup};
 use crate::core::template::MASK;
 use crate::tui::app::cookies::CookiesDialog;
 use crate::tui::app::App;

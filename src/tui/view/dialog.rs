@@ -2,10 +2,11 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Wrap};
+use ratatui::widgets::{Clear, Wrap};
 use ratatui::Frame;
 
 use super::method_badge;
+use super::widgets::{frame_block, popup};
 use crate::core::template::MASK;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Confirm, EnvPicker, Modal, PaletteItem, PaletteState, Prompt};
@@ -28,20 +29,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Modal::Cookies(d) => super::cookies::draw(app, frame, area, d),
         Modal::TrustReview(r) => super::auth::draw_trust_review(app, frame, area, r),
     }
-}
-
-pub(super) fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width.saturating_sub(2));
-    let h = height.min(area.height.saturating_sub(2));
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
-}
-
-pub(super) fn frame_block<'a>(app: &App, title: &str) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(app.styles.border_focus)
-        .title(Span::styled(format!(" {title} "), app.styles.title_focus))
-        .style(app.styles.base)
 }
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {

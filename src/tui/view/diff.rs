@@ -5,8 +5,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Clear;
 use ratatui::Frame;
 
-use super::dialog::{frame_block, popup};
 use super::hint_spans;
+use super::widgets::{frame_block, popup};
 use crate::tui::app::history_diff::{DiffKind, DiffView};
 use crate::tui::app::App;
 use crate::tui::safe_text::para;

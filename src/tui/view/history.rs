@@ -9,7 +9,7 @@ use ratatui::widgets::Clear;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::dialog::{frame_block, popup};
+use super::widgets::{frame_block, popup};
 use super::{hint_spans, method_badge};
 use crate::core::history::Summary;
 use crate::core::{format_duration, format_size};

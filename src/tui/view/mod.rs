@@ -1,5 +1,6 @@
-//! Drawing: one file per pane. `App::draw` first fits scroll positions to the new frame size (the only state the
-//! view may touch), then renders from the state as it is; nothing here starts work or changes what the app knows.
+//! Drawing: one file per pane. Two steps per frame: `App::layout` places the panes for the frame's size, fits
+//! scroll positions to it and asks for the highlight windows that will be visible (the only state that follows the
+//! frame); `App::draw(&self)` then renders from the state as it is, changing nothing and starting nothing.
 
 mod auth;
 pub mod body;
@@ -12,6 +13,7 @@ pub mod request;
 pub mod response;
 mod status;
 mod tree;
+mod widgets;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -23,13 +25,26 @@ use super::app::{App, Pane, RequestState};
 use crate::tui::safe_text::para;
 
 impl App {
-    /// Draws one frame. Usable on any backend, including `TestBackend`.
-    pub fn draw(&mut self, frame: &mut Frame) {
-        let area = frame.area();
+    /// The layout step for a frame of `area`: where each pane goes, scroll positions fitted to the new size, and
+    /// highlight jobs for the windows that will show.
+    pub fn layout(&mut self, area: Rect) {
         self.areas = layout::compute(self, area);
         self.fit_to_frame();
         // Jobs the layout started that ran inline (synchronous tests) are applied before drawing.
         self.settle();
+    }
+
+    /// [`layout`](Self::layout) for the frame's size, then [`draw`](Self::draw): for callers that hold a frame
+    /// (tests, benchmarks).
+    pub fn render(&mut self, frame: &mut Frame) {
+        self.layout(frame.area());
+        self.draw(frame);
+    }
+
+    /// Draws one frame from the state as it is, after [`layout`](Self::layout) for this size. Usable on any
+    /// backend, including `TestBackend`.
+    pub fn draw(&self, frame: &mut Frame) {
+        let area = frame.area();
         let app: &App = self;
         if app.areas.too_small {
             draw_too_small(app, frame, area);

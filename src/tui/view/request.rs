@@ -7,53 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
+use super::widgets::{row_style, tab_line, template_spans};
 use super::{pane_block, spinner};
 use crate::core::collection::{Body, KeyValue, Part};
 use crate::core::format::json_error_position;
-use crate::core::http::prepare::effective_auth;
-use crate::core::template::MASK;
+
 use crate::tui::action::Action;
+use crate::tui::app::titles::request_tab_titles as tab_titles;
 use crate::tui::app::{App, Field, OpenRequest, Pane, RequestState, RequestTab};
 use crate::tui::keymap::Context;
 use crate::tui::safe_text::para;
-
-pub fn tab_titles(app: &App) -> Vec<String> {
-    let Some(open) = &app.open else {
-        return RequestTab::ALL.iter().map(|t| format!("{t:?}")).collect();
-    };
-    let d = &open.draft;
-    let count = |rows: &[KeyValue]| {
-        if rows.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", rows.len())
-        }
-    };
-    let body = match &d.body {
-        Body::None => "Body".to_string(),
-        b => format!("Body: {}", b.kind_name()),
-    };
-    vec![
-        format!("Params{}", count(&d.query)),
-        format!("Headers{}", count(&d.headers)),
-        body,
-        format!("Auth: {}", auth_summary(app, open)),
-        "Docs".to_string(),
-    ]
-}
-
-/// "bearer ← collection", "basic", "none".
-pub(super) fn auth_summary(app: &App, open: &OpenRequest) -> String {
-    let Some(c) = app.workspace.get(open.collection) else {
-        return open.draft.auth.type_name().into();
-    };
-    let chain = c.folder_chain(&open.draft.path);
-    let (auth, origin) = effective_auth(&chain, &open.draft);
-    match origin.as_deref() {
-        Some("request") | None => auth.type_name().into(),
-        Some(o) => format!("{} ← {o}", auth.type_name()),
-    }
-}
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let s = &app.styles;
@@ -98,43 +61,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// " Params (1) │ Headers (2) │ …" with the active tab underlined (and marked, for NO_COLOR).
-pub fn tab_line(app: &App, titles: &[String], active: usize) -> Line<'static> {
-    let s = &app.styles;
-    let mut spans = vec![Span::raw(" ")];
-    for (i, t) in titles.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" │ ", s.muted));
-        }
-        if i == active {
-            spans.push(Span::styled(t.clone(), s.tab_active));
-        } else {
-            spans.push(Span::styled(t.clone(), s.muted));
-        }
-    }
-    Line::from(spans)
-}
-
-/// Text with `{{variables}}` picked out.
-pub fn template_spans(text: &str, base: Style, var: Style) -> Vec<Span<'static>> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(end) = rest[start..].find("}}").map(|e| start + e + 2) else {
-            break;
-        };
-        if start > 0 {
-            out.push(Span::styled(rest[..start].to_string(), base));
-        }
-        out.push(Span::styled(rest[start..end].to_string(), var));
-        rest = &rest[end..];
-    }
-    if !rest.is_empty() {
-        out.push(Span::styled(rest.to_string(), base));
-    }
-    out
-}
-
 fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
     let s = &app.styles;
     let editing = open.editing.as_ref();
@@ -170,18 +96,6 @@ fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, f
     }
     let hint_area = Rect::new(area.right().saturating_sub(hint_w), area.y, hint_w, 1);
     frame.render_widget(para(Span::styled(send_hint, s.muted)), hint_area);
-}
-
-pub(super) fn row_style(app: &App, open: &OpenRequest, item: usize, focused: bool) -> Style {
-    if open.cursor == item + 1 && open.editing.is_none() {
-        if focused {
-            app.styles.selection
-        } else {
-            app.styles.selection_dim
-        }
-    } else {
-        Style::new()
-    }
 }
 
 /// Query, header and form rows: ✔/✗ enabled, name, value; inherited headers follow, marked with their origin.
@@ -398,15 +312,6 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
                 .collect();
             frame.render_widget(para(lines), text_area);
         }
-    }
-}
-
-/// A secret is shown only as a reference (`{{env.TOKEN}}`); a literal value is masked.
-pub fn masked(value: &str) -> String {
-    if value.is_empty() || value.contains("{{") {
-        value.to_string()
-    } else {
-        MASK.to_string()
     }
 }
 

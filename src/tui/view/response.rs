@@ -3,35 +3,22 @@
 //! when it failed.
 
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+
 use ratatui::text::{Line, Span};
 
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::request::tab_line;
+use super::widgets::tab_line;
 use super::{pane_block, spinner};
 use crate::core::http::{Exchange, StatusInsight};
 use crate::core::mask::Masker;
 use crate::core::{format_duration, format_size};
 use crate::tui::action::Action;
+use crate::tui::app::titles::response_tab_titles as tab_titles;
 use crate::tui::app::{App, DoneState, Failure, Pane, RequestState, ResponseTab, Slot};
 use crate::tui::keymap::Context;
 use crate::tui::safe_text::para;
-
-pub fn tab_titles(app: &App) -> Vec<String> {
-    let (headers, redirects) = match app.current_slot().map(|s| &s.state) {
-        Some(RequestState::Done(d)) => (d.exchange.response.headers.len(), d.exchange.response.redirects.len()),
-        _ => (0, 0),
-    };
-    let n = |c: usize| if c == 0 { String::new() } else { format!(" ({c})") };
-    vec![
-        "Body".into(),
-        format!("Headers{}", n(headers)),
-        "Timing".into(),
-        format!("Redirects{}", n(redirects)),
-    ]
-}
 
 /// "200 OK · 38 ms · 1.2 KB · application/json"
 fn summary(app: &App, ex: &Exchange) -> Vec<Span<'static>> {
@@ -388,13 +375,4 @@ fn redirect_lines(app: &App, ex: &Exchange, m: &Masker) -> Vec<Line<'static>> {
         Span::styled(m.mask(&r.final_url).into_owned(), s.title),
     ]));
     out
-}
-
-/// Style for a line of the preamble above a body.
-pub fn level_style(app: &App, warn: bool) -> Style {
-    if warn {
-        app.styles.warning
-    } else {
-        app.styles.info
-    }
 }
