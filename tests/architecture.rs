@@ -339,8 +339,7 @@ fn no_file_imports_a_file_that_imports_it_back() {
             // job runner and the loop are out of it; what is left is the app's files (every `impl App` file names
             // `App` in mod.rs, which names their types) and the message type. Until the panes are components it is
             // the only one tolerated, and only while every file in it is one of those.
-            let app_or_message =
-                |p: &PathBuf| p.starts_with(root().join("src/tui/app")) || *p == root().join("src/tui/message.rs");
+            let app_or_message = |p: &PathBuf| p.starts_with(root().join("src/tui/app")) || *p == root().join("src/tui/message.rs");
             if cycle.iter().all(app_or_message) && TUI_IN_PROGRESS {
                 continue;
             }

@@ -63,10 +63,12 @@ pub enum Action {
     CopyCurlSecrets,
     /// The cookie jar of the open request's collection and environment.
     Cookies,
+    /// What `apix check` finds, listed.
+    Problems,
 }
 
 impl Action {
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 59] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -125,6 +127,7 @@ impl Action {
         Action::CopyCurl,
         Action::CopyCurlSecrets,
         Action::Cookies,
+        Action::Problems,
     ];
 
     /// The name used in `config.toml`.
@@ -181,6 +184,7 @@ impl Action {
             Action::SaveBody => "save_body",
             Action::History => "history",
             Action::Cookies => "cookies",
+            Action::Problems => "problems",
             Action::HistoryAll => "history_all",
             Action::FetchToken => "fetch_token",
             Action::RefreshToken => "refresh_token",
@@ -249,6 +253,7 @@ impl Action {
             Action::SaveBody => "Save the response body to a file",
             Action::History => "History of this request (again: all requests)",
             Action::Cookies => "Cookies of this collection and environment (view, clear)",
+            Action::Problems => "Problems in the collection files, as apix check finds them",
             Action::HistoryAll => "History of all requests",
             Action::FetchToken => "Fetch a new OAuth 2.0 token",
             Action::RefreshToken => "Refresh the OAuth 2.0 token",

@@ -64,6 +64,8 @@ pub enum JobKind {
     SaveBody,
     /// Store a secret in the OS keyring.
     Keyring,
+    /// Check a collection as `apix check` does; key: its place in the workspace.
+    Check,
     /// Read or clear a cookie jar.
     Cookies,
     /// List what a collection reads from outside itself; record a trust.

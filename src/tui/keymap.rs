@@ -230,6 +230,7 @@ fn defaults() -> Vec<(Context, KeyCombo, Action)> {
         (Tree, p('d'), Action::Delete),
         (Tree, c(K::Delete), Action::Delete),
         (Tree, p('m'), Action::Move),
+        (Tree, p('p'), Action::Problems),
         (Tree, p(' '), Action::Open),
         (Request, p('u'), Action::EditUrl),
         (Request, p('m'), Action::EditMethod),

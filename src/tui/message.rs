@@ -66,6 +66,11 @@ pub enum Message {
     History(super::app::history::HistoryEvent),
     /// Auth work finished, or a running login needs the user.
     Auth(super::app::auth::AuthEvent),
+    /// `apix check`'s analysis of one collection.
+    Checked {
+        root: PathBuf,
+        diagnostics: Vec<crate::core::collection::Diagnostic>,
+    },
     /// The cookie jar was read or cleared.
     Cookies(super::app::cookies::CookieEvent),
     /// A collection first opened reads from outside itself and needs trust (None: nothing to ask).

@@ -31,7 +31,12 @@ impl App {
         let Some(def) = self.workspace[ci].find_request(path).cloned() else {
             self.notify(
                 Level::Error,
-                format!("{} could not be loaded; run `apix check` to see why", self.rel(path)),
+                format!(
+                    "{} could not be loaded; {} in the tree says why",
+                    self.rel(path),
+                    self.keymap
+                        .label(crate::tui::keymap::Context::Tree, crate::tui::action::Action::Problems)
+                ),
             );
             return;
         };
@@ -98,7 +103,9 @@ impl App {
                 self.ignored_stamp = None;
                 if let Some(c) = self.workspace.get_mut(ci) {
                     replace_request(&mut c.tree, &def);
+                    self.problems.mark_stale(&c.root);
                 }
+                self.check_stale_collections();
                 self.tree.rebuild(&self.workspace);
                 self.notify(Level::Success, format!("Saved {}", self.rel(&def.path)));
                 true
@@ -124,6 +131,10 @@ impl App {
                 None => self.open = None,
             }
         }
+        for c in &self.workspace {
+            self.problems.mark_stale(&c.root);
+        }
+        self.check_stale_collections();
         self.tree.rebuild(&self.workspace);
         let n = self.workspace.iter().map(|c| c.requests().len()).sum::<usize>();
         self.notify(
@@ -136,7 +147,9 @@ impl App {
     pub(super) fn reload_collection(&mut self, ci: usize) {
         if let Some(c) = self.workspace.get_mut(ci) {
             *c = load_collection(&c.root.clone());
+            self.problems.mark_stale(&c.root);
         }
+        self.check_stale_collections();
         self.tree.rebuild(&self.workspace);
     }
 

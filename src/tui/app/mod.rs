@@ -17,6 +17,7 @@ mod input;
 mod modal;
 mod open;
 mod parts;
+pub mod problems;
 mod response;
 mod search;
 mod send;
@@ -172,6 +173,8 @@ pub struct App {
     jobs: Jobs<Message>,
     /// Where the log is (said on the help screen).
     pub log: Option<String>,
+    /// What `apix check` finds in each collection (marked in the tree, listed with `p`).
+    pub problems: problems::Problems,
     demo: DemoUrlFn,
     demo_url: Arc<Mutex<Option<String>>>,
     next_id: u64,
@@ -260,6 +263,7 @@ impl App {
             session,
             jobs: Jobs::new(opts.executor, tx),
             log: opts.log,
+            problems: problems::Problems::default(),
             demo,
             demo_url,
             next_id: 1,
@@ -267,6 +271,9 @@ impl App {
             effect: None,
             ignored_stamp: None,
         };
+        for c in &app.workspace {
+            app.problems.seed(&c.root, c.diagnostics.clone());
+        }
         if app.workspace.is_empty() {
             app.notify(
                 Level::Warning,
@@ -285,8 +292,9 @@ impl App {
             app.notify(
                 Level::Warning,
                 format!(
-                    "{count} problem(s) in the collection files; first: {} (run `apix check`)",
-                    first.message
+                    "{count} problem(s) in the collection files; first: {} ({} in the tree lists them)",
+                    first.message,
+                    app.keymap.label(Context::Tree, Action::Problems)
                 ),
             );
         }
@@ -416,6 +424,7 @@ impl App {
             Message::History(ev) => self.on_history(ev),
             Message::Auth(ev) => self.on_auth(ev),
             Message::Cookies(ev) => self.on_cookies(ev),
+            Message::Checked { root, diagnostics } => self.on_checked(root, diagnostics),
             Message::TrustReview(r) => self.on_trust_review(r),
             Message::Notice(level, text) => self.notify(level, text),
             Message::Formatted { id } => self.on_formatted(id),
@@ -429,7 +438,11 @@ impl App {
             } => self.on_search_hits(id, search, hits, done, capped),
             Message::BodySaved { to, result } => self.on_body_saved(&to, result),
             Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
-            Message::PollFiles => self.poll_files(),
+            Message::PollFiles => {
+                // Collections are checked off the start-up path: at the first poll, a second in.
+                self.check_stale_collections();
+                self.poll_files();
+            }
             Message::DiskChanged { path, stamp } => self.on_disk_changed(&path, stamp),
             Message::Tick => {
                 if self.is_animating() {
@@ -482,6 +495,7 @@ impl App {
             Action::CopyCurl => self.copy_curl(false),
             Action::CopyCurlSecrets => self.copy_curl(true),
             Action::Cookies => self.open_cookies(),
+            Action::Problems => self.open_problems(),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
                 Pane::Request => self.request_action(other),

@@ -26,6 +26,7 @@ pub enum Modal {
     Secret(super::auth::SecretPrompt),
     Cookies(super::cookies::CookiesDialog),
     TrustReview(Box<super::trust_review::TrustReview>),
+    Problems(super::problems::ProblemsView),
 }
 
 impl Modal {
@@ -226,6 +227,7 @@ impl App {
             Modal::Secret(s) => self.secret_key(s, key),
             Modal::Cookies(d) => self.cookies_key(d, key),
             Modal::TrustReview(r) => self.trust_review_key(r, key),
+            Modal::Problems(v) => self.problems_key(v, key),
         }
     }
 

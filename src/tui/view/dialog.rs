@@ -28,6 +28,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Modal::Secret(s) => super::auth::draw_secret(app, frame, area, s),
         Modal::Cookies(d) => super::cookies::draw(app, frame, area, d),
         Modal::TrustReview(r) => super::auth::draw_trust_review(app, frame, area, r),
+        Modal::Problems(v) => super::problems::draw(app, frame, area, v),
     }
 }
 

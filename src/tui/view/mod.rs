@@ -9,6 +9,7 @@ mod dialog;
 mod diff;
 mod history;
 mod layout;
+mod problems;
 pub mod request;
 pub mod response;
 mod status;

@@ -9,6 +9,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::{method_badge, pane_block, slot_marker};
+use crate::core::collection::Severity;
 use crate::tui::app::tree::RowKind;
 use crate::tui::app::{App, Pane};
 use crate::tui::safe_text::para;
@@ -83,7 +84,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 }
             }
             let mut right: Vec<Span> = Vec::new();
+            if let Some(sev) = app.problems.worst_under(&row.path) {
+                // `p` lists them; an error outranks a warning.
+                let style = if sev == Severity::Error { s.error } else { s.warning };
+                right.push(Span::styled("!", style));
+            }
             if let Some((text, style)) = slot_marker(app, &row.path) {
+                if !right.is_empty() {
+                    right.push(Span::raw(" "));
+                }
                 right.push(Span::styled(text, style));
             }
             if dirty && open_path == Some(row.path.as_path()) {

@@ -1,0 +1,51 @@
+//! The problems `apix check` finds, in the TUI: marked in the tree and listed in a panel (`p` in the tree) that
+//! opens the request a problem is in. The same analysis as the CLI (core::check).
+
+mod tui_support;
+
+use apix::tui::app::{Modal, Pane};
+use apix::tui::Message;
+use crossterm::event::KeyCode;
+use tui_support::Harness;
+
+#[test]
+fn problems_are_marked_in_the_tree_and_listed_with_p() {
+    let mut h = Harness::new(None);
+    // An undefined variable (a warning from the full check) and a file that does not parse (an error from loading).
+    std::fs::write(
+        h.path("users/typo.toml"),
+        "name = \"Typo\"\nmethod = \"GET\"\nurl = \"{{base_ulr}}/users\"\n",
+    )
+    .unwrap();
+    std::fs::write(h.path("errors/broken.toml"), "name = \"Broken\nurl = \n").unwrap();
+    h.app.set_focus(Pane::Tree);
+    h.ctrl('l');
+    // The check runs off the UI thread at the next file poll (inline in this test).
+    h.app.handle_message(Message::PollFiles);
+    let all: Vec<String> = h.app.problems.all().iter().map(|d| d.to_string()).collect();
+    assert!(all.iter().any(|d| d.contains("broken.toml") && d.contains("error")), "{all:?}");
+    assert!(all.iter().any(|d| d.contains("typo.toml:3:") && d.contains("base_ulr")), "{all:?}");
+    // The same list as `apix check`.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apix"))
+        .args(["check", h.tmp.path().join("collections").to_str().unwrap()])
+        .env("APIX_DATA_DIR", h.tmp.path().join("data"))
+        .output()
+        .unwrap();
+    let cli = String::from_utf8_lossy(&out.stdout);
+    assert!(cli.contains("base_ulr"), "{cli}");
+    // Marked in the tree: the collection row (and the folders) carry `!`.
+    let screen = h.render(120, 40);
+    let collection_row = screen.lines().find(|l| l.contains("▾ Demo API")).unwrap_or_default().to_string();
+    assert!(collection_row.contains('!'), "{screen}");
+    // Listed with `p`; Enter opens the request the warning is in.
+    h.app.set_focus(Pane::Tree);
+    h.ch('p');
+    assert!(matches!(h.app.modal, Some(Modal::Problems(_))));
+    let screen = h.render(140, 40);
+    assert!(screen.contains("Problems: 1 error(s), 1 warning(s)"), "{screen}");
+    assert!(screen.contains("base_ulr"), "{screen}");
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    assert!(h.app.modal.is_none());
+    assert_eq!(h.app.open.as_ref().map(|o| o.draft.name.clone()), Some("Typo".into()));
+}
