@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::Event;
 
-use super::app::{HighlightWindow, Hit};
+use super::events::{AuthEvent, CookieEvent, HighlightWindow, HistoryEvent, Hit, Level, TrustReview};
 use super::jobs::JobDone;
 use crate::core::http::Exchange;
 use crate::core::pipeline::SendError;
@@ -63,20 +63,20 @@ pub enum Message {
     /// A status message reached the end of its life.
     ExpireNotice(u64),
     /// History work finished in the background (recorded, listed, loaded, compared).
-    History(super::app::history::HistoryEvent),
+    History(HistoryEvent),
     /// Auth work finished, or a running login needs the user.
-    Auth(super::app::auth::AuthEvent),
+    Auth(AuthEvent),
     /// `apix check`'s analysis of one collection.
     Checked {
         root: PathBuf,
         diagnostics: Vec<crate::core::collection::Diagnostic>,
     },
     /// The cookie jar was read or cleared.
-    Cookies(super::app::cookies::CookieEvent),
+    Cookies(CookieEvent),
     /// A collection first opened reads from outside itself and needs trust (None: nothing to ask).
-    TrustReview(Option<Box<super::app::trust_review::TrustReview>>),
+    TrustReview(Option<Box<TrustReview>>),
     /// Something to say in the status bar.
-    Notice(super::app::Level, String),
+    Notice(Level, String),
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate(&'static str),
 }

@@ -15,6 +15,7 @@ pub mod action;
 pub mod app;
 pub mod config;
 pub mod event_loop;
+pub mod events;
 pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;

@@ -18,44 +18,14 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::modal::Modal;
 use super::send::RequestState;
 use super::{App, Level};
-use crate::core::auth::{oauth::open_browser, AuthContext, AuthError, AuthErrorKind, Interaction, TokenStatus};
+use crate::core::auth::{oauth::open_browser, AuthContext, AuthErrorKind, Interaction};
 use crate::core::pipeline::TrustKind;
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 
 pub use super::auth_dialogs::{FlowDialog, FlowKind, SecretPrompt, SecretStage, TrustPrompt};
 pub use super::auth_tokens::{TokenAction, TokenView};
-
-/// Answers of background auth work and requests from running flows.
-#[derive(Debug)]
-pub enum AuthEvent {
-    Token {
-        path: PathBuf,
-        env: Option<String>,
-        view: TokenView,
-    },
-    TokenDone {
-        path: PathBuf,
-        action: TokenAction,
-        result: Result<Option<TokenStatus>, AuthError>,
-    },
-    Browser {
-        url: String,
-        redirect_uri: String,
-        opened: bool,
-        paste: Option<UnboundedSender<String>>,
-    },
-    DeviceCode {
-        uri: String,
-        code: String,
-        complete: Option<String>,
-    },
-    Note(String),
-    SecretStored {
-        name: String,
-        result: Result<crate::core::template::sources::KeyringStore, (String, String)>,
-    },
-}
+pub use crate::tui::events::AuthEvent;
 
 /// The TUI as the user's side of an OAuth flow: callbacks become messages (they must return at once).
 pub struct TuiInteraction {

@@ -3,29 +3,11 @@
 
 use super::auth::AuthEvent;
 use super::{App, Level};
-use crate::core::auth::{self, AuthError, AuthErrorKind, TokenStatus};
+use crate::core::auth::{self, AuthError, AuthErrorKind};
 use crate::core::pipeline::{Mode, SendError};
+pub use crate::tui::events::{TokenAction, TokenView};
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
-
-/// What the Auth tab knows about a request's cached token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TokenView {
-    Loading,
-    /// The effective auth is not OAuth 2.0.
-    NotOAuth,
-    None,
-    Status(TokenStatus),
-    /// The request could not be prepared to look (a missing variable, an untrusted command).
-    Problem(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenAction {
-    Fetch,
-    Refresh,
-    Forget,
-}
 
 impl App {
     /// Keeps the Auth tab's token status current for the open request (cheap when nothing changed).

@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::modal::Modal;
 use super::{App, Level};
 use crate::core::cookies::{CookieInfo, CookieJar};
+pub use crate::tui::events::CookieEvent;
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 
@@ -58,20 +59,6 @@ impl CookiesDialog {
             _ => CookieOutcome::Stay,
         }
     }
-}
-
-/// Answers of the cookie jobs.
-#[derive(Debug)]
-pub enum CookieEvent {
-    Listed {
-        collection: PathBuf,
-        environment: Option<String>,
-        result: Result<Vec<CookieInfo>, String>,
-    },
-    Cleared {
-        domain: Option<String>,
-        result: Result<usize, String>,
-    },
 }
 
 impl App {

@@ -18,7 +18,8 @@ use std::time::Duration;
 use super::modal::Modal;
 use super::App;
 use crate::core::collection::{Collection, RequestDef};
-use crate::core::history::{self, Comparison, Entry, HistoryConfig, HistoryError, HistoryStore, Query, RecordOutcome, RequestRef, Summary};
+use crate::core::history::{self, Entry, HistoryConfig, HistoryError, HistoryStore, Query, RequestRef, Summary};
+pub use crate::tui::events::{EntryPurpose, HistoryEvent};
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
@@ -95,47 +96,6 @@ impl HistoryView {
     pub fn selected_entry(&self) -> Option<&Summary> {
         self.entries.get(self.selected)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryPurpose {
-    /// Show read-only in the response viewer.
-    Open,
-    /// Put into the editor, unsaved.
-    Restore,
-    /// Restore, then send.
-    Resend,
-}
-
-/// Answers of background history work.
-#[derive(Debug)]
-pub enum HistoryEvent {
-    Recorded {
-        path: PathBuf,
-        result: Result<RecordOutcome, String>,
-    },
-    Counted {
-        path: PathBuf,
-        count: usize,
-    },
-    SearchDue {
-        generation: u64,
-    },
-    Listed {
-        generation: u64,
-        result: Result<Vec<Summary>, String>,
-    },
-    /// An entry, with the workspace request file it belongs to (if that request is loaded).
-    Loaded {
-        purpose: EntryPurpose,
-        result: Result<(Box<Entry>, Option<PathBuf>), String>,
-    },
-    Compared {
-        result: Result<Box<Comparison>, String>,
-    },
-    Renamed {
-        result: Result<usize, String>,
-    },
 }
 
 pub(super) fn say(e: &HistoryError) -> String {

@@ -48,6 +48,7 @@ use super::theme::{ColorMode, Styles, ThemeSpec, DEFAULT_THEME_NAME};
 use crate::core::collection::{load_workspace, Collection, Environment};
 use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
+pub use crate::tui::events::Level;
 use tree::TreeState;
 
 /// How the app is started; `App::new` reads nothing else from the environment.
@@ -101,14 +102,6 @@ impl Pane {
             Pane::Response => Context::Response,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Success,
-    Warning,
-    Error,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

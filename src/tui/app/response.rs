@@ -10,8 +10,9 @@ use super::body::{BodyDoc, LiveDoc};
 use super::modal::{Modal, Prompt, PromptPurpose};
 use super::send::{RequestState, Slot};
 use super::{App, Level};
-use crate::core::format::{hex_line_count, BodyKind, HighlightCache, StyledSpan};
+use crate::core::format::{hex_line_count, BodyKind, HighlightCache};
 use crate::tui::action::Action;
+pub use crate::tui::events::{HighlightWindow, Hit};
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
@@ -33,14 +34,6 @@ impl ResponseTab {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hit {
-    pub line: usize,
-    /// Byte range within the line.
-    pub start: usize,
-    pub end: usize,
-}
-
 /// A search of the body: hits arrive in batches from a background scan (small bodies are scanned at once).
 #[derive(Debug, Clone)]
 pub struct Search {
@@ -56,19 +49,6 @@ pub struct Search {
     /// The view already moved to the first match.
     pub(super) jumped: bool,
     pub(super) cancel: tokio_util::sync::CancellationToken,
-}
-
-/// Highlighted lines around the visible window of a syntect-highlighted body. The cache (parser checkpoints) is
-/// lent to the background job that extends the window, so it is absent while one runs.
-#[derive(Debug, Clone)]
-pub struct HighlightWindow {
-    pub cache: Option<HighlightCache>,
-    pub start: usize,
-    pub lines: Vec<Vec<StyledSpan>>,
-    /// The document generation the lines belong to.
-    pub generation: u64,
-    /// The window a running job is preparing.
-    pub pending: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

@@ -3,25 +3,15 @@
 //! secret, command and outside file, with the hosts each is sent to, the same list `apix check` prints. `y` trusts
 //! its commands and outside files on this machine; `n` leaves them to be asked when a send needs them.
 
-use std::path::PathBuf;
-
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::modal::Modal;
 use super::{App, Level};
-use crate::core::check::{outside_reads, OutsideKind, OutsideRead};
+use crate::core::check::{outside_reads, OutsideKind};
 use crate::core::template::trust::{TrustStore, OUTSIDE_FILES};
+pub use crate::tui::events::TrustReview;
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustReview {
-    pub collection: PathBuf,
-    pub name: String,
-    pub reads: Vec<OutsideRead>,
-    /// What a yes records: the commands, and the outside-files marker, not trusted yet.
-    pub untrusted: Vec<String>,
-}
 
 impl TrustReview {
     /// The review of `c` when something in it needs trust that was not given yet.
