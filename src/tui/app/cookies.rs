@@ -1,17 +1,18 @@
 //! The Cookies dialog (`c` in the response pane, or the palette): the jar of the open request's collection and
 //! environment, the same one `apix send` and `apix cookies list` use: name, domain, path, expiry and flags, values
 //! masked (they are credentials). `x` clears the selected cookie's domain, `X` every cookie. A component: it owns
-//! its state, turns keys into an outcome and is drawn from `&self`; reading and clearing the jar file are jobs.
+//! its state, answers keys and job results itself and is drawn from `&self`; it knows nothing of the app, which only
+//! routes to it; reading and clearing the jar file are jobs.
 
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::modal::Modal;
-use super::{App, Level};
 use crate::core::cookies::{CookieInfo, CookieJar};
+use crate::core::pipeline::Session;
 pub use crate::tui::events::CookieEvent;
-use crate::tui::jobs::JobKind;
+use crate::tui::events::Level;
+use crate::tui::jobs::{JobKind, Jobs};
 use crate::tui::message::Message;
 
 #[derive(Debug, Clone)]
@@ -61,92 +62,95 @@ impl CookiesDialog {
     }
 }
 
-impl App {
-    /// Opens the dialog for the open request's collection and environment.
-    pub(super) fn open_cookies(&mut self) {
-        let Some(open) = self.open.as_ref() else {
-            self.notify(Level::Info, "Open a request first: cookies are kept per collection and environment");
-            return;
-        };
-        let Some(c) = self.workspace.get(open.collection) else { return };
-        let (collection, environment) = (c.root.clone(), self.env_name(open.collection).map(str::to_string));
-        if self.session.cookie_dir.is_none() {
-            self.notify(Level::Info, "Cookies are off for this session");
-            return;
-        }
-        self.modal = Some(Modal::Cookies(CookiesDialog {
-            collection: collection.clone(),
-            environment: environment.clone(),
+impl CookiesDialog {
+    /// Opens on the jar of `collection` and `environment` and starts reading it (None when cookies are off).
+    pub fn open(collection: PathBuf, environment: Option<String>, jobs: &mut Jobs<Message>, session: &Session) -> Option<Self> {
+        let dir = session.cookie_dir.clone()?;
+        let d = CookiesDialog {
+            collection,
+            environment,
             list: None,
             selected: 0,
-        }));
-        self.cookie_job(collection, environment, None);
+        };
+        d.job(jobs, dir, None);
+        Some(d)
     }
 
     /// Reads the jar (after clearing `clear`, when asked) off the UI thread.
-    fn cookie_job(&mut self, collection: PathBuf, environment: Option<String>, clear: Option<Option<String>>) {
-        let Some(dir) = self.session.cookie_dir.clone() else { return };
-        self.jobs.blocking((JobKind::Cookies, 0), move |job| {
-            let jar = CookieJar::open(&dir, &collection, environment.as_deref()).map_err(|e| e.to_string());
+    fn job(&self, jobs: &mut Jobs<Message>, dir: PathBuf, clear: Option<Option<String>>) {
+        let (collection, environment) = (self.collection.clone(), self.environment.clone());
+        jobs.blocking((JobKind::Cookies, 0), move |job| {
+            let list = |dir: &PathBuf| {
+                CookieJar::open(dir, &collection, environment.as_deref())
+                    .map(|j| j.list())
+                    .map_err(|e| e.to_string())
+            };
             if let Some(domain) = clear {
-                let result = jar.and_then(|j| j.clear(domain.as_deref()).map_err(|e| e.to_string()));
+                let result = CookieJar::open(&dir, &collection, environment.as_deref())
+                    .map_err(|e| e.to_string())
+                    .and_then(|j| j.clear(domain.as_deref()).map_err(|e| e.to_string()));
                 job.report(Message::Cookies(CookieEvent::Cleared { domain, result }));
-                return Message::Cookies(CookieEvent::Listed {
-                    result: CookieJar::open(&dir, &collection, environment.as_deref())
-                        .map(|j| j.list())
-                        .map_err(|e| e.to_string()),
-                    collection,
-                    environment,
-                });
             }
             Message::Cookies(CookieEvent::Listed {
-                result: jar.map(|j| j.list()),
+                result: list(&dir),
                 collection,
                 environment,
             })
         });
     }
 
-    pub(super) fn cookies_key(&mut self, mut d: CookiesDialog, key: KeyEvent) {
-        match d.key(key) {
-            CookieOutcome::Stay => self.modal = Some(Modal::Cookies(d)),
-            CookieOutcome::Close => {}
+    /// A key: false when the dialog closes.
+    pub fn handle_key(&mut self, key: KeyEvent, jobs: &mut Jobs<Message>, session: &Session) -> bool {
+        match self.key(key) {
+            CookieOutcome::Stay => true,
+            CookieOutcome::Close => false,
             CookieOutcome::Clear(domain) => {
-                let (collection, environment) = (d.collection.clone(), d.environment.clone());
-                d.list = None;
-                d.selected = 0;
-                self.modal = Some(Modal::Cookies(d));
-                self.cookie_job(collection, environment, Some(domain));
+                self.list = None;
+                self.selected = 0;
+                if let Some(dir) = session.cookie_dir.clone() {
+                    self.job(jobs, dir, Some(domain));
+                }
+                true
             }
         }
     }
 
-    pub(super) fn on_cookies(&mut self, ev: CookieEvent) {
-        self.redraw = true;
+    /// The notice for a job's answer that arrives after the dialog closed.
+    pub fn notice_of(ev: CookieEvent) -> Option<(Level, String)> {
+        CookiesDialog {
+            collection: PathBuf::new(),
+            environment: None,
+            list: None,
+            selected: 0,
+        }
+        .update(ev)
+    }
+
+    /// A job's answer; a notice to show, if any.
+    pub fn update(&mut self, ev: CookieEvent) -> Option<(Level, String)> {
         match ev {
             CookieEvent::Listed {
                 collection,
                 environment,
                 result,
             } => {
-                if let Some(Modal::Cookies(d)) = self.modal.as_mut() {
-                    if d.collection == collection && d.environment == environment {
-                        let count = result.as_ref().map(Vec::len).unwrap_or(0);
-                        d.selected = d.selected.min(count.saturating_sub(1));
-                        d.list = Some(result);
-                    }
+                if self.collection == collection && self.environment == environment {
+                    let count = result.as_ref().map(Vec::len).unwrap_or(0);
+                    self.selected = self.selected.min(count.saturating_sub(1));
+                    self.list = Some(result);
                 }
+                None
             }
-            CookieEvent::Cleared { domain, result } => match result {
-                Ok(n) => self.notify(
+            CookieEvent::Cleared { domain, result } => Some(match result {
+                Ok(n) => (
                     Level::Success,
                     match domain {
                         Some(d) => format!("Cleared {n} cookie(s) of {d}"),
                         None => format!("Cleared all {n} cookie(s) of this collection and environment"),
                     },
                 ),
-                Err(e) => self.notify(Level::Error, format!("Cookies not cleared: {e}")),
-            },
+                Err(e) => (Level::Error, format!("Cookies not cleared: {e}")),
+            }),
         }
     }
 }

@@ -48,7 +48,12 @@ impl App {
         }
         self.open = Some(open);
         self.ignored_stamp = None;
-        self.review_trust(ci);
+        // Once per session per collection: what it reads from outside itself, if something needs trust.
+        if let Some(c) = self.workspace.get(ci) {
+            if self.auth.reviewed.insert(c.root.clone()) {
+                super::trust_review::start(c, &self.session.trust, &mut self.jobs);
+            }
+        }
         self.tree.reveal(&self.workspace, path);
         if focus {
             self.set_focus(Pane::Request);
@@ -105,7 +110,7 @@ impl App {
                     replace_request(&mut c.tree, &def);
                     self.problems.mark_stale(&c.root);
                 }
-                self.check_stale_collections();
+                self.problems.check_stale(&self.workspace, &mut self.jobs);
                 self.tree.rebuild(&self.workspace);
                 self.notify(Level::Success, format!("Saved {}", self.rel(&def.path)));
                 true
@@ -134,7 +139,7 @@ impl App {
         for c in &self.workspace {
             self.problems.mark_stale(&c.root);
         }
-        self.check_stale_collections();
+        self.problems.check_stale(&self.workspace, &mut self.jobs);
         self.tree.rebuild(&self.workspace);
         let n = self.workspace.iter().map(|c| c.requests().len()).sum::<usize>();
         self.notify(
@@ -149,7 +154,7 @@ impl App {
             *c = load_collection(&c.root.clone());
             self.problems.mark_stale(&c.root);
         }
-        self.check_stale_collections();
+        self.problems.check_stale(&self.workspace, &mut self.jobs);
         self.tree.rebuild(&self.workspace);
     }
 

@@ -25,13 +25,13 @@ pub mod titles;
 pub mod tree;
 mod tree_ops;
 pub mod trust_review;
+mod types;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub use modal::{Confirm, ConfirmPurpose, EnvPicker, Modal, PaletteItem, PaletteState, Prompt, PromptPurpose};
@@ -41,97 +41,16 @@ pub use send::{DoneState, Failure, RequestState, Slot};
 
 use super::action::Action;
 use super::config::Config;
-use super::jobs::{Executor, JobKind, Jobs};
+use super::jobs::{JobKind, Jobs};
 use super::keymap::{Context, Keymap};
 use super::message::Message;
-use super::theme::{ColorMode, Styles, ThemeSpec, DEFAULT_THEME_NAME};
+use super::theme::{Styles, ThemeSpec, DEFAULT_THEME_NAME};
 use crate::core::collection::{load_workspace, Collection, Environment};
 use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
 pub use crate::tui::events::Level;
 use tree::TreeState;
-
-/// How the app is started; `App::new` reads nothing else from the environment.
-#[derive(Clone)]
-pub struct AppOptions {
-    pub dir: PathBuf,
-    /// `--theme`; wins over the config file.
-    pub theme: Option<String>,
-    /// `--env`; otherwise `local` when a collection has it.
-    pub env: Option<String>,
-    pub config_dir: PathBuf,
-    pub color_mode: ColorMode,
-    /// The `{{$demo}}` provider; the embedded demo API by default.
-    pub demo: Option<DemoUrlFn>,
-    /// History database and token cache live here (`APIX_DATA_DIR` or the platform's data folder).
-    pub data_dir: PathBuf,
-    /// Where background jobs run: the program's runtime, or inline for synchronous tests.
-    pub executor: Executor,
-    /// Where the log is, for the help screen (None: not said).
-    pub log: Option<String>,
-}
-
-impl AppOptions {
-    pub fn new(dir: impl Into<PathBuf>) -> AppOptions {
-        AppOptions {
-            dir: dir.into(),
-            theme: None,
-            env: None,
-            config_dir: crate::core::paths::config_dir(),
-            color_mode: ColorMode::detect(),
-            demo: None,
-            data_dir: crate::core::paths::data_dir(),
-            executor: Executor::Inline,
-            log: None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Tree,
-    Request,
-    Response,
-}
-
-impl Pane {
-    pub fn context(self) -> Context {
-        match self {
-            Pane::Tree => Context::Tree,
-            Pane::Request => Context::Request,
-            Pane::Response => Context::Response,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub level: Level,
-    pub text: String,
-    id: u64,
-}
-
-/// Work the app cannot do itself because it needs the real terminal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Suspend the UI, edit `text` in `$EDITOR` (a temp file with `extension`), and hand the result to
-    /// `App::editor_finished`.
-    ExternalEditor { text: String, extension: &'static str },
-}
-
-/// Where things were drawn last time: for scrolling limits and mouse hits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Areas {
-    pub too_small: bool,
-    pub narrow: bool,
-    pub tree: Option<Rect>,
-    pub request: Rect,
-    pub response: Rect,
-    pub request_tabs: Rect,
-    pub request_body: Rect,
-    pub response_tabs: Rect,
-    pub response_body: Rect,
-}
+pub use types::{AppOptions, Areas, Effect, Notice, Pane};
 
 pub struct App {
     pub dir: PathBuf,
@@ -416,9 +335,12 @@ impl App {
             }
             Message::History(ev) => self.on_history(ev),
             Message::Auth(ev) => self.on_auth(ev),
-            Message::Cookies(ev) => self.on_cookies(ev),
-            Message::Checked { root, diagnostics } => self.on_checked(root, diagnostics),
-            Message::TrustReview(r) => self.on_trust_review(r),
+            Message::Cookies(ev) => self.route_cookies(ev),
+            Message::Checked { root, diagnostics } => {
+                self.problems.checked(root, diagnostics);
+                self.redraw = true;
+            }
+            Message::TrustReview(review) => self.route_trust_review(review),
             Message::Notice(level, text) => self.notify(level, text),
             Message::Formatted { id } => self.on_formatted(id),
             Message::Highlighted { id, window } => self.on_highlighted(id, *window),
@@ -433,7 +355,7 @@ impl App {
             Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
             Message::PollFiles => {
                 // Collections are checked off the start-up path: at the first poll, a second in.
-                self.check_stale_collections();
+                self.problems.check_stale(&self.workspace, &mut self.jobs);
                 self.poll_files();
             }
             Message::DiskChanged { path, stamp } => self.on_disk_changed(&path, stamp),
@@ -488,7 +410,7 @@ impl App {
             Action::CopyCurl => self.copy_curl(false),
             Action::CopyCurlSecrets => self.copy_curl(true),
             Action::Cookies => self.open_cookies(),
-            Action::Problems => self.open_problems(),
+            Action::Problems => self.modal = Some(Modal::Problems(problems::ProblemsView::default())),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
                 Pane::Request => self.request_action(other),

@@ -196,6 +196,42 @@ impl App {
         }
     }
 
+    /// Opens the Cookies dialog on the open request's collection and environment.
+    pub(super) fn open_cookies(&mut self) {
+        let place = self.open.as_ref().and_then(|o| {
+            let c = self.workspace.get(o.collection)?;
+            Some((c.root.clone(), self.env_name(o.collection).map(str::to_string)))
+        });
+        let Some((root, env)) = place else {
+            self.notify(Level::Info, "Open a request first: cookies are kept per collection and environment");
+            return;
+        };
+        match super::cookies::CookiesDialog::open(root, env, &mut self.jobs, &self.session) {
+            Some(d) => self.modal = Some(Modal::Cookies(d)),
+            None => self.notify(Level::Info, "Cookies are off for this session"),
+        }
+    }
+
+    /// A cookie job's answer: to the dialog when it is open; a notice either way.
+    pub(super) fn route_cookies(&mut self, ev: super::cookies::CookieEvent) {
+        let notice = match self.modal.as_mut() {
+            Some(Modal::Cookies(d)) => d.update(ev),
+            _ => super::cookies::CookiesDialog::notice_of(ev),
+        };
+        if let Some((level, text)) = notice {
+            self.notify(level, text);
+        }
+        self.redraw = true;
+    }
+
+    /// A collection's review: shown unless another dialog is up (a send asks when it needs the trust).
+    pub(super) fn route_trust_review(&mut self, review: Option<Box<super::trust_review::TrustReview>>) {
+        if let (Some(r), None) = (review, &self.modal) {
+            self.modal = Some(Modal::TrustReview(r));
+            self.redraw = true;
+        }
+    }
+
     pub(super) fn modal_key(&mut self, key: KeyEvent) {
         let Some(modal) = self.modal.take() else { return };
         match modal {
@@ -225,9 +261,33 @@ impl App {
             Modal::Trust(t) => self.trust_key(t, key),
             Modal::AuthFlow(f) => self.flow_key(f, key),
             Modal::Secret(s) => self.secret_key(s, key),
-            Modal::Cookies(d) => self.cookies_key(d, key),
-            Modal::TrustReview(r) => self.trust_review_key(r, key),
-            Modal::Problems(v) => self.problems_key(v, key),
+            Modal::Cookies(mut d) => {
+                if d.handle_key(key, &mut self.jobs, &self.session) {
+                    self.modal = Some(Modal::Cookies(d));
+                }
+            }
+            Modal::TrustReview(r) => match super::trust_review::handle_key(r, key, &self.session.trust, &mut self.jobs) {
+                super::trust_review::ReviewOutcome::Stay(r) => self.modal = Some(Modal::TrustReview(r)),
+                super::trust_review::ReviewOutcome::Close(notice) => {
+                    if let Some((level, text)) = notice {
+                        self.notify(level, text);
+                    }
+                }
+            },
+            Modal::Problems(mut v) => match v.handle_key(key, &self.problems) {
+                super::problems::ProblemsOutcome::Stay => self.modal = Some(Modal::Problems(v)),
+                super::problems::ProblemsOutcome::Close => {}
+                super::problems::ProblemsOutcome::Open(path) => {
+                    let is_request = self
+                        .collection_of(&path)
+                        .is_some_and(|ci| self.workspace[ci].find_request(&path).is_some());
+                    if is_request {
+                        self.open_request(&path, true);
+                    } else {
+                        self.modal = Some(Modal::Problems(v));
+                    }
+                }
+            },
         }
     }
 

@@ -8,11 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::modal::Modal;
-use super::App;
 use crate::core::check::check;
-use crate::core::collection::{Diagnostic, Severity};
-use crate::tui::jobs::JobKind;
+use crate::core::collection::{Collection, Diagnostic, Severity};
+use crate::tui::jobs::{JobKind, Jobs};
 use crate::tui::message::Message;
 
 /// What is known of each collection's problems.
@@ -63,47 +61,55 @@ pub struct ProblemsView {
     pub selected: usize,
 }
 
-impl App {
+impl Problems {
     /// Checks every collection marked stale, each as a job of its own.
-    pub(super) fn check_stale_collections(&mut self) {
-        let stale: Vec<PathBuf> = self.problems.stale.drain().collect();
-        for root in stale {
-            let Some(c) = self.workspace.iter().find(|c| c.root == root).cloned() else {
-                self.problems.by_root.remove(&root);
+    pub fn check_stale(&mut self, workspace: &[Collection], jobs: &mut Jobs<Message>) {
+        for root in std::mem::take(&mut self.stale) {
+            let Some(i) = workspace.iter().position(|c| c.root == root) else {
+                self.by_root.remove(&root);
                 continue;
             };
-            let key = self.workspace.iter().position(|w| w.root == root).unwrap_or_default() as u64;
-            self.jobs.blocking((JobKind::Check, key), move |_| Message::Checked {
+            let c = workspace[i].clone();
+            jobs.blocking((JobKind::Check, i as u64), move |_| Message::Checked {
                 diagnostics: check(&c),
                 root: c.root,
             });
         }
     }
 
-    pub(super) fn on_checked(&mut self, root: PathBuf, diagnostics: Vec<Diagnostic>) {
-        self.problems.by_root.insert(root, diagnostics);
-        self.redraw = true;
+    /// A check's answer.
+    pub fn checked(&mut self, root: PathBuf, diagnostics: Vec<Diagnostic>) {
+        self.by_root.insert(root, diagnostics);
     }
+}
 
-    pub(super) fn open_problems(&mut self) {
-        self.modal = Some(Modal::Problems(ProblemsView::default()));
-    }
+/// What a key in the panel asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemsOutcome {
+    Stay,
+    Close,
+    /// Open the file this problem is in (if it is a request).
+    Open(PathBuf),
+}
 
-    pub(super) fn problems_key(&mut self, mut v: ProblemsView, key: KeyEvent) {
-        let count = self.problems.all().len();
+impl ProblemsView {
+    pub fn handle_key(&mut self, key: KeyEvent, problems: &Problems) -> ProblemsOutcome {
+        let all = problems.all();
         match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('p') => return,
-            KeyCode::Up | KeyCode::Char('k') => v.selected = v.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => v.selected = (v.selected + 1).min(count.saturating_sub(1)),
-            KeyCode::Enter => {
-                let path = self.problems.all().get(v.selected).map(|d| d.path.clone());
-                if let Some(path) = path.filter(|p| self.collection_of(p).is_some_and(|ci| self.workspace[ci].find_request(p).is_some())) {
-                    self.open_request(&path, true);
-                    return;
-                }
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('p') => ProblemsOutcome::Close,
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.selected = self.selected.saturating_sub(1);
+                ProblemsOutcome::Stay
             }
-            _ => {}
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(all.len().saturating_sub(1));
+                ProblemsOutcome::Stay
+            }
+            KeyCode::Enter => match all.get(self.selected) {
+                Some(d) => ProblemsOutcome::Open(d.path.clone()),
+                None => ProblemsOutcome::Stay,
+            },
+            _ => ProblemsOutcome::Stay,
         }
-        self.modal = Some(Modal::Problems(v));
     }
 }

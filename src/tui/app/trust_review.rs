@@ -5,17 +5,17 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::modal::Modal;
-use super::{App, Level};
 use crate::core::check::{outside_reads, OutsideKind};
+use crate::core::collection::Collection;
 use crate::core::template::trust::{TrustStore, OUTSIDE_FILES};
+use crate::tui::events::Level;
 pub use crate::tui::events::TrustReview;
-use crate::tui::jobs::JobKind;
+use crate::tui::jobs::{JobKind, Jobs};
 use crate::tui::message::Message;
 
 impl TrustReview {
     /// The review of `c` when something in it needs trust that was not given yet.
-    pub fn of(c: &crate::core::collection::Collection, store: &TrustStore) -> Option<TrustReview> {
+    pub fn of(c: &Collection, store: &TrustStore) -> Option<TrustReview> {
         let has_commands = !c.defaults().commands.is_empty();
         let reads = outside_reads(c);
         let mut untrusted = Vec::new();
@@ -38,48 +38,42 @@ impl TrustReview {
     }
 }
 
-impl App {
-    /// On opening a request: review its collection's outside reads once per session, off the UI thread.
-    pub(super) fn review_trust(&mut self, collection: usize) {
-        let Some(c) = self.workspace.get(collection) else { return };
-        if !self.auth.reviewed.insert(c.root.clone()) {
-            return;
-        }
-        let c = c.clone();
-        let store = self.session.trust.clone();
-        self.jobs.blocking((JobKind::TrustReview, 0), move |_| {
-            Message::TrustReview(TrustReview::of(&c, &store).map(Box::new))
-        });
-    }
+/// Reviews `c` off the UI thread; the answer is `Message::TrustReview`.
+pub fn start(c: &Collection, store: &TrustStore, jobs: &mut Jobs<Message>) {
+    let (c, store) = (c.clone(), store.clone());
+    jobs.blocking((JobKind::TrustReview, 0), move |_| {
+        Message::TrustReview(TrustReview::of(&c, &store).map(Box::new))
+    });
+}
 
-    pub(super) fn on_trust_review(&mut self, review: Option<Box<TrustReview>>) {
-        // Another dialog (a login, a question) is not pushed aside: the send asks when it needs the trust.
-        if let (Some(r), None) = (review, &self.modal) {
-            self.modal = Some(Modal::TrustReview(r));
-            self.redraw = true;
-        }
-    }
+/// What a key in the review asks for.
+pub enum ReviewOutcome {
+    Stay(Box<TrustReview>),
+    /// Closed, with something to say.
+    Close(Option<(Level, String)>),
+}
 
-    pub(super) fn trust_review_key(&mut self, r: Box<TrustReview>, key: KeyEvent) {
-        match key.code {
-            KeyCode::Char('y' | 'Y') => {
-                let store = self.session.trust.clone();
-                let key = self.jobs.unique_key();
-                self.jobs.blocking((JobKind::TrustReview, key), move |_| {
-                    let failed = r.untrusted.iter().find_map(|k| store.trust(&r.collection, k).err());
-                    match failed {
-                        None => Message::Notice(
-                            Level::Success,
-                            format!("Trusted {} on this machine (`apix trust --revoke` undoes it)", r.name),
-                        ),
-                        Some(e) => Message::Notice(Level::Error, format!("Not trusted: cannot write {}: {e}", store.path.display())),
-                    }
-                });
-            }
-            KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => {
-                self.notify(Level::Info, "Not trusted: a send that needs it will ask");
-            }
-            _ => self.modal = Some(Modal::TrustReview(r)),
+/// A key in the review: `y` records the trust (off the UI thread; the job says how it went), `n` closes.
+pub fn handle_key(r: Box<TrustReview>, key: KeyEvent, store: &TrustStore, jobs: &mut Jobs<Message>) -> ReviewOutcome {
+    match key.code {
+        KeyCode::Char('y' | 'Y') => {
+            let store = store.clone();
+            let key = jobs.unique_key();
+            jobs.blocking((JobKind::TrustReview, key), move |_| {
+                let failed = r.untrusted.iter().find_map(|k| store.trust(&r.collection, k).err());
+                match failed {
+                    None => Message::Notice(
+                        Level::Success,
+                        format!("Trusted {} on this machine (`apix trust --revoke` undoes it)", r.name),
+                    ),
+                    Some(e) => Message::Notice(Level::Error, format!("Not trusted: cannot write {}: {e}", store.path.display())),
+                }
+            });
+            ReviewOutcome::Close(None)
         }
+        KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => {
+            ReviewOutcome::Close(Some((Level::Info, "Not trusted: a send that needs it will ask".into())))
+        }
+        _ => ReviewOutcome::Stay(r),
     }
 }
