@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::modal::Modal;
-use super::send::RequestState;
+use super::slot::RequestState;
 use super::{App, Level};
 use crate::core::auth::{oauth::open_browser, AuthContext, AuthErrorKind, Interaction};
 use crate::core::pipeline::TrustKind;

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use super::draft::OpenRequest;
 use super::modal::{AfterUnsaved, Confirm, ConfirmPurpose, Modal};
-use super::open::OpenRequest;
 use super::{App, Level, Pane};
 use crate::core::collection::{load_collection, load_workspace, save_request, Folder, Node, RequestDef};
 use crate::tui::jobs::JobKind;

@@ -226,7 +226,11 @@ impl App {
             Pane::Request => {
                 let tabs = self.areas.request_tabs;
                 if pos.y == tabs.y {
-                    if let Some(i) = tab_at(&super::titles::request_tab_titles(self), tabs.x, pos.x) {
+                    if let Some(i) = tab_at(
+                        &super::titles::request_tab_titles(self.open.as_ref(), self.open_collection()),
+                        tabs.x,
+                        pos.x,
+                    ) {
                         if let Some(open) = self.open.as_mut() {
                             open.tab = super::RequestTab::ALL[i];
                             open.cursor = 0;
@@ -249,7 +253,7 @@ impl App {
             Pane::Response => {
                 let tabs = self.areas.response_tabs;
                 if pos.y == tabs.y {
-                    let titles = super::titles::response_tab_titles(self);
+                    let titles = super::titles::response_tab_titles(self.current_slot().map(|s| &s.state));
                     if let Some(i) = tab_at(&titles, tabs.x, pos.x) {
                         if let Some(slot) = self.current_slot_mut() {
                             slot.view.set_tab(super::ResponseTab::ALL[i]);

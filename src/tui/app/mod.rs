@@ -8,6 +8,7 @@ pub mod auth_fields;
 mod auth_tokens;
 pub mod body;
 pub mod cookies;
+pub mod draft;
 pub mod export;
 mod files;
 pub mod history;
@@ -21,11 +22,13 @@ pub mod problems;
 mod response;
 mod search;
 mod send;
+pub mod slot;
 pub mod titles;
 pub mod tree;
 mod tree_ops;
 pub mod trust_review;
 mod types;
+pub mod viewer;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,10 +37,10 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+pub use draft::{Field, FieldEdit, OpenRequest, RequestTab};
 pub use modal::{Confirm, ConfirmPurpose, EnvPicker, Modal, PaletteItem, PaletteState, Prompt, PromptPurpose};
-pub use open::{Field, FieldEdit, OpenRequest, RequestTab};
-pub use response::{HighlightWindow, Hit, ResponseTab, ResponseView, Search};
-pub use send::{DoneState, Failure, RequestState, Slot};
+pub use slot::{DoneState, Failure, RequestState, Slot};
+pub use viewer::{HighlightWindow, Hit, ResponseTab, ResponseView, Search};
 
 use super::action::Action;
 use super::config::Config;
@@ -491,6 +494,11 @@ impl App {
                 cancel.cancel();
             }
         }
+    }
+
+    /// The collection of the open request.
+    pub fn open_collection(&self) -> Option<&Collection> {
+        self.workspace.get(self.open.as_ref()?.collection)
     }
 
     /// The request file whose slot holds send `id` (wherever the file was moved since).

@@ -1,7 +1,7 @@
 //! Multipart parts in the Body tab: rows like headers (name, then a value or a file path), added with `a`,
 //! removed with `x`, switched on and off with Space, and switched between a value and a file with `f`.
 
-use super::open::{Field, OpenRequest, RequestTab};
+use super::draft::{Field, OpenRequest, RequestTab};
 use super::{App, Level};
 use crate::core::collection::{AuthDef, Body, Part};
 use crate::tui::action::Action;

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::body::LiveDoc;
-use super::response::{slot_text, Hit, Search};
+use super::slot::slot_text;
+use super::viewer::{Hit, Search};
 use super::{App, Level};
 use crate::tui::jobs::{JobCtx, JobKind};
 use crate::tui::message::Message;

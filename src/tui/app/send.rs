@@ -21,95 +21,20 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::body::{classify, format_text, BodyDoc, LiveDoc};
+use super::body::{classify, format_text, LiveDoc};
 use super::history::HistoryEvent;
-use super::response::ResponseView;
+use super::slot::{DoneState, Failure, RequestState, Slot};
+
 use super::{App, Level, Pane};
 use crate::core::collection::{Collection, RequestDef};
 use crate::core::format::document::SpillPolicy;
-use crate::core::http::{self, insight, Exchange, HttpError, Progress, StatusInsight};
+use crate::core::http::{self, insight, Exchange, HttpError, Progress};
 use crate::core::mask::Masker;
-use crate::core::pipeline::{Fix, Hooks, Mode, Ready, SendError, Session, Target, TrustQuestion};
+use crate::core::pipeline::{Hooks, Mode, Ready, SendError, Session, Target, TrustQuestion};
 use crate::core::template::mask_secrets;
 use crate::tui::app::body::Limits;
 use crate::tui::jobs::{JobCtx, JobKind};
 use crate::tui::message::Message;
-
-#[derive(Debug)]
-pub enum RequestState {
-    Sending {
-        started: Instant,
-        progress: watch::Receiver<Progress>,
-        cancel: CancellationToken,
-        /// "GET http://…", secrets masked.
-        line: String,
-        /// The body as far as it arrived (JSON formatted as it comes).
-        body: Arc<LiveDoc>,
-    },
-    Done(Box<DoneState>),
-    Failed(Box<Failure>),
-    Cancelled {
-        after: Duration,
-        line: String,
-    },
-}
-
-#[derive(Debug)]
-pub struct DoneState {
-    pub exchange: Arc<Exchange>,
-    pub insight: StatusInsight,
-    pub body: BodyDoc,
-}
-
-/// A failure said in plain words: what happened, how to fix it, and the raw detail one key away.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub title: String,
-    pub message: String,
-    pub hint: Option<String>,
-    pub request_line: Option<String>,
-    pub elapsed: Option<Duration>,
-    pub detail: String,
-}
-
-impl Failure {
-    /// A failure at any step of a send; `login_key` is the key that fetches a token (for `Fix::Login`).
-    pub fn from_send(e: &SendError, line: Option<String>, elapsed: Option<Duration>, login_key: &str) -> Failure {
-        let (message, hint) = match e {
-            SendError::Auth(a) => (
-                format!("{} {}", a.step, a.problem),
-                match e.fix() {
-                    Some(Fix::Login) => Some(format!(
-                        "No usable token: press {login_key} (Auth tab) to fetch one, then send again"
-                    )),
-                    _ => a.check.clone(),
-                },
-            ),
-            SendError::Prepare(p) | SendError::Trust { cause: p, .. } => (p.to_string(), p.hint()),
-            SendError::Http(h) => (h.to_string(), h.hint()),
-            other => (other.to_string(), other.fix().map(|f| f.text())),
-        };
-        // Nothing went out before a prepare or trust failure: no request line, no time.
-        let sent = matches!(e, SendError::Auth(_) | SendError::Http(_));
-        Failure {
-            title: e.title().into(),
-            message,
-            hint,
-            request_line: if sent { line } else { None },
-            elapsed: if sent { elapsed } else { None },
-            detail: format!("{e:#?}"),
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct Slot {
-    pub id: u64,
-    pub state: RequestState,
-    pub view: ResponseView,
-    /// The secrets this send carried (and cookies it got): masked wherever its body or headers are drawn.
-    pub masker: Arc<Masker>,
-}
 
 /// Bodies up to this size are formatted on the spot when they complete (sub-millisecond); larger ones in the background.
 const INLINE_FORMAT: u64 = 256 * 1024;

@@ -6,10 +6,13 @@ use crate::core::format_size;
 use crate::core::http::prepare::effective_auth;
 
 use super::body::BodyDoc;
-use super::{App, DoneState, OpenRequest, RequestState, RequestTab};
+use super::draft::{OpenRequest, RequestTab};
+use super::slot::{DoneState, RequestState};
+use crate::core::collection::Collection;
 
-pub fn request_tab_titles(app: &App) -> Vec<String> {
-    let Some(open) = &app.open else {
+/// The request pane's tabs for the open request (`collection`: the one it belongs to).
+pub fn request_tab_titles(open: Option<&OpenRequest>, collection: Option<&Collection>) -> Vec<String> {
+    let Some(open) = open else {
         return RequestTab::ALL.iter().map(|t| format!("{t:?}")).collect();
     };
     let d = &open.draft;
@@ -28,14 +31,14 @@ pub fn request_tab_titles(app: &App) -> Vec<String> {
         format!("Params{}", count(&d.query)),
         format!("Headers{}", count(&d.headers)),
         body,
-        format!("Auth: {}", auth_summary(app, open)),
+        format!("Auth: {}", auth_summary(open, collection)),
         "Docs".to_string(),
     ]
 }
 
 /// "bearer ← collection", "basic", "none".
-pub fn auth_summary(app: &App, open: &OpenRequest) -> String {
-    let Some(c) = app.workspace.get(open.collection) else {
+pub fn auth_summary(open: &OpenRequest, collection: Option<&Collection>) -> String {
+    let Some(c) = collection else {
         return open.draft.auth.type_name().into();
     };
     let chain = c.folder_chain(&open.draft.path);
@@ -46,8 +49,9 @@ pub fn auth_summary(app: &App, open: &OpenRequest) -> String {
     }
 }
 
-pub fn response_tab_titles(app: &App) -> Vec<String> {
-    let (headers, redirects) = match app.current_slot().map(|s| &s.state) {
+/// The response pane's tabs for a send in `state`.
+pub fn response_tab_titles(state: Option<&RequestState>) -> Vec<String> {
+    let (headers, redirects) = match state {
         Some(RequestState::Done(d)) => (d.exchange.response.headers.len(), d.exchange.response.redirects.len()),
         _ => (0, 0),
     };

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::modal::{Confirm, ConfirmPurpose, Modal, Prompt, PromptPurpose};
-use super::send::RequestState;
+use super::slot::RequestState;
 use super::tree::RowKind;
 use super::{App, Level};
 use crate::core::collection::{

@@ -49,7 +49,7 @@ fn label_width(fields: &[AuthField]) -> usize {
 /// then what the scheme adds (the OAuth 2.0 token and its keys).
 pub fn draw_tab(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
     let s = &app.styles;
-    let summary = auth_summary(app, open);
+    let summary = auth_summary(open, app.workspace.get(open.collection));
     let key = app.keymap.label(Context::Request, Action::CycleKind);
     match &open.draft.auth {
         AuthDef::Inherit => {

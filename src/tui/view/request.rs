@@ -46,7 +46,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         focused,
     );
     let tabs = app.areas.request_tabs;
-    let titles = tab_titles(app);
+    let titles = tab_titles(app.open.as_ref(), app.open_collection());
     let active = RequestTab::ALL.iter().position(|t| *t == open.tab).unwrap_or(0);
     frame.render_widget(para(tab_line(app, &titles, active)), tabs);
     let body = app.areas.request_body;

@@ -243,7 +243,7 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
 }
 
 fn draw_done(app: &App, slot: &Slot, d: &DoneState, frame: &mut Frame) {
-    let titles = tab_titles(app);
+    let titles = tab_titles(app.current_slot().map(|s| &s.state));
     let active = ResponseTab::ALL.iter().position(|t| *t == slot.view.tab).unwrap_or(0);
     frame.render_widget(para(tab_line(app, &titles, active)), app.areas.response_tabs);
     let area = app.areas.response_body;

@@ -1,0 +1,102 @@
+//! What the app knows of each request's latest send: its state (sending, done, failed, cancelled), its viewer and
+//! what to mask in it. Plain state, keyed by the send's id in every message; the send itself is in `send.rs`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use super::body::{BodyDoc, LiveDoc};
+use super::viewer::ResponseView;
+use crate::core::http::{Exchange, Progress, StatusInsight};
+use crate::core::mask::Masker;
+use crate::core::pipeline::{Fix, SendError};
+
+#[derive(Debug)]
+pub enum RequestState {
+    Sending {
+        started: Instant,
+        progress: watch::Receiver<Progress>,
+        cancel: CancellationToken,
+        /// "GET http://…", secrets masked.
+        line: String,
+        /// The body as far as it arrived (JSON formatted as it comes).
+        body: Arc<LiveDoc>,
+    },
+    Done(Box<DoneState>),
+    Failed(Box<Failure>),
+    Cancelled {
+        after: Duration,
+        line: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct DoneState {
+    pub exchange: Arc<Exchange>,
+    pub insight: StatusInsight,
+    pub body: BodyDoc,
+}
+
+/// A failure said in plain words: what happened, how to fix it, and the raw detail one key away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub title: String,
+    pub message: String,
+    pub hint: Option<String>,
+    pub request_line: Option<String>,
+    pub elapsed: Option<Duration>,
+    pub detail: String,
+}
+
+impl Failure {
+    /// A failure at any step of a send; `login_key` is the key that fetches a token (for `Fix::Login`).
+    pub fn from_send(e: &SendError, line: Option<String>, elapsed: Option<Duration>, login_key: &str) -> Failure {
+        let (message, hint) = match e {
+            SendError::Auth(a) => (
+                format!("{} {}", a.step, a.problem),
+                match e.fix() {
+                    Some(Fix::Login) => Some(format!(
+                        "No usable token: press {login_key} (Auth tab) to fetch one, then send again"
+                    )),
+                    _ => a.check.clone(),
+                },
+            ),
+            SendError::Prepare(p) | SendError::Trust { cause: p, .. } => (p.to_string(), p.hint()),
+            SendError::Http(h) => (h.to_string(), h.hint()),
+            other => (other.to_string(), other.fix().map(|f| f.text())),
+        };
+        // Nothing went out before a prepare or trust failure: no request line, no time.
+        let sent = matches!(e, SendError::Auth(_) | SendError::Http(_));
+        Failure {
+            title: e.title().into(),
+            message,
+            hint,
+            request_line: if sent { line } else { None },
+            elapsed: if sent { elapsed } else { None },
+            detail: format!("{e:#?}"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Slot {
+    pub id: u64,
+    pub state: RequestState,
+    pub view: ResponseView,
+    /// The secrets this send carried (and cookies it got): masked wherever its body or headers are drawn.
+    pub masker: Arc<Masker>,
+}
+
+/// The text document a slot shows in its Body tab: the one arriving while sending, or the finished one.
+pub fn slot_text(slot: &Slot) -> Option<&Arc<LiveDoc>> {
+    match &slot.state {
+        RequestState::Sending { body, .. } => Some(body),
+        RequestState::Done(d) => match &d.body {
+            BodyDoc::Text(doc) => Some(doc),
+            _ => None,
+        },
+        _ => None,
+    }
+}
