@@ -13,9 +13,6 @@ fn root() -> &'static Path {
 /// A few cycles are intrinsic to a design; each listed one is explained. At most three, of at most three files.
 const ALLOWED: &[&[&str]] = &[];
 
-/// True until the TUI restructure (issue #11) lands; then false, and the TUI is held to the same rule.
-const TUI_IN_PROGRESS: bool = true;
-
 fn dependencies(manifest: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(manifest).unwrap();
     let doc: toml_edit::DocumentMut = text.parse().unwrap();
@@ -335,14 +332,6 @@ fn no_file_imports_a_file_that_imports_it_back() {
     for src in ["crates/core/src", "crates/demo-server/src", "src"] {
         let base = root().join(src);
         for cycle in cycles(&graph(&base)) {
-            // The TUI's one big cycle is being taken apart (issue #11, components over one pipeline): the view, the
-            // job runner and the loop are out of it; what is left is the app's files (every `impl App` file names
-            // `App` in mod.rs, which names their types) and the message type. Until the panes are components it is
-            // the only one tolerated, and only while every file in it is one of those.
-            let app_or_message = |p: &PathBuf| p.starts_with(root().join("src/tui/app")) || *p == root().join("src/tui/message.rs");
-            if cycle.iter().all(app_or_message) && TUI_IN_PROGRESS {
-                continue;
-            }
             let names: Vec<String> = cycle
                 .iter()
                 .map(|p| p.strip_prefix(root()).unwrap().display().to_string())

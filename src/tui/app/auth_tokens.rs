@@ -1,10 +1,10 @@
 //! OAuth 2.0 tokens on the Auth tab: the cached token's status (read off the UI thread whenever the tab shows an
 //! OAuth 2.0 request) and the fetch / refresh / forget actions, each a background task answering `TokenDone`.
 
-use super::auth::AuthEvent;
 use super::{App, Level};
 use crate::core::auth::{self, AuthError, AuthErrorKind};
 use crate::core::pipeline::{Mode, SendError};
+use crate::tui::events::AuthEvent;
 pub use crate::tui::events::{TokenAction, TokenView};
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;

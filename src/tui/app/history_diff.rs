@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::history::HistoryView;
+use super::history_state::HistoryView;
 use crate::core::history::{fold_changes, BodyDiff, ChangeKind, Comparison};
 
 /// What a line of the diff is, for its colour and its marker (readable without colour too).

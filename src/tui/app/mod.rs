@@ -3,17 +3,21 @@
 //! draw it on a `TestBackend`.
 
 pub mod auth;
+mod auth_dialog_state;
 mod auth_dialogs;
 pub mod auth_fields;
+pub mod auth_state;
 mod auth_tokens;
 pub mod body;
 pub mod cookies;
+pub mod dialogs;
 pub mod draft;
 pub mod export;
 mod files;
 pub mod history;
 pub mod history_diff;
 mod history_keys;
+pub mod history_state;
 mod input;
 mod modal;
 mod open;
@@ -37,8 +41,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+pub use dialogs::{Confirm, ConfirmPurpose, EnvPicker, Modal, PaletteItem, PaletteState, Prompt, PromptPurpose};
 pub use draft::{Field, FieldEdit, OpenRequest, RequestTab};
-pub use modal::{Confirm, ConfirmPurpose, EnvPicker, Modal, PaletteItem, PaletteState, Prompt, PromptPurpose};
 pub use slot::{DoneState, Failure, RequestState, Slot};
 pub use viewer::{HighlightWindow, Hit, ResponseTab, ResponseView, Search};
 
@@ -74,9 +78,9 @@ pub struct App {
     pub limits: body::Limits,
     pub areas: Areas,
     /// History: database path, settings, counts, the entry on display.
-    pub history: history::HistoryState,
+    pub history: history_state::HistoryState,
     /// Stored auth: token status, the auth step's context, pending failures.
-    pub auth: auth::AuthState,
+    pub auth: auth_state::AuthState,
     pub quit: bool,
     /// Set when SIGTERM/SIGHUP asked us to leave.
     pub terminated_by: Option<&'static str>,
@@ -146,8 +150,8 @@ impl App {
             r
         });
 
-        let history = history::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config);
-        let auth = auth::AuthState::new(tx.clone(), opts.data_dir.join("tokens"));
+        let history = history_state::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config);
+        let auth = auth_state::AuthState::new(tx.clone(), opts.data_dir.join("tokens"));
         let mut session = Session::default();
         session.demo = Some(demo.clone());
         session.auth = auth.ctx.clone();
@@ -406,9 +410,9 @@ impl App {
             Action::ReloadWorkspace => self.reload_workspace(),
             Action::History => self.open_history(false),
             Action::HistoryAll => self.open_history(true),
-            Action::FetchToken => self.token_action(auth::TokenAction::Fetch),
-            Action::RefreshToken => self.token_action(auth::TokenAction::Refresh),
-            Action::ForgetToken => self.token_action(auth::TokenAction::Forget),
+            Action::FetchToken => self.token_action(crate::tui::events::TokenAction::Fetch),
+            Action::RefreshToken => self.token_action(crate::tui::events::TokenAction::Refresh),
+            Action::ForgetToken => self.token_action(crate::tui::events::TokenAction::Forget),
             Action::StoreSecret => self.open_secret_prompt(),
             Action::CopyCurl => self.copy_curl(false),
             Action::CopyCurlSecrets => self.copy_curl(true),
@@ -452,7 +456,7 @@ impl App {
 
     fn request_quit(&mut self) {
         if self.is_dirty() {
-            self.confirm_unsaved(modal::AfterUnsaved::Quit);
+            self.confirm_unsaved(dialogs::AfterUnsaved::Quit);
         } else {
             self.cancel_all();
             self.quit = true;
