@@ -79,6 +79,15 @@ pub enum HistoryEvent {
     Renamed {
         result: Result<usize, String>,
     },
+    /// An entry merged into the draft of `path` off the UI thread (the draft was prepared to see what it already
+    /// produces); `masked` values came back masked.
+    Restored {
+        path: PathBuf,
+        entry: i64,
+        def: Box<crate::core::collection::RequestDef>,
+        masked: usize,
+        resend: bool,
+    },
 }
 
 /// Answers of background auth work and requests from running flows.

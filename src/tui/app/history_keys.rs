@@ -12,10 +12,13 @@ use super::modal::Modal;
 use super::{App, Level, Pane};
 use crate::core::collection::{Body, RequestDef};
 use crate::core::history::{Comparison, Entry, RecordOutcome};
-use crate::core::http::{self, HttpError, PrepareContext, PreparedBody};
+use crate::core::http::{self, HttpError, PreparedBody};
+use crate::core::pipeline::Mode;
 use crate::core::template::MASK;
 use crate::tui::action::Action;
+use crate::tui::jobs::JobKind;
 use crate::tui::keymap::KeyCombo;
+use crate::tui::message::Message;
 use crate::tui::text_input::InputOutcome;
 
 impl App {
@@ -66,6 +69,13 @@ impl App {
                 Ok(c) => self.show_comparison(*c),
                 Err(e) => self.notify(Level::Warning, format!("Cannot compare: {e}")),
             },
+            HistoryEvent::Restored {
+                path,
+                entry,
+                def,
+                masked,
+                resend,
+            } => self.on_restored(&path, entry, *def, masked, resend),
             HistoryEvent::Renamed { result } => {
                 if let Err(e) = result {
                     self.notify(Level::Warning, format!("The history did not follow the rename: {e}"));
@@ -239,32 +249,20 @@ impl App {
                 self.set_focus(Pane::Response);
             }
             EntryPurpose::Restore | EntryPurpose::Resend => {
-                let masked = self.restore_entry(&entry);
-                let mut said = format!("Restored entry #{} into the editor (unsaved; Ctrl-S saves)", entry.id);
-                if masked > 0 {
-                    said.push_str(&format!(
-                        "; {masked} masked value(s) came back as {MASK}: type them again or use a {{{{secret}}}} reference"
-                    ));
-                }
-                self.notify(if masked > 0 { Level::Warning } else { Level::Info }, said);
-                self.set_focus(Pane::Request);
-                if purpose == EntryPurpose::Resend {
-                    self.send_open();
-                }
+                self.restore_entry(&entry, path, purpose == EntryPurpose::Resend);
             }
         }
     }
 
-    /// Puts the request as sent into the open draft. What the draft already produces is kept as written (its
-    /// `{{templates}}`), as are its name, auth, options and docs. Returns how many masked values came back.
-    fn restore_entry(&mut self, entry: &Entry) -> usize {
+    /// Puts the request as sent into the open draft, off the UI thread (the draft is prepared to see what it
+    /// already produces, which may read the keyring). What the draft produces is kept as written (its
+    /// `{{templates}}`), as are its name, auth, options and docs.
+    fn restore_entry(&mut self, entry: &Entry, path: PathBuf, resend: bool) {
         let restored = entry.to_request_def();
-        let Some(open) = self.open.as_ref() else { return 0 };
+        let Some(open) = self.open.as_ref() else { return };
         let draft = open.draft.clone();
-        let current = self.prepare_quietly(open.collection, &draft);
-        let inherited: Vec<(String, String)> = self
-            .workspace
-            .get(open.collection)
+        let collection = self.workspace.get(open.collection);
+        let inherited: Vec<(String, String)> = collection
             .map(|c| {
                 c.folder_chain(&draft.path)
                     .iter()
@@ -273,30 +271,45 @@ impl App {
                     .collect()
             })
             .unwrap_or_default();
-        let merged = merge(&draft, restored, current.as_ref(), &inherited);
-        let masked = merged.headers.iter().filter(|h| h.value.contains(MASK)).count() + usize::from(merged.url.contains(MASK));
-        if let Some(open) = self.open.as_mut() {
-            open.draft = merged;
-            open.editing = None;
-            open.cursor = 0;
-        }
-        masked
+        // A collection with commands is not prepared for this (no command runs to restore an entry).
+        let target = collection
+            .is_some_and(|c| c.defaults().commands.is_empty())
+            .then(|| self.open_target())
+            .flatten();
+        let session = self.session.clone();
+        let (id, key) = (entry.id, self.jobs.unique_key());
+        self.jobs.blocking((JobKind::History, key), move |_| {
+            let current = target.and_then(|t| t.prepare(&session, Mode::Send).ok()).map(|r| r.prepared);
+            let merged = merge(&draft, restored, current.as_ref(), &inherited);
+            let masked = merged.headers.iter().filter(|h| h.value.contains(MASK)).count() + usize::from(merged.url.contains(MASK));
+            Message::History(HistoryEvent::Restored {
+                path,
+                entry: id,
+                def: Box::new(merged),
+                masked,
+                resend,
+            })
+        });
     }
 
-    /// What the draft would send now, when that is cheap to know (no `{{cmd.…}}` to run).
-    fn prepare_quietly(&self, collection: usize, draft: &RequestDef) -> Option<http::Prepared> {
-        let c = self.workspace.get(collection)?;
-        if !c.defaults().commands.is_empty() {
-            return None;
-        }
-        let ctx = PrepareContext {
-            collection: Some(c),
-            environment: self.environment(collection),
-            overrides: &[],
-            demo_url: Some(self.demo.clone()),
-            masked_preview: false,
+    fn on_restored(&mut self, path: &std::path::Path, entry: i64, def: RequestDef, masked: usize, resend: bool) {
+        let Some(open) = self.open.as_mut().filter(|o| o.draft.path == path) else {
+            return;
         };
-        http::prepare(&ctx, draft).ok()
+        open.draft = def;
+        open.editing = None;
+        open.cursor = 0;
+        let mut said = format!("Restored entry #{entry} into the editor (unsaved; Ctrl-S saves)");
+        if masked > 0 {
+            said.push_str(&format!(
+                "; {masked} masked value(s) came back as {MASK}: type them again or use a {{{{secret}}}} reference"
+            ));
+        }
+        self.notify(if masked > 0 { Level::Warning } else { Level::Info }, said);
+        self.set_focus(Pane::Request);
+        if resend {
+            self.send_open();
+        }
     }
 }
 

@@ -94,7 +94,6 @@ pub struct App {
     pub log: Option<String>,
     /// What `apix check` finds in each collection (marked in the tree, listed with `p`).
     pub problems: problems::Problems,
-    demo: DemoUrlFn,
     demo_url: Arc<Mutex<Option<String>>>,
     next_id: u64,
     redraw: bool,
@@ -153,7 +152,7 @@ impl App {
         let history = history_state::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config);
         let auth = auth_state::AuthState::new(tx.clone(), opts.data_dir.join("tokens"));
         let mut session = Session::default();
-        session.demo = Some(demo.clone());
+        session.demo = Some(demo);
         session.auth = auth.ctx.clone();
         session.spill = Some((limits.memory_cap, limits.spill_dir.clone()));
         // The same jar folder as `apix send` (the data dir's `cookies`), moved with the data dir in tests.
@@ -183,7 +182,6 @@ impl App {
             jobs: Jobs::new(opts.executor, tx),
             log: opts.log,
             problems: problems::Problems::default(),
-            demo,
             demo_url,
             next_id: 1,
             redraw: true,
