@@ -359,7 +359,7 @@ impl App {
             Message::BodySaved { to, result } => self.on_body_saved(&to, result),
             Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
             Message::PollFiles => {
-                // Collections are checked off the start-up path: at the first poll, a second in.
+                // Collections are checked off the start-up path: at the first file poll, after the first frame.
                 self.problems.check_stale(&self.workspace, &mut self.jobs);
                 self.poll_files();
             }

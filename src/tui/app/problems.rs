@@ -1,4 +1,4 @@
-//! The problems `apix check` reports, in the TUI: checked off the UI thread (a second after start, and after every
+//! The problems `apix check` reports, in the TUI: checked off the UI thread (once the first frame is up, and after every
 //! reload or save), marked in the tree (`!` on the file, its folders and its collection) and listed in a panel
 //! (`p` in the tree, or the palette) where Enter opens the request a problem is in. One analysis, in the core
 //! (`core::check`), for both front ends.
@@ -19,6 +19,8 @@ pub struct Problems {
     by_root: HashMap<PathBuf, Vec<Diagnostic>>,
     /// Collections to check again (by root).
     stale: HashSet<PathBuf>,
+    /// Checks started and not answered yet.
+    running: usize,
 }
 
 impl Problems {
@@ -70,6 +72,7 @@ impl Problems {
                 continue;
             };
             let c = workspace[i].clone();
+            self.running += 1;
             jobs.blocking((JobKind::Check, i as u64), move |_| Message::Checked {
                 diagnostics: check(&c),
                 root: c.root,
@@ -80,6 +83,12 @@ impl Problems {
     /// A check's answer.
     pub fn checked(&mut self, root: PathBuf, diagnostics: Vec<Diagnostic>) {
         self.by_root.insert(root, diagnostics);
+        self.running = self.running.saturating_sub(1);
+    }
+
+    /// True until every collection has been checked once since it last changed.
+    pub fn checking(&self) -> bool {
+        self.running > 0 || !self.stale.is_empty()
     }
 }
 

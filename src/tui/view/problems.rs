@@ -24,7 +24,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, v: &ProblemsView) {
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);
     let mut lines: Vec<Line> = Vec::new();
-    if all.is_empty() {
+    if app.problems.checking() {
+        lines.push(Line::from(Span::styled(" Checking the collection files…", s.muted)));
+    } else if all.is_empty() {
         lines.push(Line::from(Span::styled(
             " No problems: every collection file loads and checks clean.",
             s.muted,
