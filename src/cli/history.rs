@@ -8,12 +8,11 @@ use clap::{ArgGroup, Args, Subcommand};
 use serde_json::Value;
 
 use super::output::{body_for_terminal, use_color};
-use crate::core::collection::{Collection, RequestDef};
 use crate::core::history::{
-    default_db_path, fold_changes, record_in, BodyDiff, ChangeKind, Comparison, Entry, HistoryConfig, HistoryError, HistoryStore,
-    JsonChange, PackedBody, Prune, Query, RecordContext, RecordOutcome, RequestRef, Summary,
+    default_db_path, fold_changes, BodyDiff, ChangeKind, Comparison, Entry, HistoryError, HistoryStore, JsonChange, Prune, Query,
+    RequestRef, Summary,
 };
-use crate::core::http::{Exchange, HttpError, Prepared};
+use crate::core::http::Exchange;
 use crate::core::mask::Masker;
 use crate::core::sanitize::{visible, visible_line};
 use crate::core::{format_duration, format_size};
@@ -485,43 +484,6 @@ fn prune(keep: Option<u64>, older_than: Option<u64>) -> i32 {
         Err(e) => {
             report(&e);
             1
-        }
-    }
-}
-
-/// Where a send came from, for its history entry.
-pub struct SendPlace<'a> {
-    pub collection: Option<&'a Collection>,
-    pub def: &'a RequestDef,
-    pub environment: Option<&'a str>,
-}
-
-/// Records a finished `apix send` (with the body the history tap prepared, if it did); a failure to record is a
-/// warning, never a failed send.
-pub fn record_after_send(
-    config: &HistoryConfig,
-    store: Option<Result<HistoryStore, HistoryError>>,
-    prepared: &Prepared,
-    outcome: Result<&Exchange, &HttpError>,
-    place: &SendPlace,
-    streamed: Option<PackedBody>,
-) {
-    let def = place.def;
-    let ctx = RecordContext {
-        collection_root: place.collection.map(|c| c.root.as_path()),
-        request: (!def.path.as_os_str().is_empty()).then_some(def),
-        environment: place.environment,
-        max_body_size: config.max_body_size,
-    };
-    let recorded = match store {
-        Some(Ok(mut store)) => record_in(&mut store, config, prepared, outcome, &ctx, streamed),
-        Some(Err(e)) => Err(e),
-        None => Ok(RecordOutcome::Disabled),
-    };
-    if let Err(e) = recorded {
-        errln!("warning: this send was not saved to history: {e}");
-        if let Some(h) = e.hint() {
-            errln!("  {h}");
         }
     }
 }

@@ -34,7 +34,7 @@ pub use entry::{Entry, NewEntry, RecordContext, Source, StoredBody, StoredHop, S
 pub use error::HistoryError;
 pub use identity::{fingerprint, RequestRef};
 pub use read::Query;
-pub use record::{record_in, record_send, record_send_with, RecordOutcome};
+pub use record::{record_in, record_send, RecordOutcome};
 pub use schema::SCHEMA_VERSION;
 pub use store::{default_db_path, HistoryStore, Prune, DB_FILE};
 pub use tap::{HistoryTap, PackedBody};

@@ -19,8 +19,8 @@ pub enum RecordOutcome {
     Cancelled,
 }
 
-/// Records a send in the database at `db` (usually [`super::store::default_db_path`]). Blocking: the TUI calls it from
-/// `spawn_blocking`, the CLI after printing the response.
+/// Records a send in the database at `db` (usually [`super::store::default_db_path`]), opening it here. Blocking.
+/// Sends of the CLI and the TUI record through `pipeline::Record`, which opens the database while the body downloads.
 pub fn record_send(
     config: &HistoryConfig,
     db: &Path,
@@ -28,18 +28,7 @@ pub fn record_send(
     outcome: Result<&Exchange, &HttpError>,
     ctx: &RecordContext,
 ) -> Result<RecordOutcome, HistoryError> {
-    record_send_with(config, db, prepared, outcome, ctx, None)
-}
-
-/// Like [`record_send`], with the response body a [`super::tap::HistoryTap`] prepared while it downloaded.
-pub fn record_send_with(
-    config: &HistoryConfig,
-    db: &Path,
-    prepared: &Prepared,
-    outcome: Result<&Exchange, &HttpError>,
-    ctx: &RecordContext,
-    streamed: Option<super::tap::PackedBody>,
-) -> Result<RecordOutcome, HistoryError> {
+    // Checked before opening the database: a send that is not recorded never touches it.
     if !config.records(ctx.collection_root) {
         return Ok(RecordOutcome::Disabled);
     }
@@ -47,10 +36,11 @@ pub fn record_send_with(
         return Ok(RecordOutcome::Cancelled);
     }
     let mut store = HistoryStore::open(db)?;
-    record_in(&mut store, config, prepared, outcome, ctx, streamed)
+    record_in(&mut store, config, prepared, outcome, ctx, None)
 }
 
-/// Like [`record_send_with`] into a store opened beforehand (the CLI opens it while the body downloads).
+/// Like [`record_send`] into a store opened beforehand (the pipeline opens it while the body downloads), with the
+/// response body a [`super::tap::HistoryTap`] prepared as it arrived.
 pub fn record_in(
     store: &mut HistoryStore,
     config: &HistoryConfig,
