@@ -117,7 +117,7 @@ pub fn pane_block<'a>(app: &App, title: &str, hotkey: char, pane: Pane) -> Block
         (app.styles.border, app.styles.title, BorderType::Plain)
     };
     Block::bordered().border_type(kind).border_style(border).title(Line::from(vec![
-        Span::styled(format!(" {title} "), title_style),
+        Span::styled(format!(" {} ", crate::core::sanitize::visible_line(title)), title_style),
         Span::styled(format!("[{hotkey}] "), app.styles.muted),
     ]))
 }

@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
 
+use crate::core::sanitize::visible_line;
 use crate::core::template::MASK;
 use crate::tui::app::{App, OpenRequest};
 
@@ -19,7 +20,8 @@ pub fn frame_block<'a>(app: &App, title: &str) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(app.styles.border_focus)
-        .title(Span::styled(format!(" {title} "), app.styles.title_focus))
+        // Titles name collections and requests from files: shown visibly like every other text.
+        .title(Span::styled(format!(" {} ", visible_line(title)), app.styles.title_focus))
         .style(app.styles.base)
 }
 
