@@ -112,7 +112,7 @@ fn frames(c: &mut Criterion) {
         let chunks = chunks(pretty);
         let body = join(&chunks);
         let mut app = app_with_request(&tmp.path().join(shape));
-        let spill = app.limits.doc_spill();
+        let spill = app.shell.limits.doc_spill();
         let live = fed_but_last(&chunks, &spill);
         live.feed(&chunks[chunks.len() - 1], &spill);
         app.show_result_with(Ok(exchange(body.clone())), Duration::from_millis(1), live);
@@ -167,7 +167,7 @@ fn first_screen(c: &mut Criterion) {
         let chunks = chunks(pretty);
         let body = join(&chunks);
         let mut app = app_with_request(&tmp.path().join(shape));
-        let spill = app.limits.doc_spill();
+        let spill = app.shell.limits.doc_spill();
         let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
         g.bench_function(shape, |b| {
             b.iter_custom(|iters| {

@@ -42,7 +42,7 @@ fn an_unwritable_log_folder_never_fails_a_command() {
 #[test]
 fn the_help_screen_says_where_the_log_is() {
     let mut h = Harness::new(None);
-    h.app.log = Some("/var/tmp/apix-logs (apix.YYYY-MM-DD.log)".into());
+    h.app.shell.log = Some("/var/tmp/apix-logs (apix.YYYY-MM-DD.log)".into());
     h.ch('?');
     // The log is the last section: scroll to the end.
     for _ in 0..20 {

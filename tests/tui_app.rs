@@ -99,13 +99,13 @@ fn quitting_with_unsaved_changes_asks() {
     h.press(KeyCode::Esc);
     assert!(h.app.open.as_ref().unwrap().draft.url.ends_with("?x=1"));
     h.ch('q');
-    assert!(!h.app.quit);
-    assert!(matches!(h.app.modal, Some(apix::tui::app::Modal::Confirm(_))));
+    assert!(!h.app.shell.quit);
+    assert!(matches!(h.app.shell.modal, Some(apix::tui::app::Modal::Confirm(_))));
     h.ch('c');
-    assert!(h.app.modal.is_none() && !h.app.quit);
+    assert!(h.app.shell.modal.is_none() && !h.app.shell.quit);
     h.ch('q');
     h.ch('d');
-    assert!(h.app.quit);
+    assert!(h.app.shell.quit);
     // Discarded: the file is unchanged.
     let text = std::fs::read_to_string(h.path("users/get-user.toml")).unwrap();
     assert!(!text.contains("x=1"));
@@ -149,14 +149,14 @@ fn body_editor_reports_json_problems_with_line_and_column() {
 #[test]
 fn env_switcher_and_palette() {
     let mut h = Harness::new(None);
-    assert_eq!(h.app.env_name(0), Some("local"));
+    assert_eq!(h.app.workspace.env_name(0), Some("local"));
     h.ctrl('e');
     let screen = h.render(120, 32);
     assert!(screen.contains("demo_password"), "{screen}");
     assert!(!screen.contains("apix-demo-password"), "a secret is visible:\n{screen}");
     h.press(KeyCode::Down);
     h.press(KeyCode::Enter);
-    assert_eq!(h.app.env_name(0), Some("standalone"));
+    assert_eq!(h.app.workspace.env_name(0), Some("standalone"));
     h.ctrl('p');
     h.type_text("list users");
     h.press(KeyCode::Enter);
@@ -168,7 +168,7 @@ fn env_switcher_and_palette() {
     h.ctrl('p');
     h.type_text("wrap lines");
     h.press(KeyCode::Enter);
-    assert!(h.app.wrap);
+    assert!(h.app.shell.wrap);
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn bad_config_falls_back_with_a_message() {
     )
     .unwrap();
     let h = Harness::in_dir(tmp, None, apix::tui::theme::ColorMode::NoColor);
-    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(notice.contains("theme `nope` not found"), "{notice}");
     assert!(notice.contains("did you mean `send`"), "{notice}");
 }
@@ -359,8 +359,10 @@ async fn file_changed_on_disk_is_noticed() {
     let text = std::fs::read_to_string(&path).unwrap().replace("Get one user", "Get a user");
     std::fs::write(&path, text).unwrap();
     h.app.handle_message(Message::PollFiles);
-    h.wait_for("the question", |app| matches!(app.modal, Some(apix::tui::app::Modal::Confirm(_))))
-        .await;
+    h.wait_for("the question", |app| {
+        matches!(app.shell.modal, Some(apix::tui::app::Modal::Confirm(_)))
+    })
+    .await;
     assert!(h.render(120, 32).contains("changed on disk"));
     h.ch('k');
     assert!(h.app.is_dirty());

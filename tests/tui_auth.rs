@@ -151,7 +151,7 @@ async fn trust_prompt_no_runs_nothing_and_yes_sends() {
     h.open("echo with secret");
     h.ctrl('r');
     h.wait_for("the trust prompt and the history count", |app| {
-        matches!(app.modal, Some(Modal::Trust(_))) && !app.history.counts.is_empty()
+        matches!(app.shell.modal, Some(Modal::Trust(_))) && !app.history.counts.is_empty()
     })
     .await;
     let screen = h.render(100, 30);
@@ -160,13 +160,13 @@ async fn trust_prompt_no_runs_nothing_and_yes_sends() {
 
     // No: nothing runs, nothing is sent.
     h.ch('n');
-    assert!(h.app.modal.is_none());
+    assert!(h.app.shell.modal.is_none());
     assert!(!marker(&h), "the command ran without trust");
     assert!(h.app.current_slot().is_none(), "sent without trust");
 
     // Yes: trusted, run, sent (the secret is masked in the request as shown).
     h.ctrl('r');
-    h.wait_for("the trust prompt", |app| matches!(app.modal, Some(Modal::Trust(_))))
+    h.wait_for("the trust prompt", |app| matches!(app.shell.modal, Some(Modal::Trust(_))))
         .await;
     h.ch('y');
     h.wait_for("the response", finished).await;
@@ -183,7 +183,7 @@ async fn trust_prompt_no_runs_nothing_and_yes_sends() {
 
     // Trusted now: the next send asks nothing.
     h.ctrl('r');
-    h.wait_for("the second response", |app| app.modal.is_none() && status(app) == Some(200))
+    h.wait_for("the second response", |app| app.shell.modal.is_none() && status(app) == Some(200))
         .await;
 }
 
@@ -194,7 +194,7 @@ async fn keyring_prompt_masks_the_value() {
     h.ctrl('p');
     h.type_text("store a secret");
     h.press(KeyCode::Enter);
-    assert!(matches!(h.app.modal, Some(Modal::Secret(_))));
+    assert!(matches!(h.app.shell.modal, Some(Modal::Secret(_))));
     h.type_text("apix_tui_test_secret");
     h.press(KeyCode::Enter);
     h.type_text("hunter2-value");
@@ -202,7 +202,7 @@ async fn keyring_prompt_masks_the_value() {
     assert!(!screen.contains("hunter2"), "{screen}");
     assert!(screen.contains("•••••••••••••"), "{screen}");
     h.press(KeyCode::Esc);
-    assert!(h.app.modal.is_none());
+    assert!(h.app.shell.modal.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -213,9 +213,11 @@ async fn authorization_code_shows_the_url_and_a_pasted_redirect_completes_it() {
     let mut h = Harness::new(Some(server.url()));
     h.open("authorization code");
     h.ctrl('r');
-    h.wait_for("the sign-in dialog", |app| matches!(app.modal, Some(Modal::AuthFlow(_))))
+    h.wait_for("the sign-in dialog", |app| matches!(app.shell.modal, Some(Modal::AuthFlow(_))))
         .await;
-    let Some(Modal::AuthFlow(d)) = &h.app.modal else { unreachable!() };
+    let Some(Modal::AuthFlow(d)) = &h.app.shell.modal else {
+        unreachable!()
+    };
     let apix::tui::app::auth::FlowKind::Browser { url, .. } = &d.kind else {
         panic!("{:?}", d.kind)
     };
@@ -240,5 +242,5 @@ async fn authorization_code_shows_the_url_and_a_pasted_redirect_completes_it() {
     h.press(KeyCode::Enter);
     h.wait_for("the protected resource", finished).await;
     assert_eq!(status(&h.app), Some(200), "{}", failure(&h.app));
-    assert!(h.app.modal.is_none(), "the dialog closes when the send completes");
+    assert!(h.app.shell.modal.is_none(), "the dialog closes when the send completes");
 }

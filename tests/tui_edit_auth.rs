@@ -58,7 +58,7 @@ fn save(h: &mut Harness, path: &Path, before: &str) -> String {
     assert!(h.app.is_dirty(), "the edit should mark the request unsaved");
     assert!(h.render(120, 32).contains("● 1 unsaved"));
     h.ctrl('s');
-    assert!(!h.app.is_dirty(), "{:?}", h.app.notice.as_ref().map(|n| &n.text));
+    assert!(!h.app.is_dirty(), "{:?}", h.app.shell.notice.as_ref().map(|n| &n.text));
     let after = std::fs::read_to_string(path).unwrap();
     assert_ne!(before, after);
     after
@@ -161,7 +161,7 @@ fn oauth_grant_client_auth_and_redirect_port() {
     h.press(KeyCode::Enter);
     h.type_text("80x");
     h.press(KeyCode::Enter);
-    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(notice.contains("1 to 65535") && notice.contains("`80x`"), "{notice}");
     let open = h.app.open.as_ref().unwrap();
     assert_eq!(open.editing.as_ref().map(|e| e.field), Some(Field::Auth("redirect_port")));

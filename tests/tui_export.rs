@@ -31,7 +31,7 @@ fn y_copies_a_masked_curl_command_and_shift_y_reveals_after_confirming() {
     std::fs::write(tmp.path().join("collections/demo/.env"), format!("DEMO_TOKEN={canary}\n")).unwrap();
     let mut h = Harness::in_dir(tmp, Some("http://127.0.0.1:9".into()), apix::tui::theme::ColorMode::NoColor);
     let sink = Arc::new(Mutex::new(Vec::new()));
-    h.app.clipboard = ClipboardSink::Buffer(sink.clone());
+    h.app.shell.clipboard = ClipboardSink::Buffer(sink.clone());
     h.open("bearer from env");
     assert_eq!(h.app.focus, Pane::Request);
 
@@ -41,14 +41,14 @@ fn y_copies_a_masked_curl_command_and_shift_y_reveals_after_confirming() {
     assert!(got[0].starts_with("curl 'http://127.0.0.1:9/auth/bearer'"), "{}", got[0]);
     assert!(got[0].contains(&format!("-H 'Authorization: Bearer {MASK}'")), "{}", got[0]);
     assert!(!got[0].contains(&canary), "masked: {}", got[0]);
-    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert_eq!(notice, "Copied as curl (secrets masked; Y copies them too)");
 
     // Y asks first; Esc copies nothing.
     h.ch('Y');
-    assert!(matches!(h.app.modal, Some(Modal::Confirm(_))));
+    assert!(matches!(h.app.shell.modal, Some(Modal::Confirm(_))));
     h.press(KeyCode::Esc);
-    assert!(h.app.modal.is_none());
+    assert!(h.app.shell.modal.is_none());
     assert_eq!(copies(&sink.lock().unwrap()).len(), 1, "cancelled: nothing more copied");
 
     h.ch('Y');
@@ -70,11 +70,11 @@ fn masked_export_is_the_same_in_both_front_ends() {
     // `{{$demo}}` is written as the standalone demo address by the CLI: the TUI is given the same.
     let mut h = Harness::new(Some("http://127.0.0.1:8787".into()));
     let sink = Arc::new(Mutex::new(Vec::new()));
-    h.app.clipboard = ClipboardSink::Buffer(sink.clone());
+    h.app.shell.clipboard = ClipboardSink::Buffer(sink.clone());
     h.open("bearer from env");
     h.ch('y');
     let tui = copies(&sink.lock().unwrap());
-    assert_eq!(tui.len(), 1, "{:?}", h.app.notice);
+    assert_eq!(tui.len(), 1, "{:?}", h.app.shell.notice);
     assert!(tui[0].contains(&format!("Authorization: Bearer {MASK}")), "{}", tui[0]);
 
     let file = h.path("auth/bearer-from-env.toml");
@@ -91,6 +91,6 @@ fn masked_export_is_the_same_in_both_front_ends() {
     h.ch('Y');
     h.ch('y');
     assert_eq!(copies(&sink.lock().unwrap()).len(), 1, "nothing revealed without the value");
-    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(notice.starts_with("Not copied: ") && notice.contains("DEMO_TOKEN"), "{notice}");
 }

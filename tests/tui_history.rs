@@ -26,7 +26,7 @@ fn count(app: &App) -> Option<usize> {
 }
 
 fn view(app: &App) -> Option<&apix::tui::app::history::HistoryView> {
-    match &app.modal {
+    match &app.shell.modal {
         Some(Modal::History(v)) => Some(v),
         _ => None,
     }
@@ -92,7 +92,7 @@ async fn a_send_is_recorded_listed_searched_opened_and_restored() {
     // Enter: read-only in the response viewer.
     h.press(KeyCode::Enter);
     h.wait_for("the entry in the viewer", |app| {
-        app.history.viewing.is_some() && app.modal.is_none()
+        app.history.viewing.is_some() && app.shell.modal.is_none()
     })
     .await;
     assert!(done(&h.app));
@@ -156,8 +156,9 @@ async fn compare_flags_a_type_change_as_breaking() {
     h.ctrl('h');
     h.wait_for("two entries", |app| listed(app, 2)).await;
     h.ch('c');
-    h.wait_for("the comparison", |app| matches!(app.modal, Some(Modal::Diff(_)))).await;
-    let Some(Modal::Diff(d)) = &h.app.modal else { unreachable!() };
+    h.wait_for("the comparison", |app| matches!(app.shell.modal, Some(Modal::Diff(_))))
+        .await;
+    let Some(Modal::Diff(d)) = &h.app.shell.modal else { unreachable!() };
     assert_eq!((d.old_id, d.new_id), (1, 2));
     assert_eq!(d.breaking, 1, "{:#?}", d.lines);
     let screen = h.render(120, 40);
@@ -199,7 +200,7 @@ async fn history_settings_are_read_and_can_turn_recording_off() {
     let tmp = tui_support::demo_workspace();
     std::fs::write(tmp.path().join("config/config.toml"), "[history]\nenabled = false\n").unwrap();
     let mut h = Harness::in_dir(tmp, Some(server.url()), apix::tui::theme::ColorMode::NoColor);
-    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(!notice.contains("unknown setting"), "{notice}");
     h.open("get user");
     h.ctrl('r');
@@ -287,6 +288,7 @@ async fn snapshot_history_view_and_diff() {
     h.ch(' ');
     insta::assert_snapshot!("history_view", h.render(120, 24));
     h.ch('c');
-    h.wait_for("the comparison", |app| matches!(app.modal, Some(Modal::Diff(_)))).await;
+    h.wait_for("the comparison", |app| matches!(app.shell.modal, Some(Modal::Diff(_))))
+        .await;
     insta::assert_snapshot!("history_diff", h.render(120, 32));
 }

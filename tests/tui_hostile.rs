@@ -206,9 +206,12 @@ async fn the_cookie_jar_can_be_seen_masked_and_cleared() {
     h.wait_for("the cookie", done).await;
     h.app.set_focus(Pane::Response);
     h.ch('c');
-    assert!(matches!(h.app.modal, Some(Modal::Cookies(_))));
-    h.wait_for("the jar", |app| matches!(&app.modal, Some(Modal::Cookies(d)) if d.list.is_some()))
-        .await;
+    assert!(matches!(h.app.shell.modal, Some(Modal::Cookies(_))));
+    h.wait_for(
+        "the jar",
+        |app| matches!(&app.shell.modal, Some(Modal::Cookies(d)) if d.list.is_some()),
+    )
+    .await;
     let screen = h.render(140, 40);
     assert!(screen.contains("session"), "{screen}");
     assert!(screen.contains("127.0.0.1"), "{screen}");
@@ -218,11 +221,11 @@ async fn the_cookie_jar_can_be_seen_masked_and_cleared() {
     h.ch('X');
     h.wait_for(
         "the jar to be cleared",
-        |app| matches!(&app.modal, Some(Modal::Cookies(d)) if matches!(&d.list, Some(Ok(l)) if l.is_empty())),
+        |app| matches!(&app.shell.modal, Some(Modal::Cookies(d)) if matches!(&d.list, Some(Ok(l)) if l.is_empty())),
     )
     .await;
-    let notice = h.app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(notice.contains("Cleared all 1 cookie"), "{notice}");
     h.press(KeyCode::Esc);
-    assert!(h.app.modal.is_none());
+    assert!(h.app.shell.modal.is_none());
 }

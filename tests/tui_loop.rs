@@ -139,7 +139,7 @@ async fn open_send_cancel_send_quit_through_the_real_loop() {
         Ok(r) => r.unwrap(),
         Err(_) => panic!("the loop did not finish; waiting for: {:?}", script.waiting),
     }
-    assert!(h.app.quit, "q ended the loop");
+    assert!(h.app.shell.quit, "q ended the loop");
     assert!(script.steps.is_empty(), "every step ran");
     assert!(script.frames >= 5, "frames drawn: {}", script.frames);
     // The last frame drawn by the loop shows the response.

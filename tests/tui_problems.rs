@@ -22,7 +22,7 @@ fn problems_are_marked_in_the_tree_and_listed_with_p() {
     h.ctrl('l');
     // The check runs off the UI thread at the next file poll (inline in this test).
     h.app.handle_message(Message::PollFiles);
-    let all: Vec<String> = h.app.problems.all().iter().map(|d| d.to_string()).collect();
+    let all: Vec<String> = h.app.workspace.problems.all().iter().map(|d| d.to_string()).collect();
     assert!(all.iter().any(|d| d.contains("broken.toml") && d.contains("error")), "{all:?}");
     assert!(all.iter().any(|d| d.contains("typo.toml:3:") && d.contains("base_ulr")), "{all:?}");
     // The same list as `apix check`.
@@ -40,12 +40,12 @@ fn problems_are_marked_in_the_tree_and_listed_with_p() {
     // Listed with `p`; Enter opens the request the warning is in.
     h.app.set_focus(Pane::Tree);
     h.ch('p');
-    assert!(matches!(h.app.modal, Some(Modal::Problems(_))));
+    assert!(matches!(h.app.shell.modal, Some(Modal::Problems(_))));
     let screen = h.render(140, 40);
     assert!(screen.contains("Problems: 1 error(s), 1 warning(s)"), "{screen}");
     assert!(screen.contains("base_ulr"), "{screen}");
     h.press(KeyCode::Down);
     h.press(KeyCode::Enter);
-    assert!(h.app.modal.is_none());
+    assert!(h.app.shell.modal.is_none());
     assert_eq!(h.app.open.as_ref().map(|o| o.draft.name.clone()), Some("Typo".into()));
 }

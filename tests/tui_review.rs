@@ -41,7 +41,7 @@ fn row_text(buf: &Buffer, y: u16, x0: u16, x1: u16) -> String {
 /// Renders a 120×32 frame and returns the screen row inside the tree pane whose text satisfies `pred`.
 fn tree_row_on_screen(h: &mut Harness, what: &str, pred: impl Fn(&str) -> bool) -> u16 {
     let buf = render_buffer(&mut h.app, W, H);
-    let tree = h.app.areas.tree.expect("the tree is drawn at 120 columns");
+    let tree = h.app.shell.areas.tree.expect("the tree is drawn at 120 columns");
     let rows: Vec<String> = (tree.y..tree.bottom()).map(|y| row_text(&buf, y, tree.x, tree.right())).collect();
     (tree.y..tree.bottom())
         .zip(&rows)
@@ -74,7 +74,7 @@ fn clicks_select_tree_rows_and_focus_panes() {
     h.app.set_focus(Pane::Request);
     // The `users` folder, found on the rendered frame and clicked where it is drawn.
     let y = tree_row_on_screen(&mut h, "the users folder", |t| t.contains("▸ users"));
-    let x = h.app.areas.tree.unwrap().x + 3;
+    let x = h.app.shell.areas.tree.unwrap().x + 3;
     click(&mut h, x, y);
     assert_eq!(h.app.focus, Pane::Tree);
     let row = h.app.tree.selected_row().unwrap();
@@ -95,9 +95,9 @@ fn clicks_select_tree_rows_and_focus_panes() {
     for pane in [Pane::Response, Pane::Request, Pane::Tree, Pane::Response] {
         h.render(W, H);
         let area = match pane {
-            Pane::Tree => h.app.areas.tree.unwrap(),
-            Pane::Request => h.app.areas.request,
-            Pane::Response => h.app.areas.response,
+            Pane::Tree => h.app.shell.areas.tree.unwrap(),
+            Pane::Request => h.app.shell.areas.request,
+            Pane::Response => h.app.shell.areas.response,
         };
         let (cx, cy) = middle(area);
         click(&mut h, cx, cy);
@@ -121,7 +121,7 @@ async fn the_wheel_scrolls_the_response_pane_under_the_pointer() {
     // The pointer is over the response while the request pane has the keyboard.
     h.app.set_focus(Pane::Request);
     let before = h.render(W, H);
-    let body = h.app.areas.response_body;
+    let body = h.app.shell.areas.response_body;
     let top_line = |screen: &str| screen.lines().nth(body.y as usize).unwrap_or_default().to_string();
     let (x, y) = middle(body);
     mouse(&mut h, MouseEventKind::ScrollDown, x, y);
@@ -201,12 +201,12 @@ fn an_environment_without_tls_checks_is_flagged_in_the_header() {
     )
     .unwrap();
     let mut h = Harness::in_dir(tmp, None, ColorMode::NoColor);
-    assert!(h.app.notice.is_none(), "{:?}", h.app.notice);
+    assert!(h.app.shell.notice.is_none(), "{:?}", h.app.shell.notice);
     let header = |h: &mut Harness| h.render(W, H).lines().next().unwrap_or_default().to_string();
-    assert_eq!(h.app.env_name(0), Some("local"));
+    assert_eq!(h.app.workspace.env_name(0), Some("local"));
     assert!(!header(&mut h).contains("TLS not verified"), "{}", header(&mut h));
     // Select `insecure` in the switcher: from the top of the list, down to its place.
-    let place = h.app.workspace[0]
+    let place = h.app.workspace.collections[0]
         .environments
         .iter()
         .position(|e| e.name == "insecure")
@@ -219,7 +219,7 @@ fn an_environment_without_tls_checks_is_flagged_in_the_header() {
         h.press(KeyCode::Down);
     }
     h.press(KeyCode::Enter);
-    assert_eq!(h.app.env_name(0), Some("insecure"));
+    assert_eq!(h.app.workspace.env_name(0), Some("insecure"));
     let top = header(&mut h);
     assert!(top.contains("env: insecure ⚠ TLS not verified"), "{top}");
     // It stays on every frame, also with a request open.
@@ -227,7 +227,11 @@ fn an_environment_without_tls_checks_is_flagged_in_the_header() {
     let top = header(&mut h);
     assert!(top.contains("⚠ TLS not verified"), "{top}");
     // Back to `local`: the warning goes.
-    let local = h.app.workspace[0].environments.iter().position(|e| e.name == "local").unwrap();
+    let local = h.app.workspace.collections[0]
+        .environments
+        .iter()
+        .position(|e| e.name == "local")
+        .unwrap();
     h.ctrl('e');
     for _ in 0..5 {
         h.press(KeyCode::Up);
@@ -236,6 +240,6 @@ fn an_environment_without_tls_checks_is_flagged_in_the_header() {
         h.press(KeyCode::Down);
     }
     h.press(KeyCode::Enter);
-    assert_eq!(h.app.env_name(0), Some("local"));
+    assert_eq!(h.app.workspace.env_name(0), Some("local"));
     assert!(!header(&mut h).contains("TLS not verified"));
 }

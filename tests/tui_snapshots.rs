@@ -96,7 +96,7 @@ fn json_response_highlighted() {
     insta::assert_snapshot!(h.render(120, 32));
     // The key `"name"` is coloured differently from its string value.
     let buf = tui_support::render_buffer(&mut h.app, 120, 32);
-    let area = h.app.areas.response_body;
+    let area = h.app.shell.areas.response_body;
     let mut key_fg = None;
     let mut value_fg = None;
     for y in area.y..area.bottom() {

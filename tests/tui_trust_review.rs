@@ -42,7 +42,7 @@ async fn a_collection_that_reads_from_outside_is_reviewed_once_and_trusted_with_
     let server = DemoServer::start(0).unwrap();
     let mut h = Harness::in_dir(workspace(outside.path()), Some(server.url()), ColorMode::NoColor);
     h.open("echo with secret");
-    h.wait_for("the review", |app| matches!(app.modal, Some(Modal::TrustReview(_))))
+    h.wait_for("the review", |app| matches!(app.shell.modal, Some(Modal::TrustReview(_))))
         .await;
     let screen = h.render(120, 30);
     assert!(screen.contains("This collection reads from outside itself"), "{screen}");
@@ -52,9 +52,9 @@ async fn a_collection_that_reads_from_outside_is_reviewed_once_and_trusted_with_
     // Where each goes (the URL as written: `{{$demo}}` is only known once the demo server runs).
     assert!(screen.contains("→ {{base_url}}/echo"), "the host it is sent to:\n{screen}");
     h.ch('y');
-    assert!(h.app.modal.is_none());
+    assert!(h.app.shell.modal.is_none());
     h.wait_for("the trust to be recorded", |app| {
-        app.notice.as_ref().is_some_and(|n| n.text.starts_with("Trusted Vault"))
+        app.shell.notice.as_ref().is_some_and(|n| n.text.starts_with("Trusted Vault"))
     })
     .await;
     // Trusted: the send runs the command and sends the outside file without a question.
@@ -66,7 +66,7 @@ async fn a_collection_that_reads_from_outside_is_reviewed_once_and_trusted_with_
         )
     })
     .await;
-    assert!(h.app.modal.is_none(), "{:?}", h.app.modal.as_ref().map(|_| "a dialog"));
+    assert!(h.app.shell.modal.is_none(), "{:?}", h.app.shell.modal.as_ref().map(|_| "a dialog"));
     match h.app.current_slot().map(|s| &s.state) {
         Some(RequestState::Done(d)) => {
             assert_eq!(d.exchange.response.status, 200);
@@ -76,5 +76,5 @@ async fn a_collection_that_reads_from_outside_is_reviewed_once_and_trusted_with_
     }
     // Once per session: opening it again asks nothing.
     h.open("echo with secret");
-    assert!(h.app.modal.is_none());
+    assert!(h.app.shell.modal.is_none());
 }

@@ -66,7 +66,7 @@ fn with_limits(server: &DemoServer, cap: &str) -> (Harness, std::path::PathBuf) 
     let config = format!("[limits]\nmemory_cap = \"{cap}\"\nspill_dir = \"{}\"\n", spill.display());
     std::fs::write(tmp.path().join("config/config.toml"), config).unwrap();
     let h = Harness::in_dir(tmp, Some(server.url()), ColorMode::NoColor);
-    assert!(h.app.notice.is_none(), "config problems: {:?}", h.app.notice);
+    assert!(h.app.shell.notice.is_none(), "config problems: {:?}", h.app.shell.notice);
     (h, spill)
 }
 
@@ -205,8 +205,10 @@ async fn binary_shows_a_summary_and_hex_and_saves_to_a_file() {
     h.ctrl('u');
     h.type_text(&to.display().to_string());
     h.press(KeyCode::Enter);
-    h.wait_for("the save", |app| app.notice.as_ref().is_some_and(|n| n.text.starts_with("Saved")))
-        .await;
+    h.wait_for("the save", |app| {
+        app.shell.notice.as_ref().is_some_and(|n| n.text.starts_with("Saved"))
+    })
+    .await;
     let saved = std::fs::read(&to).unwrap();
     assert_eq!(saved.len(), 4096);
     assert!(saved.starts_with(b"\x89PNG"));
@@ -308,7 +310,7 @@ async fn xml_is_highlighted_by_a_background_job() {
     })
     .await;
     let buf = tui_support::render_buffer(&mut h.app, 120, 32);
-    let area = h.app.areas.response_body;
+    let area = h.app.shell.areas.response_body;
     let colours: std::collections::HashSet<_> = (area.y..area.bottom())
         .flat_map(|y| (area.x + 6..area.right()).map(move |x| (x, y)))
         .map(|(x, y)| buf[(x, y)].fg)

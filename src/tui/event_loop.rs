@@ -55,7 +55,7 @@ pub async fn run<B: Backend, H: Host>(
             let _ = term.clear();
             app.editor_finished(result);
         }
-        if app.quit {
+        if app.shell.quit {
             return Ok(());
         }
         if app.take_redraw() {

@@ -126,7 +126,7 @@ async fn run_loop(opts: AppOptions) -> i32 {
         eprintln!("error: {f}");
         return 1;
     }
-    match app.terminated_by {
+    match app.shell.terminated_by {
         Some("SIGHUP") => 129,
         Some(_) => 143,
         None => 0,

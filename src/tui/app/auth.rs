@@ -27,7 +27,7 @@ pub use crate::tui::events::{TokenAction, TokenView};
 impl App {
     /// Esc in a flow dialog: stop the login (a token action, or the open request's send).
     pub(super) fn cancel_flow(&mut self) {
-        self.jobs.cancel((JobKind::TokenAction, 0));
+        self.shell.jobs.cancel((JobKind::TokenAction, 0));
         if let Some(RequestState::Sending { cancel, .. }) = self.current_slot().map(|s| &s.state) {
             cancel.cancel();
         }
@@ -36,28 +36,28 @@ impl App {
     /// After `on_http`: the token status may have changed; a login dialog of the send is over.
     pub(super) fn after_send(&mut self, path: &Path) {
         self.auth.tokens.remove(path);
-        if matches!(self.modal, Some(Modal::AuthFlow(_))) {
-            self.modal = None;
+        if matches!(self.shell.modal, Some(Modal::AuthFlow(_))) {
+            self.shell.modal = None;
         }
     }
 
     pub(super) fn on_auth(&mut self, ev: AuthEvent) {
-        self.redraw = true;
+        self.shell.redraw = true;
         match ev {
             AuthEvent::Token { path, env, view } => {
                 self.auth.tokens.insert(path, (env, view));
             }
             AuthEvent::TokenDone { path, action, result } => {
-                if matches!(self.modal, Some(Modal::AuthFlow(_))) {
-                    self.modal = None;
+                if matches!(self.shell.modal, Some(Modal::AuthFlow(_))) {
+                    self.shell.modal = None;
                 }
                 self.auth.tokens.remove(&path);
                 match (action, result) {
-                    (TokenAction::Forget, Ok(_)) => self.notify(Level::Success, "Forgot the cached token"),
-                    (_, Ok(Some(s))) => self.notify(Level::Success, format!("Token ready: {}", s.summary())),
+                    (TokenAction::Forget, Ok(_)) => self.shell.notify(Level::Success, "Forgot the cached token"),
+                    (_, Ok(Some(s))) => self.shell.notify(Level::Success, format!("Token ready: {}", s.summary())),
                     (_, Ok(None)) => {}
-                    (_, Err(e)) if e.kind == AuthErrorKind::Cancelled => self.notify(Level::Info, "Login cancelled"),
-                    (_, Err(e)) => self.notify(Level::Error, format!("Token not obtained: {e}")),
+                    (_, Err(e)) if e.kind == AuthErrorKind::Cancelled => self.shell.notify(Level::Info, "Login cancelled"),
+                    (_, Err(e)) => self.shell.notify(Level::Error, format!("Token not obtained: {e}")),
                 }
             }
             AuthEvent::Browser {
@@ -65,20 +65,22 @@ impl App {
                 redirect_uri,
                 opened,
                 paste,
-            } => self.modal = Some(Modal::AuthFlow(FlowDialog::browser(url, redirect_uri, opened, paste))),
+            } => self.shell.modal = Some(Modal::AuthFlow(FlowDialog::browser(url, redirect_uri, opened, paste))),
             AuthEvent::DeviceCode { uri, code, complete } => {
-                self.modal = Some(Modal::AuthFlow(FlowDialog::device(uri, code, complete)));
+                self.shell.modal = Some(Modal::AuthFlow(FlowDialog::device(uri, code, complete)));
             }
-            AuthEvent::Note(text) => self.notify(Level::Info, text),
+            AuthEvent::Note(text) => self.shell.notify(Level::Info, text),
             AuthEvent::SecretStored { name, result } => match result {
-                Ok(store) => self.notify(
+                Ok(store) => self.shell.notify(
                     Level::Success,
                     format!(
                         "Stored secret `{name}` in {}: use {{{{keyring.{name}}}}} in a request",
                         store.describe()
                     ),
                 ),
-                Err((message, hint)) => self.notify(Level::Error, format!("Secret `{name}` not stored: {message}. {hint}")),
+                Err((message, hint)) => self
+                    .shell
+                    .notify(Level::Error, format!("Secret `{name}` not stored: {message}. {hint}")),
             },
         }
     }
@@ -91,7 +93,8 @@ impl App {
                 TrustKind::Command { command, .. } => format!("`{command}` was not run"),
                 TrustKind::OutsideFile { path, .. } => format!("{} was not read", path.display()),
             };
-            self.notify(Level::Info, format!("Not sent: {not} (trust it later with `apix trust`)"));
+            self.shell
+                .notify(Level::Info, format!("Not sent: {not} (trust it later with `apix trust`)"));
             return;
         }
         if self.open.as_ref().is_none_or(|o| o.draft.path != prompt.path) {
@@ -101,14 +104,14 @@ impl App {
             TrustKind::Command { command, .. } => format!("Trusted `{command}` for this collection; running it…"),
             TrustKind::OutsideFile { .. } => "Trusted this collection to send files from outside its folder; sending…".into(),
         };
-        self.notify(Level::Info, running);
+        self.shell.notify(Level::Info, running);
         self.send_open_trusting(Some(prompt.question));
     }
 
     /// Stores a secret in the OS keyring off the UI thread.
     pub(super) fn store_secret(&mut self, name: String, value: String) {
-        let key = self.jobs.unique_key();
-        self.jobs.blocking((JobKind::Keyring, key), move |_| {
+        let key = self.shell.jobs.unique_key();
+        self.shell.jobs.blocking((JobKind::Keyring, key), move |_| {
             let result = crate::core::template::sources::keyring_set(&name, &value).map_err(|e| (e.message, e.hint));
             Message::Auth(AuthEvent::SecretStored { name, result })
         });

@@ -13,14 +13,14 @@ impl App {
         match key.code {
             KeyCode::Char('y' | 'Y') => self.answer_trust(prompt, true),
             KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => self.answer_trust(prompt, false),
-            _ => self.modal = Some(Modal::Trust(prompt)),
+            _ => self.shell.modal = Some(Modal::Trust(prompt)),
         }
     }
 
     pub(super) fn flow_key(&mut self, mut d: FlowDialog, key: KeyEvent) {
         if key.code == KeyCode::Esc {
             self.cancel_flow();
-            self.notify(Level::Info, "Login cancelled");
+            self.shell.notify(Level::Info, "Login cancelled");
             return;
         }
         if key.code == KeyCode::Char('o') && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -33,15 +33,15 @@ impl App {
                 if !line.trim().is_empty() {
                     let _ = tx.send(line);
                     *input = TextArea::single("");
-                    self.notify(Level::Info, "Checking the pasted URL…");
+                    self.shell.notify(Level::Info, "Checking the pasted URL…");
                 }
             }
         }
-        self.modal = Some(Modal::AuthFlow(d));
+        self.shell.modal = Some(Modal::AuthFlow(d));
     }
 
     pub(super) fn open_secret_prompt(&mut self) {
-        self.modal = Some(Modal::Secret(SecretPrompt::new()));
+        self.shell.modal = Some(Modal::Secret(SecretPrompt::new()));
     }
 
     pub(super) fn secret_key(&mut self, mut p: SecretPrompt, key: KeyEvent) {
@@ -53,23 +53,24 @@ impl App {
                     if valid_secret_name(&name) {
                         p.stage = SecretStage::Value;
                     } else {
-                        self.notify(Level::Warning, "A secret name uses letters, digits and - _ . (e.g. github_token)");
+                        self.shell
+                            .notify(Level::Warning, "A secret name uses letters, digits and - _ . (e.g. github_token)");
                     }
-                    self.modal = Some(Modal::Secret(p));
+                    self.shell.modal = Some(Modal::Secret(p));
                 }
                 SecretStage::Value => {
                     let value = p.value.text();
                     if value.is_empty() {
-                        self.notify(Level::Warning, "Type the secret's value, or Esc to cancel");
-                        self.modal = Some(Modal::Secret(p));
+                        self.shell.notify(Level::Warning, "Type the secret's value, or Esc to cancel");
+                        self.shell.modal = Some(Modal::Secret(p));
                         return;
                     }
                     let name = p.name.text().trim().to_string();
-                    self.notify(Level::Info, format!("Storing `{name}` in the OS keyring…"));
+                    self.shell.notify(Level::Info, format!("Storing `{name}` in the OS keyring…"));
                     self.store_secret(name, value);
                 }
             },
-            _ => self.modal = Some(Modal::Secret(p)),
+            _ => self.shell.modal = Some(Modal::Secret(p)),
         }
     }
 }

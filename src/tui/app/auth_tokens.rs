@@ -17,15 +17,15 @@ impl App {
             return;
         }
         let path = open.draft.path.clone();
-        let env = self.env_name(open.collection).map(str::to_string);
+        let env = self.workspace.env_name(open.collection).map(str::to_string);
         if self.auth.tokens.get(&path).is_some_and(|(e, _)| *e == env) {
             return;
         }
         let Some(target) = self.open_target() else { return };
         self.auth.tokens.insert(path.clone(), (env.clone(), TokenView::Loading));
-        let session = self.session.clone();
-        let key = self.jobs.unique_key();
-        self.jobs.blocking((JobKind::TokenStatus, key), move |_| {
+        let session = self.shell.session.clone();
+        let key = self.shell.jobs.unique_key();
+        self.shell.jobs.blocking((JobKind::TokenStatus, key), move |_| {
             let view = match target.prepare(&session, Mode::Send).map(|r| r.prepared) {
                 Ok(p) if auth::oauth_of(&p).is_none() => TokenView::NotOAuth,
                 Ok(p) => auth::token_status(&p, &session.auth)
@@ -41,7 +41,7 @@ impl App {
     /// The effective auth type of the open request ("oauth2", "digest", …).
     pub fn open_auth_type(&self) -> Option<&'static str> {
         let open = self.open.as_ref()?;
-        let c = self.workspace.get(open.collection)?;
+        let c = self.workspace.collections.get(open.collection)?;
         let chain = c.folder_chain(&open.draft.path);
         Some(crate::core::http::prepare::effective_auth(&chain, &open.draft).0.type_name())
     }
@@ -49,21 +49,25 @@ impl App {
     /// F / R / X: fetch a new token, refresh it, or forget it, for the open request.
     pub(super) fn token_action(&mut self, action: TokenAction) {
         let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
-            self.notify(Level::Info, "Open a request whose auth is OAuth 2.0 first");
+            self.shell.notify(Level::Info, "Open a request whose auth is OAuth 2.0 first");
             return;
         };
         if self.open_auth_type() != Some("oauth2") {
-            self.notify(
+            self.shell.notify(
                 Level::Info,
                 "Token actions apply to requests whose auth is OAuth 2.0 (type = \"oauth2\")",
             );
             return;
         }
         let Some(target) = self.open_target() else { return };
-        let session = self.session.clone();
-        let env = self.open.as_ref().and_then(|o| self.env_name(o.collection)).map(str::to_string);
+        let session = self.shell.session.clone();
+        let env = self
+            .open
+            .as_ref()
+            .and_then(|o| self.workspace.env_name(o.collection))
+            .map(str::to_string);
         self.auth.tokens.insert(path.clone(), (env, TokenView::Loading));
-        self.notify(
+        self.shell.notify(
             Level::Info,
             match action {
                 TokenAction::Fetch => "Fetching a new token…",
@@ -72,7 +76,7 @@ impl App {
             },
         );
         // One token action at a time: a new one cancels the one running.
-        self.jobs.spawn((JobKind::TokenAction, 0), move |job| async move {
+        self.shell.jobs.spawn((JobKind::TokenAction, 0), move |job| async move {
             let (ctx, cancel) = (session.auth.clone(), job.cancel.clone());
             let prepared = tokio::task::spawn_blocking(move || target.prepare(&session, Mode::Send).map(|r| r.prepared)).await;
             let result = match prepared {

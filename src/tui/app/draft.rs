@@ -67,6 +67,8 @@ pub struct OpenRequest {
     pub cursor: usize,
     pub scroll: usize,
     pub editing: Option<FieldEdit>,
+    /// The disk version the user already chose to ignore ("keep mine").
+    pub ignored: Option<FileStamp>,
 }
 
 impl OpenRequest {
@@ -80,6 +82,7 @@ impl OpenRequest {
             cursor: 0,
             scroll: 0,
             editing: None,
+            ignored: None,
         }
     }
 

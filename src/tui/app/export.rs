@@ -3,11 +3,7 @@
 //! the pipeline's masked-preview mode, as `apix export curl` does: an unset or untrusted secret shows masked and no
 //! command runs); `Y` asks first and reveals them. The request is prepared off the UI thread.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-
-use base64::Engine;
 
 use super::modal::{Confirm, ConfirmPurpose, Modal};
 use super::{App, Level};
@@ -16,36 +12,7 @@ use crate::core::pipeline::Mode;
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 
-/// Where OSC 52 sequences go: the terminal in the app, a buffer in tests.
-#[derive(Debug, Clone, Default)]
-pub enum ClipboardSink {
-    #[default]
-    Terminal,
-    Buffer(Arc<Mutex<Vec<u8>>>),
-}
-
-impl ClipboardSink {
-    fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
-        match self {
-            ClipboardSink::Terminal => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(bytes)?;
-                out.flush()
-            }
-            ClipboardSink::Buffer(buf) => {
-                buf.lock()
-                    .map_err(|_| std::io::Error::other("clipboard buffer poisoned"))?
-                    .extend_from_slice(bytes);
-                Ok(())
-            }
-        }
-    }
-}
-
-/// The OSC 52 sequence that sets the system clipboard to `text`.
-pub fn osc52(text: &str) -> Vec<u8> {
-    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text)).into_bytes()
-}
+pub use super::clipboard::{osc52, ClipboardSink};
 
 /// Many terminals drop OSC 52 payloads past about 100 kB; say so rather than claim a copy that did not happen.
 const OSC52_COMFORTABLE: usize = 100_000;
@@ -54,14 +21,15 @@ impl App {
     /// `y` (masked) or `Y` (after a confirmation, with secrets).
     pub(super) fn copy_curl(&mut self, reveal: bool) {
         if self.open.is_none() {
-            self.notify(Level::Info, "Open a request first: select it in the tree and press Enter");
+            self.shell
+                .notify(Level::Info, "Open a request first: select it in the tree and press Enter");
             return;
         }
         if !reveal {
             self.copy_curl_now(false);
             return;
         }
-        self.modal = Some(Modal::Confirm(Confirm {
+        self.shell.modal = Some(Modal::Confirm(Confirm {
             title: "Copy with secrets?".into(),
             lines: vec![
                 "The command will hold tokens, passwords and keys in plain text.".into(),
@@ -76,18 +44,18 @@ impl App {
         self.end_field_edit();
         let Some(target) = self.open_target() else { return };
         let path = self.open.as_ref().map(|o| o.draft.path.clone()).unwrap_or_default();
-        let session = self.session.clone();
+        let session = self.shell.session.clone();
         let mode = if reveal { Mode::Send } else { Mode::MaskedPreview };
         // The latest copy wins.
-        self.jobs.blocking((JobKind::Export, 0), move |_| {
+        self.shell.jobs.blocking((JobKind::Export, 0), move |_| {
             let result = target
                 .prepare(&session, mode)
                 .map(|r| to_curl(&r.prepared, reveal))
                 .map_err(|e| e.to_string());
             Message::CurlReady { path, reveal, result }
         });
-        if self.jobs.is_running((JobKind::Export, 0)) {
-            self.notify(Level::Info, "Preparing the request to copy…");
+        if self.shell.jobs.is_running((JobKind::Export, 0)) {
+            self.shell.notify(Level::Info, "Preparing the request to copy…");
         }
     }
 
@@ -95,7 +63,7 @@ impl App {
         let command = match result {
             Ok(c) => c,
             Err(e) => {
-                self.notify(Level::Error, format!("Not copied: {e}"));
+                self.shell.notify(Level::Error, format!("Not copied: {e}"));
                 return;
             }
         };
@@ -103,8 +71,9 @@ impl App {
             return;
         }
         let bytes = osc52(&command);
-        if let Err(e) = self.clipboard.write(&bytes) {
-            self.notify(Level::Error, format!("Not copied: cannot write to the terminal: {e}"));
+        if let Err(e) = self.shell.clipboard.write(&bytes) {
+            self.shell
+                .notify(Level::Error, format!("Not copied: cannot write to the terminal: {e}"));
             return;
         }
         let mut text = if reveal {
@@ -116,7 +85,7 @@ impl App {
             text.push_str(&format!(" · {auth} auth not included"));
         }
         if bytes.len() > OSC52_COMFORTABLE {
-            self.notify(
+            self.shell.notify(
                 Level::Warning,
                 format!(
                     "{text}; it is large ({} kB): some terminals drop a copy this big",
@@ -124,7 +93,7 @@ impl App {
                 ),
             );
         } else {
-            self.notify(Level::Success, text);
+            self.shell.notify(Level::Success, text);
         }
     }
 }

@@ -27,14 +27,15 @@ impl App {
     }
 
     pub(super) fn open_now(&mut self, path: &Path, focus: bool) {
-        let Some(ci) = self.collection_of(path) else { return };
-        let Some(def) = self.workspace[ci].find_request(path).cloned() else {
-            self.notify(
+        let Some(ci) = self.workspace.collection_of(path) else { return };
+        let Some(def) = self.workspace.collections[ci].find_request(path).cloned() else {
+            self.shell.notify(
                 Level::Error,
                 format!(
                     "{} could not be loaded; {} in the tree says why",
-                    self.rel(path),
-                    self.keymap
+                    self.workspace.rel(path),
+                    self.shell
+                        .keymap
                         .label(crate::tui::keymap::Context::Tree, crate::tui::action::Action::Problems)
                 ),
             );
@@ -47,28 +48,27 @@ impl App {
             open.tab = tab;
         }
         self.open = Some(open);
-        self.ignored_stamp = None;
         // Once per session per collection: what it reads from outside itself, if something needs trust.
-        if let Some(c) = self.workspace.get(ci) {
+        if let Some(c) = self.workspace.collections.get(ci) {
             if self.auth.reviewed.insert(c.root.clone()) {
-                super::trust_review::start(c, &self.session.trust, &mut self.jobs);
+                super::trust_review::start(c, &self.shell.session.trust, &mut self.shell.jobs);
             }
         }
-        self.tree.reveal(&self.workspace, path);
+        self.tree.reveal(&self.workspace.collections, path);
         if focus {
             self.set_focus(Pane::Request);
         }
-        self.redraw = true;
+        self.shell.redraw = true;
     }
 
     pub(super) fn confirm_unsaved(&mut self, after: AfterUnsaved) {
         let Some(open) = self.open.as_ref() else { return };
-        let name = self.rel(&open.draft.path);
+        let name = self.workspace.rel(&open.draft.path);
         let (title, verb) = match &after {
             AfterUnsaved::Quit => ("Quit with unsaved changes?", "quit"),
             AfterUnsaved::Open(..) => ("Unsaved changes", "switch"),
         };
-        self.modal = Some(Modal::Confirm(Confirm {
+        self.shell.modal = Some(Modal::Confirm(Confirm {
             title: title.into(),
             lines: vec![format!("{name} has changes that are not saved.")],
             choices: vec![
@@ -84,12 +84,12 @@ impl App {
     pub(super) fn save(&mut self) {
         self.end_field_edit();
         let Some(open) = self.open.as_ref() else {
-            self.notify(Level::Info, "Nothing to save: no request is open");
+            self.shell.notify(Level::Info, "Nothing to save: no request is open");
             return;
         };
         let path = open.draft.path.clone();
         let on_disk = FileStamp::read(&path);
-        if on_disk.is_some() && on_disk != open.stamp && on_disk != self.ignored_stamp {
+        if on_disk.is_some() && on_disk != open.stamp && on_disk != open.ignored {
             self.confirm_disk_change(&path, true);
             return;
         }
@@ -105,18 +105,21 @@ impl App {
                 open.stamp = FileStamp::read(&open.draft.path);
                 let def = open.draft.clone();
                 let ci = open.collection;
-                self.ignored_stamp = None;
-                if let Some(c) = self.workspace.get_mut(ci) {
+                open.ignored = None;
+                if let Some(c) = self.workspace.collections.get_mut(ci) {
                     replace_request(&mut c.tree, &def);
-                    self.problems.mark_stale(&c.root);
+                    self.workspace.problems.mark_stale(&c.root);
                 }
-                self.problems.check_stale(&self.workspace, &mut self.jobs);
-                self.tree.rebuild(&self.workspace);
-                self.notify(Level::Success, format!("Saved {}", self.rel(&def.path)));
+                self.workspace
+                    .problems
+                    .check_stale(&self.workspace.collections, &mut self.shell.jobs);
+                self.tree.rebuild(&self.workspace.collections);
+                self.shell
+                    .notify(Level::Success, format!("Saved {}", self.workspace.rel(&def.path)));
                 true
             }
             Err(e) => {
-                self.notify(Level::Error, format!("Not saved: {e}"));
+                self.shell.notify(Level::Error, format!("Not saved: {e}"));
                 false
             }
         }
@@ -124,38 +127,44 @@ impl App {
 
     /// Ctrl-L: read every collection again (new files from a `git pull`, say). The open draft is kept.
     pub(super) fn reload_workspace(&mut self) {
-        self.workspace = load_workspace(&self.dir);
-        for c in &self.workspace {
-            if !self.envs.contains_key(&c.root) {
-                self.envs.insert(c.root.clone(), c.default_environment().map(|e| e.name.clone()));
+        self.workspace.collections = load_workspace(&self.workspace.dir);
+        for c in &self.workspace.collections {
+            if !self.workspace.envs.contains_key(&c.root) {
+                self.workspace
+                    .envs
+                    .insert(c.root.clone(), c.default_environment().map(|e| e.name.clone()));
             }
         }
         if let Some(open) = self.open.as_mut() {
-            match self.workspace.iter().position(|c| open.draft.path.starts_with(&c.root)) {
+            match self.workspace.collections.iter().position(|c| open.draft.path.starts_with(&c.root)) {
                 Some(ci) => open.collection = ci,
                 None => self.open = None,
             }
         }
-        for c in &self.workspace {
-            self.problems.mark_stale(&c.root);
+        for c in &self.workspace.collections {
+            self.workspace.problems.mark_stale(&c.root);
         }
-        self.problems.check_stale(&self.workspace, &mut self.jobs);
-        self.tree.rebuild(&self.workspace);
-        let n = self.workspace.iter().map(|c| c.requests().len()).sum::<usize>();
-        self.notify(
+        self.workspace
+            .problems
+            .check_stale(&self.workspace.collections, &mut self.shell.jobs);
+        self.tree.rebuild(&self.workspace.collections);
+        let n = self.workspace.collections.iter().map(|c| c.requests().len()).sum::<usize>();
+        self.shell.notify(
             Level::Success,
-            format!("Reloaded {} collection(s), {n} requests", self.workspace.len()),
+            format!("Reloaded {} collection(s), {n} requests", self.workspace.collections.len()),
         );
     }
 
     /// Reloads one collection after a change made through apix (create, rename, delete…).
     pub(super) fn reload_collection(&mut self, ci: usize) {
-        if let Some(c) = self.workspace.get_mut(ci) {
+        if let Some(c) = self.workspace.collections.get_mut(ci) {
             *c = load_collection(&c.root.clone());
-            self.problems.mark_stale(&c.root);
+            self.workspace.problems.mark_stale(&c.root);
         }
-        self.problems.check_stale(&self.workspace, &mut self.jobs);
-        self.tree.rebuild(&self.workspace);
+        self.workspace
+            .problems
+            .check_stale(&self.workspace.collections, &mut self.shell.jobs);
+        self.tree.rebuild(&self.workspace.collections);
     }
 
     /// Reads the open file again, dropping the draft.
@@ -163,7 +172,7 @@ impl App {
         let Some(open) = self.open.as_ref() else { return };
         let (ci, path) = (open.collection, open.draft.path.clone());
         self.reload_collection(ci);
-        match self.workspace.get(ci).and_then(|c| c.find_request(&path)).cloned() {
+        match self.workspace.collections.get(ci).and_then(|c| c.find_request(&path)).cloned() {
             Some(def) => {
                 if let Some(open) = self.open.as_mut() {
                     open.original = def.clone();
@@ -171,14 +180,14 @@ impl App {
                     open.stamp = FileStamp::read(&path);
                     open.editing = None;
                     open.cursor = open.cursor.min(open.item_count());
+                    open.ignored = None;
                 }
-                self.ignored_stamp = None;
             }
-            None => self.notify(
+            None => self.shell.notify(
                 Level::Error,
                 format!(
                     "{} no longer loads; run `apix check` to see why (your edits are gone)",
-                    self.rel(&path)
+                    self.workspace.rel(&path)
                 ),
             ),
         }
@@ -187,14 +196,14 @@ impl App {
     /// About once a second (from the loop's timer): compare the open file with what we loaded, off the UI thread.
     pub(super) fn poll_files(&mut self) {
         let name = (JobKind::DiskPoll, 0);
-        if self.jobs.is_running(name) {
+        if self.shell.jobs.is_running(name) {
             return;
         }
         let Some(open) = self.open.as_ref() else { return };
         let path = open.draft.path.clone();
         let known = open.stamp;
-        let ignored = self.ignored_stamp;
-        self.jobs.blocking(name, move |_| {
+        let ignored = open.ignored;
+        self.shell.jobs.blocking(name, move |_| {
             let stamp = FileStamp::read(&path);
             let changed = stamp != known && (stamp.is_none() || stamp != ignored);
             let stamp = if changed { stamp } else { known };
@@ -204,11 +213,11 @@ impl App {
 
     pub(super) fn on_disk_changed(&mut self, path: &Path, stamp: Option<FileStamp>) {
         let Some(open) = self.open.as_ref() else { return };
-        if open.draft.path != path || stamp == open.stamp || (stamp.is_some() && stamp == self.ignored_stamp) {
+        if open.draft.path != path || stamp == open.stamp || (stamp.is_some() && stamp == open.ignored) {
             return;
         }
         if matches!(
-            self.modal,
+            self.shell.modal,
             Some(Modal::Confirm(Confirm {
                 purpose: ConfirmPurpose::DiskChanged { .. },
                 ..
@@ -216,11 +225,11 @@ impl App {
         ) {
             return;
         }
-        self.redraw = true;
-        let name = self.rel(path);
+        self.shell.redraw = true;
+        let name = self.workspace.rel(path);
         if stamp.is_none() {
-            if self.ignored_stamp.is_none() {
-                self.notify(
+            if self.open.as_ref().is_some_and(|o| o.ignored.is_none()) {
+                self.shell.notify(
                     Level::Warning,
                     format!("{name} was deleted or moved on disk; Ctrl-S writes your version back"),
                 );
@@ -232,17 +241,17 @@ impl App {
         }
         if !self.is_dirty() {
             self.reload_open_from_disk();
-            self.notify(Level::Info, format!("{name} changed on disk; reloaded"));
+            self.shell.notify(Level::Info, format!("{name} changed on disk; reloaded"));
             return;
         }
         self.confirm_disk_change(path, false);
     }
 
     fn confirm_disk_change(&mut self, path: &Path, saving: bool) {
-        let name = self.rel(path);
+        let name = self.workspace.rel(path);
         let mut lines = vec![format!("{name} changed on disk since you opened it (another editor, a git pull?).")];
         lines.push("You also have unsaved changes here. Which version do you want?".into());
-        self.modal = Some(Modal::Confirm(Confirm {
+        self.shell.modal = Some(Modal::Confirm(Confirm {
             title: "File changed on disk".into(),
             lines,
             choices: vec![
@@ -266,7 +275,9 @@ impl App {
 
     /// "keep mine": remember the disk version we chose to ignore, so we do not ask again for it.
     pub(super) fn keep_mine(&mut self, path: &Path) {
-        self.ignored_stamp = FileStamp::read(path);
+        if let Some(open) = self.open.as_mut() {
+            open.ignored = FileStamp::read(path);
+        }
     }
 }
 

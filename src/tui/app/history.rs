@@ -25,13 +25,15 @@ impl App {
     /// Runs `job` off the UI thread with the database path; it answers with a history event.
     fn history_job(&mut self, job: impl FnOnce(&Path) -> HistoryEvent + Send + 'static) {
         let db = self.history.db.clone();
-        let key = self.jobs.unique_key();
-        self.jobs.blocking((JobKind::History, key), move |_| Message::History(job(&db)));
+        let key = self.shell.jobs.unique_key();
+        self.shell
+            .jobs
+            .blocking((JobKind::History, key), move |_| Message::History(job(&db)));
     }
 
     fn request_key(&self, path: &Path) -> Option<RequestKey> {
-        let ci = self.collection_of(path)?;
-        let c = &self.workspace[ci];
+        let ci = self.workspace.collection_of(path)?;
+        let c = &self.workspace.collections[ci];
         let def = match self.open.as_ref().filter(|o| o.draft.path == path) {
             Some(o) => o.original.clone(),
             None => c.find_request(path)?.clone(),
@@ -95,7 +97,7 @@ impl App {
             error: None,
             generation: 0,
         };
-        self.modal = Some(Modal::History(Box::new(view)));
+        self.shell.modal = Some(Modal::History(Box::new(view)));
         self.relist_history();
     }
 
@@ -103,7 +105,9 @@ impl App {
     pub(super) fn relist_history(&mut self) {
         self.history.generation += 1;
         let generation = self.history.generation;
-        let Some(Modal::History(view)) = self.modal.as_mut() else { return };
+        let Some(Modal::History(view)) = self.shell.modal.as_mut() else {
+            return;
+        };
         view.generation = generation;
         view.loading = true;
         let search = view.search.text().trim().to_string();
@@ -113,8 +117,8 @@ impl App {
                 match self.request_key(&path) {
                     Some(k) => Some(k),
                     None => {
-                        let gone = format!("{} is no longer in the workspace", self.rel(&path));
-                        if let Some(Modal::History(view)) = self.modal.as_mut() {
+                        let gone = format!("{} is no longer in the workspace", self.workspace.rel(&path));
+                        if let Some(Modal::History(view)) = self.shell.modal.as_mut() {
                             view.loading = false;
                             view.error = Some(gone);
                         }
@@ -145,11 +149,11 @@ impl App {
     pub(super) fn schedule_history_search(&mut self) {
         self.history.generation += 1;
         let generation = self.history.generation;
-        if let Some(Modal::History(view)) = self.modal.as_mut() {
+        if let Some(Modal::History(view)) = self.shell.modal.as_mut() {
             view.generation = generation;
             view.loading = true;
         }
-        self.jobs.debounce(
+        self.shell.jobs.debounce(
             (JobKind::HistoryDebounce, 0),
             SEARCH_DEBOUNCE,
             Message::History(HistoryEvent::SearchDue { generation }),
@@ -158,7 +162,7 @@ impl App {
 
     /// Loads entry `id` for `purpose`; the answer names the workspace request it belongs to.
     pub(super) fn load_history_entry(&mut self, id: i64, purpose: EntryPurpose) {
-        let roots: Vec<PathBuf> = self.workspace.iter().map(|c| c.root.clone()).collect();
+        let roots: Vec<PathBuf> = self.workspace.collections.iter().map(|c| c.root.clone()).collect();
         self.history_job(move |db| {
             let result = HistoryStore::open(db).and_then(|s| s.get(id)).map(|entry| {
                 let file = locate(&entry, &roots);

@@ -24,30 +24,34 @@ use crate::tui::text_input::InputOutcome;
 impl App {
     /// Answers of history jobs: counts, lists (the newest wins), entries, comparisons.
     pub(super) fn on_history(&mut self, ev: HistoryEvent) {
-        self.redraw = true;
+        self.shell.redraw = true;
         match ev {
             HistoryEvent::Recorded { path, result } => match result {
                 Ok(RecordOutcome::Recorded { .. }) => {
                     if self.open.as_ref().is_some_and(|o| o.draft.path == path) {
                         self.count_history(&path);
                     }
-                    if matches!(self.modal, Some(Modal::History(_))) {
+                    if matches!(self.shell.modal, Some(Modal::History(_))) {
                         self.relist_history();
                     }
                 }
                 Ok(_) => {}
-                Err(e) => self.notify(Level::Warning, format!("The send was not recorded in history: {e}")),
+                Err(e) => self
+                    .shell
+                    .notify(Level::Warning, format!("The send was not recorded in history: {e}")),
             },
             HistoryEvent::Counted { path, count } => {
                 self.history.counts.insert(path, count);
             }
             HistoryEvent::SearchDue { generation } => {
-                if matches!(&self.modal, Some(Modal::History(v)) if v.generation == generation) {
+                if matches!(&self.shell.modal, Some(Modal::History(v)) if v.generation == generation) {
                     self.relist_history();
                 }
             }
             HistoryEvent::Listed { generation, result } => {
-                let Some(Modal::History(view)) = self.modal.as_mut() else { return };
+                let Some(Modal::History(view)) = self.shell.modal.as_mut() else {
+                    return;
+                };
                 if view.generation != generation {
                     return;
                 }
@@ -63,11 +67,11 @@ impl App {
             }
             HistoryEvent::Loaded { purpose, result } => match result {
                 Ok((entry, file)) => self.use_entry(purpose, *entry, file),
-                Err(e) => self.notify(Level::Error, format!("Cannot read that history entry: {e}")),
+                Err(e) => self.shell.notify(Level::Error, format!("Cannot read that history entry: {e}")),
             },
             HistoryEvent::Compared { result } => match result {
                 Ok(c) => self.show_comparison(*c),
-                Err(e) => self.notify(Level::Warning, format!("Cannot compare: {e}")),
+                Err(e) => self.shell.notify(Level::Warning, format!("Cannot compare: {e}")),
             },
             HistoryEvent::Restored {
                 path,
@@ -78,24 +82,25 @@ impl App {
             } => self.on_restored(&path, entry, *def, masked, resend),
             HistoryEvent::Renamed { result } => {
                 if let Err(e) = result {
-                    self.notify(Level::Warning, format!("The history did not follow the rename: {e}"));
+                    self.shell
+                        .notify(Level::Warning, format!("The history did not follow the rename: {e}"));
                 }
             }
         }
     }
 
     pub(super) fn history_key(&mut self, mut view: Box<HistoryView>, key: KeyEvent) {
-        let action = self.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+        let action = self.shell.keymap.lookup(self.context(), KeyCombo::from_event(&key));
         if view.searching {
             match view.search.handle_key(&key) {
                 InputOutcome::Handled => {
-                    self.modal = Some(Modal::History(view));
+                    self.shell.modal = Some(Modal::History(view));
                     self.schedule_history_search();
                     return;
                 }
                 InputOutcome::Commit | InputOutcome::Leave => {
                     view.searching = false;
-                    self.modal = Some(Modal::History(view));
+                    self.shell.modal = Some(Modal::History(view));
                     return;
                 }
                 InputOutcome::Ignored => {}
@@ -108,7 +113,7 @@ impl App {
             (KeyCode::Tab, _) | (_, Some(Action::History)) => {
                 let all = matches!(view.scope, Scope::Request { .. });
                 self.open_history(all || self.open.is_none());
-                if let Some(Modal::History(new)) = self.modal.as_mut() {
+                if let Some(Modal::History(new)) = self.shell.modal.as_mut() {
                     new.search = view.search.clone();
                 }
                 self.relist_history();
@@ -140,7 +145,8 @@ impl App {
                     Scope::All => None,
                 };
                 if pair.is_none() && request.is_none() {
-                    self.notify(Level::Info, "Mark two entries with Space, then press c to compare them");
+                    self.shell
+                        .notify(Level::Info, "Mark two entries with Space, then press c to compare them");
                 } else {
                     self.compare_history(pair, request);
                 }
@@ -153,25 +159,25 @@ impl App {
             (_, Some(Action::PageUp | Action::HalfPageUp)) => view.selected = view.selected.saturating_sub(10),
             _ => {}
         }
-        self.modal = Some(Modal::History(view));
+        self.shell.modal = Some(Modal::History(view));
     }
 
     /// Loads the selected entry for `purpose`; the view stays open until it arrives (unless it opens elsewhere).
     fn take_entry(&mut self, view: Box<HistoryView>, purpose: EntryPurpose) {
         let id = view.selected_entry().map(|e| e.id);
-        self.modal = Some(Modal::History(view));
+        self.shell.modal = Some(Modal::History(view));
         match id {
             Some(id) => self.load_history_entry(id, purpose),
-            None => self.notify(Level::Info, "No entry selected"),
+            None => self.shell.notify(Level::Info, "No entry selected"),
         }
     }
 
     pub(super) fn diff_key(&mut self, mut d: Box<DiffView>, key: KeyEvent) {
-        let action = self.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+        let action = self.shell.keymap.lookup(self.context(), KeyCombo::from_event(&key));
         let max = d.lines.len().saturating_sub(1);
         match (key.code, action) {
             (KeyCode::Esc, _) | (KeyCode::Char('q'), _) => {
-                self.modal = d.back.take().map(Modal::History);
+                self.shell.modal = d.back.take().map(Modal::History);
                 return;
             }
             (_, Some(Action::Up)) => d.scroll = d.scroll.saturating_sub(1),
@@ -182,25 +188,25 @@ impl App {
             (_, Some(Action::PageUp | Action::HalfPageUp)) => d.scroll = d.scroll.saturating_sub(10),
             _ => {}
         }
-        self.modal = Some(Modal::Diff(d));
+        self.shell.modal = Some(Modal::Diff(d));
     }
 
     pub(super) fn show_comparison(&mut self, c: Comparison) {
-        let back = match self.modal.take() {
+        let back = match self.shell.modal.take() {
             Some(Modal::History(v)) => Some(v),
             other => {
-                self.modal = other;
+                self.shell.modal = other;
                 None
             }
         };
-        self.modal = Some(Modal::Diff(Box::new(DiffView::new(c, back))));
+        self.shell.modal = Some(Modal::Diff(Box::new(DiffView::new(c, back))));
     }
 
     /// The request an entry belongs to becomes the open one (if it can without losing unsaved work).
     fn open_for_entry(&mut self, entry: &Entry, file: Option<PathBuf>) -> Option<PathBuf> {
         let Some(file) = file else {
             let what = entry.source.request_path.clone().unwrap_or_else(|| "an ad hoc request".into());
-            self.notify(
+            self.shell.notify(
                 Level::Warning,
                 format!(
                     "Entry #{} came from {what}, which is not in this workspace: `apix history show {}` prints it",
@@ -213,7 +219,7 @@ impl App {
             return Some(file);
         }
         if self.is_dirty() {
-            self.notify(
+            self.shell.notify(
                 Level::Warning,
                 "The open request has unsaved changes: save (Ctrl-S) or undo them first, then pick the entry again",
             );
@@ -225,8 +231,8 @@ impl App {
 
     pub(super) fn use_entry(&mut self, purpose: EntryPurpose, entry: Entry, file: Option<PathBuf>) {
         let Some(path) = self.open_for_entry(&entry, file) else { return };
-        if matches!(self.modal, Some(Modal::History(_))) {
-            self.modal = None;
+        if matches!(self.shell.modal, Some(Modal::History(_))) {
+            self.shell.modal = None;
         }
         match purpose {
             EntryPurpose::Open => {
@@ -261,7 +267,7 @@ impl App {
         let restored = entry.to_request_def();
         let Some(open) = self.open.as_ref() else { return };
         let draft = open.draft.clone();
-        let collection = self.workspace.get(open.collection);
+        let collection = self.workspace.collections.get(open.collection);
         let inherited: Vec<(String, String)> = collection
             .map(|c| {
                 c.folder_chain(&draft.path)
@@ -276,9 +282,9 @@ impl App {
             .is_some_and(|c| c.defaults().commands.is_empty())
             .then(|| self.open_target())
             .flatten();
-        let session = self.session.clone();
-        let (id, key) = (entry.id, self.jobs.unique_key());
-        self.jobs.blocking((JobKind::History, key), move |_| {
+        let session = self.shell.session.clone();
+        let (id, key) = (entry.id, self.shell.jobs.unique_key());
+        self.shell.jobs.blocking((JobKind::History, key), move |_| {
             let current = target.and_then(|t| t.prepare(&session, Mode::Send).ok()).map(|r| r.prepared);
             let merged = merge(&draft, restored, current.as_ref(), &inherited);
             let masked = merged.headers.iter().filter(|h| h.value.contains(MASK)).count() + usize::from(merged.url.contains(MASK));
@@ -305,7 +311,7 @@ impl App {
                 "; {masked} masked value(s) came back as {MASK}: type them again or use a {{{{secret}}}} reference"
             ));
         }
-        self.notify(if masked > 0 { Level::Warning } else { Level::Info }, said);
+        self.shell.notify(if masked > 0 { Level::Warning } else { Level::Info }, said);
         self.set_focus(Pane::Request);
         if resend {
             self.send_open();

@@ -25,7 +25,7 @@ impl App {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
             Event::Mouse(m) => self.handle_mouse(m),
             Event::Paste(text) => self.handle_paste(&text),
-            Event::Resize(..) => self.redraw = true,
+            Event::Resize(..) => self.shell.redraw = true,
             _ => {}
         }
     }
@@ -36,8 +36,8 @@ impl App {
     }
 
     fn key(&mut self, key: KeyEvent) {
-        self.redraw = true;
-        if self.modal.is_some() {
+        self.shell.redraw = true;
+        if self.shell.modal.is_some() {
             self.modal_key(key);
             self.upkeep();
             return;
@@ -47,14 +47,14 @@ impl App {
             return;
         }
         let combo = KeyCombo::from_event(&key);
-        if let Some(action) = self.keymap.lookup(self.context(), combo) {
+        if let Some(action) = self.shell.keymap.lookup(self.context(), combo) {
             self.handle_action(action);
         }
     }
 
     fn handle_paste(&mut self, text: &str) {
-        self.redraw = true;
-        if let Some(input) = self.modal.as_mut().and_then(|m| m.input_mut()) {
+        self.shell.redraw = true;
+        if let Some(input) = self.shell.modal.as_mut().and_then(|m| m.input_mut()) {
             input.insert_str(text);
             self.after_modal_input();
             return;
@@ -62,7 +62,7 @@ impl App {
         if let Some(input) = self.tree.filter_input.as_mut() {
             input.insert_str(text);
             let f = input.text();
-            self.tree.set_filter(&self.workspace, &f);
+            self.tree.set_filter(&self.workspace.collections, &f);
             return;
         }
         if let Some(edit) = self.open.as_mut().and_then(|o| o.editing.as_mut()) {
@@ -78,7 +78,8 @@ impl App {
     /// Gives the key to the field being edited, if any. Returns true when it was used up.
     fn text_field_key(&mut self, key: &KeyEvent) -> bool {
         let fall_through = |app: &App| {
-            app.keymap
+            app.shell
+                .keymap
                 .lookup(Context::Global, KeyCombo::from_event(key))
                 .filter(|a| THROUGH_FIELDS.contains(a) && !(matches!(key.code, KeyCode::Char(_)) && key.modifiers.is_empty()))
         };
@@ -86,20 +87,20 @@ impl App {
             match input.handle_key(key) {
                 InputOutcome::Handled => {
                     let f = input.text();
-                    self.tree.set_filter(&self.workspace, &f);
+                    self.tree.set_filter(&self.workspace.collections, &f);
                 }
                 InputOutcome::Commit => {
                     self.tree.filter_input = None;
                     // Enter on a match opens it and shows it in the whole tree again.
                     if let Some(path) = self.tree.selected_row().filter(|r| r.is_request()).map(|r| r.path.clone()) {
-                        self.tree.set_filter(&self.workspace, "");
-                        self.tree.reveal(&self.workspace, &path);
+                        self.tree.set_filter(&self.workspace.collections, "");
+                        self.tree.reveal(&self.workspace.collections, &path);
                         self.tree_action(Action::Open);
                     }
                 }
                 InputOutcome::Leave => {
                     self.tree.filter_input = None;
-                    self.tree.set_filter(&self.workspace, "");
+                    self.tree.set_filter(&self.workspace.collections, "");
                 }
                 InputOutcome::Ignored => match key.code {
                     KeyCode::Up | KeyCode::Down => {
@@ -165,16 +166,16 @@ impl App {
 
     fn handle_mouse(&mut self, m: MouseEvent) {
         let pos = Position::new(m.column, m.row);
-        if self.modal.is_some() {
+        if self.shell.modal.is_some() {
             return;
         }
         let inside = |r: Option<Rect>| r.is_some_and(|r| r.contains(pos));
-        let tree_visible = !self.areas.narrow || self.focus == Pane::Tree;
-        let pane = if tree_visible && inside(self.areas.tree) {
+        let tree_visible = !self.shell.areas.narrow || self.focus == Pane::Tree;
+        let pane = if tree_visible && inside(self.shell.areas.tree) {
             Some(Pane::Tree)
-        } else if inside(Some(self.areas.request)) {
+        } else if inside(Some(self.shell.areas.request)) {
             Some(Pane::Request)
-        } else if inside(Some(self.areas.response)) {
+        } else if inside(Some(self.shell.areas.response)) {
             Some(Pane::Response)
         } else {
             None
@@ -182,19 +183,19 @@ impl App {
         let Some(pane) = pane else { return };
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                self.redraw = true;
+                self.shell.redraw = true;
                 self.set_focus(pane);
                 self.click(pane, pos);
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                self.redraw = true;
+                self.shell.redraw = true;
                 let down = m.kind == MouseEventKind::ScrollDown;
                 let previous = self.focus;
                 self.focus = pane;
                 for _ in 0..3 {
                     self.handle_action(if down { Action::Down } else { Action::Up });
                 }
-                if pane == Pane::Tree || previous != Pane::Tree || !self.areas.narrow {
+                if pane == Pane::Tree || previous != Pane::Tree || !self.shell.areas.narrow {
                     self.focus = previous;
                 }
             }
@@ -205,7 +206,7 @@ impl App {
     fn click(&mut self, pane: Pane, pos: Position) {
         match pane {
             Pane::Tree => {
-                let Some(area) = self.areas.tree else { return };
+                let Some(area) = self.shell.areas.tree else { return };
                 // The first inner line is the filter line.
                 let first = area.y + 2;
                 if pos.y < first {
@@ -219,12 +220,12 @@ impl App {
                     if row.is_request() {
                         self.tree_action(Action::Open);
                     } else if was == index {
-                        self.tree.toggle(&self.workspace);
+                        self.tree.toggle(&self.workspace.collections);
                     }
                 }
             }
             Pane::Request => {
-                let tabs = self.areas.request_tabs;
+                let tabs = self.shell.areas.request_tabs;
                 if pos.y == tabs.y {
                     if let Some(i) = tab_at(
                         &super::titles::request_tab_titles(self.open.as_ref(), self.open_collection()),
@@ -251,7 +252,7 @@ impl App {
                 }
             }
             Pane::Response => {
-                let tabs = self.areas.response_tabs;
+                let tabs = self.shell.areas.response_tabs;
                 if pos.y == tabs.y {
                     let titles = super::titles::response_tab_titles(self.current_slot().map(|s| &s.state));
                     if let Some(i) = tab_at(&titles, tabs.x, pos.x) {

@@ -9,6 +9,7 @@ pub mod auth_fields;
 pub mod auth_state;
 mod auth_tokens;
 pub mod body;
+pub mod clipboard;
 pub mod cookies;
 pub mod dialogs;
 pub mod draft;
@@ -26,6 +27,7 @@ pub mod problems;
 mod response;
 mod search;
 mod send;
+pub mod shell;
 pub mod slot;
 pub mod titles;
 pub mod tree;
@@ -33,11 +35,11 @@ mod tree_ops;
 pub mod trust_review;
 mod types;
 pub mod viewer;
+pub mod workspace;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -48,58 +50,35 @@ pub use viewer::{HighlightWindow, Hit, ResponseTab, ResponseView, Search};
 
 use super::action::Action;
 use super::config::Config;
-use super::jobs::{JobKind, Jobs};
+use super::jobs::Jobs;
 use super::keymap::{Context, Keymap};
 use super::message::Message;
 use super::theme::{Styles, ThemeSpec, DEFAULT_THEME_NAME};
-use crate::core::collection::{load_workspace, Collection, Environment};
+use crate::core::collection::{load_workspace, Collection};
 use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
 pub use crate::tui::events::Level;
+pub use shell::Shell;
 use tree::TreeState;
 pub use types::{AppOptions, Areas, Effect, Notice, Pane};
+pub use workspace::Workspace;
 
 pub struct App {
-    pub dir: PathBuf,
-    pub workspace: Vec<Collection>,
+    /// The folder, its collections, chosen environments and problems.
+    pub workspace: Workspace,
+    /// The collection tree pane.
     pub tree: TreeState,
     pub focus: Pane,
+    /// The request editor: the open request, as the file says and as edited.
     pub open: Option<OpenRequest>,
     /// Send state per request file: several requests can be in flight, each with its own state.
     pub slots: HashMap<PathBuf, Slot>,
-    /// Selected environment per collection root.
-    pub envs: HashMap<PathBuf, Option<String>>,
-    pub modal: Option<Modal>,
-    pub notice: Option<Notice>,
-    pub keymap: Keymap,
-    pub styles: Styles,
-    pub wrap: bool,
-    /// `[limits]`: the memory cap above which bodies go to a temporary file.
-    pub limits: body::Limits,
-    pub areas: Areas,
     /// History: database path, settings, counts, the entry on display.
     pub history: history_state::HistoryState,
     /// Stored auth: token status, the auth step's context, pending failures.
     pub auth: auth_state::AuthState,
-    pub quit: bool,
-    /// Set when SIGTERM/SIGHUP asked us to leave.
-    pub terminated_by: Option<&'static str>,
-    /// Where `y` copies to (OSC 52 on the terminal; a buffer in tests).
-    pub clipboard: export::ClipboardSink,
-    /// The one send pipeline's shared state (auth context, cookie jars, history, spill folder).
-    session: Session,
-    /// All background work.
-    jobs: Jobs<Message>,
-    /// Where the log is (said on the help screen).
-    pub log: Option<String>,
-    /// What `apix check` finds in each collection (marked in the tree, listed with `p`).
-    pub problems: problems::Problems,
-    demo_url: Arc<Mutex<Option<String>>>,
-    next_id: u64,
-    redraw: bool,
-    effect: Option<Effect>,
-    /// The disk version the user already chose to ignore ("keep mine").
-    ignored_stamp: Option<super::message::FileStamp>,
+    /// What the panes share: dialog, notice, settings, areas, jobs, the send session.
+    pub shell: Shell,
 }
 
 impl App {
@@ -159,79 +138,89 @@ impl App {
         session.cookie_dir = Some(opts.data_dir.join("cookies"));
         session.history = Some((history.config.clone(), history.db.clone()));
         let mut app = App {
-            dir: opts.dir,
-            workspace,
+            workspace: Workspace {
+                dir: opts.dir,
+                collections: workspace,
+                envs,
+                problems: problems::Problems::default(),
+            },
             tree,
             focus: Pane::Tree,
             open: None,
             slots: HashMap::new(),
-            envs,
-            modal: None,
-            notice: None,
-            keymap,
-            styles,
-            wrap: false,
-            limits,
-            areas: Areas::default(),
             history,
             auth,
-            quit: false,
-            terminated_by: None,
-            clipboard: export::ClipboardSink::Terminal,
-            session,
-            jobs: Jobs::new(opts.executor, tx),
-            log: opts.log,
-            problems: problems::Problems::default(),
-            demo_url,
-            next_id: 1,
-            redraw: true,
-            effect: None,
-            ignored_stamp: None,
+            shell: Shell {
+                modal: None,
+                notice: None,
+                keymap,
+                styles,
+                wrap: false,
+                limits,
+                areas: Areas::default(),
+                quit: false,
+                terminated_by: None,
+                clipboard: export::ClipboardSink::Terminal,
+                session,
+                jobs: Jobs::new(opts.executor, tx),
+                log: opts.log,
+                demo_url,
+                next_id: 1,
+                redraw: true,
+                effect: None,
+            },
         };
-        for c in &app.workspace {
-            app.problems.seed(&c.root, c.diagnostics.clone());
+        for c in &app.workspace.collections {
+            app.workspace.problems.seed(&c.root, c.diagnostics.clone());
         }
-        if app.workspace.is_empty() {
-            app.notify(
+        if app.workspace.collections.is_empty() {
+            app.shell.notify(
                 Level::Warning,
                 format!(
                     "No collections in {}: a collection is a folder with a collection.toml (try `apix collections`)",
-                    app.dir.display()
+                    app.workspace.dir.display()
                 ),
             );
-        } else if let Some(first) = app.workspace.iter().flat_map(|c| c.diagnostics.iter()).find(|d| d.is_error()) {
+        } else if let Some(first) = app
+            .workspace
+            .collections
+            .iter()
+            .flat_map(|c| c.diagnostics.iter())
+            .find(|d| d.is_error())
+        {
             let count = app
                 .workspace
+                .collections
                 .iter()
                 .flat_map(|c| c.diagnostics.iter())
                 .filter(|d| d.is_error())
                 .count();
-            app.notify(
+            app.shell.notify(
                 Level::Warning,
                 format!(
                     "{count} problem(s) in the collection files; first: {} ({} in the tree lists them)",
                     first.message,
-                    app.keymap.label(Context::Tree, Action::Problems)
+                    app.shell.keymap.label(Context::Tree, Action::Problems)
                 ),
             );
         }
         if !problems.is_empty() {
-            app.notify(Level::Warning, problems.join(" · "));
+            app.shell.notify(Level::Warning, problems.join(" · "));
         }
         app
     }
 
     /// Something changed since the last draw.
     pub fn take_redraw(&mut self) -> bool {
-        std::mem::take(&mut self.redraw)
+        std::mem::take(&mut self.shell.redraw)
     }
 
     pub fn request_redraw(&mut self) {
-        self.redraw = true;
+        self.shell.redraw = true;
     }
 
     pub fn take_effect(&mut self) -> Option<Effect> {
-        self.effect.take()
+        self.shell.effect.take()
     }
 
     /// True while something on screen moves by itself (a spinner), so the loop should tick.
@@ -244,7 +233,7 @@ impl App {
     }
 
     pub fn demo_running(&self) -> Option<String> {
-        self.demo_url.lock().ok().and_then(|g| g.clone())
+        self.shell.demo_url.lock().ok().and_then(|g| g.clone())
     }
 
     pub fn context(&self) -> Context {
@@ -255,53 +244,13 @@ impl App {
         self.open.as_ref().is_some_and(|o| o.is_dirty())
     }
 
-    pub fn collection_of(&self, path: &Path) -> Option<usize> {
-        self.workspace.iter().position(|c| path.starts_with(&c.root))
-    }
-
-    pub fn env_name(&self, collection: usize) -> Option<&str> {
-        let c = self.workspace.get(collection)?;
-        self.envs.get(&c.root)?.as_deref()
-    }
-
-    pub fn environment(&self, collection: usize) -> Option<&Environment> {
-        let name = self.env_name(collection)?;
-        self.workspace.get(collection)?.environment(name)
-    }
-
     /// The collection that the header and the environment switcher are about.
     pub fn current_collection(&self) -> Option<usize> {
         self.open
             .as_ref()
             .map(|o| o.collection)
             .or_else(|| self.tree.selected_row().map(|r| r.collection))
-            .or(if self.workspace.is_empty() { None } else { Some(0) })
-    }
-
-    /// A path as people read it: relative to the folder apix was opened on.
-    pub fn rel(&self, path: &Path) -> String {
-        path.strip_prefix(&self.dir).unwrap_or(path).display().to_string()
-    }
-
-    pub fn notify(&mut self, level: Level, text: impl Into<String>) {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.notice = Some(Notice {
-            level,
-            text: text.into(),
-            id,
-        });
-        self.redraw = true;
-        // Errors stay until the next one; the rest fade after a few seconds.
-        if level != Level::Error {
-            let life = Duration::from_secs(if level == Level::Warning { 10 } else { 5 });
-            self.jobs.expire_after((JobKind::Notice, 0), life, Message::ExpireNotice(id));
-        }
-    }
-
-    fn next_id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
+            .or(if self.workspace.collections.is_empty() { None } else { Some(0) })
     }
 
     /// What happened in the background (or on the terminal); then the results of any job that ran inline.
@@ -312,7 +261,7 @@ impl App {
 
     /// Applies the messages of jobs that ran inline (synchronous tests), in order, until none are left.
     pub(crate) fn settle(&mut self) {
-        while let Some(m) = self.jobs.take_inline() {
+        while let Some(m) = self.shell.jobs.take_inline() {
             self.dispatch(m);
         }
     }
@@ -321,7 +270,7 @@ impl App {
         match msg {
             Message::Input(ev) => self.handle_event(ev),
             Message::Job(done) => {
-                if let Some(m) = self.jobs.finish(done) {
+                if let Some(m) = self.shell.jobs.finish(done) {
                     self.dispatch(m);
                 }
             }
@@ -342,11 +291,11 @@ impl App {
             Message::Auth(ev) => self.on_auth(ev),
             Message::Cookies(ev) => self.route_cookies(ev),
             Message::Checked { root, diagnostics } => {
-                self.problems.checked(root, diagnostics);
-                self.redraw = true;
+                self.workspace.problems.checked(root, diagnostics);
+                self.shell.redraw = true;
             }
             Message::TrustReview(review) => self.route_trust_review(review),
-            Message::Notice(level, text) => self.notify(level, text),
+            Message::Notice(level, text) => self.shell.notify(level, text),
             Message::Formatted { id } => self.on_formatted(id),
             Message::Highlighted { id, window } => self.on_highlighted(id, *window),
             Message::SearchHits {
@@ -360,25 +309,27 @@ impl App {
             Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
             Message::PollFiles => {
                 // Collections are checked off the start-up path: at the first file poll, after the first frame.
-                self.problems.check_stale(&self.workspace, &mut self.jobs);
+                self.workspace
+                    .problems
+                    .check_stale(&self.workspace.collections, &mut self.shell.jobs);
                 self.poll_files();
             }
             Message::DiskChanged { path, stamp } => self.on_disk_changed(&path, stamp),
             Message::Tick => {
                 if self.is_animating() {
-                    self.redraw = true;
+                    self.shell.redraw = true;
                 }
             }
             Message::ExpireNotice(id) => {
-                if self.notice.as_ref().is_some_and(|n| n.id == id) {
-                    self.notice = None;
-                    self.redraw = true;
+                if self.shell.notice.as_ref().is_some_and(|n| n.id == id) {
+                    self.shell.notice = None;
+                    self.shell.redraw = true;
                 }
             }
             Message::Terminate(signal) => {
-                self.terminated_by = Some(signal);
+                self.shell.terminated_by = Some(signal);
                 self.cancel_all();
-                self.quit = true;
+                self.shell.quit = true;
             }
         }
         self.upkeep();
@@ -391,10 +342,10 @@ impl App {
     }
 
     pub fn handle_action(&mut self, action: Action) {
-        self.redraw = true;
+        self.shell.redraw = true;
         match action {
             Action::Quit => self.request_quit(),
-            Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
+            Action::Help => self.shell.modal = Some(Modal::Help { scroll: 0 }),
             Action::Palette => self.open_palette(),
             Action::SwitchEnv => self.open_env_picker(),
             Action::NextPane => self.cycle_focus(1),
@@ -415,7 +366,7 @@ impl App {
             Action::CopyCurl => self.copy_curl(false),
             Action::CopyCurlSecrets => self.copy_curl(true),
             Action::Cookies => self.open_cookies(),
-            Action::Problems => self.modal = Some(Modal::Problems(problems::ProblemsView::default())),
+            Action::Problems => self.shell.modal = Some(Modal::Problems(problems::ProblemsView::default())),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
                 Pane::Request => self.request_action(other),
@@ -431,7 +382,7 @@ impl App {
             self.finish_text_inputs();
         }
         self.focus = pane;
-        self.redraw = true;
+        self.shell.redraw = true;
     }
 
     fn cycle_focus(&mut self, delta: isize) {
@@ -444,7 +395,7 @@ impl App {
     /// Closes any field being edited, keeping what was typed.
     fn finish_text_inputs(&mut self) {
         if self.tree.filter_input.take().is_some() {
-            self.tree.rebuild(&self.workspace);
+            self.tree.rebuild(&self.workspace.collections);
         }
         self.end_field_edit();
         if let Some(slot) = self.open.as_ref().and_then(|o| self.slots.get_mut(&o.draft.path)) {
@@ -457,7 +408,7 @@ impl App {
             self.confirm_unsaved(dialogs::AfterUnsaved::Quit);
         } else {
             self.cancel_all();
-            self.quit = true;
+            self.shell.quit = true;
         }
     }
 
@@ -475,7 +426,7 @@ impl App {
             }
         }
         if self.focus == Pane::Tree && !self.tree.filter.is_empty() {
-            self.tree.set_filter(&self.workspace, "");
+            self.tree.set_filter(&self.workspace.collections, "");
             return;
         }
         if self.focus == Pane::Response {
@@ -485,7 +436,7 @@ impl App {
                 }
             }
         }
-        if self.areas.narrow && self.focus == Pane::Tree && self.open.is_some() {
+        if self.shell.areas.narrow && self.focus == Pane::Tree && self.open.is_some() {
             self.set_focus(Pane::Request);
         }
     }
@@ -500,7 +451,7 @@ impl App {
 
     /// The collection of the open request.
     pub fn open_collection(&self) -> Option<&Collection> {
-        self.workspace.get(self.open.as_ref()?.collection)
+        self.workspace.collections.get(self.open.as_ref()?.collection)
     }
 
     /// The request file whose slot holds send `id` (wherever the file was moved since).

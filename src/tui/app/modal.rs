@@ -17,7 +17,7 @@ impl App {
             .filter(|a| a.in_palette())
             .map(|a| PaletteItem::Action(*a))
             .collect();
-        for c in &self.workspace {
+        for c in &self.workspace.collections {
             for r in c.requests() {
                 items.push(PaletteItem::Request {
                     path: r.path.clone(),
@@ -33,28 +33,29 @@ impl App {
             selected: 0,
         };
         state.refilter();
-        self.modal = Some(Modal::Palette(state));
+        self.shell.modal = Some(Modal::Palette(state));
     }
 
     pub(super) fn open_env_picker(&mut self) {
         let Some(ci) = self.current_collection() else {
-            self.notify(Level::Info, "No collection is loaded, so there are no environments");
+            self.shell
+                .notify(Level::Info, "No collection is loaded, so there are no environments");
             return;
         };
-        let c = &self.workspace[ci];
-        let selected = match self.env_name(ci) {
+        let c = &self.workspace.collections[ci];
+        let selected = match self.workspace.env_name(ci) {
             Some(name) => c.environments.iter().position(|e| e.name == name).map(|i| i + 1).unwrap_or(0),
             None => 0,
         };
-        self.modal = Some(Modal::Env(EnvPicker { collection: ci, selected }));
+        self.shell.modal = Some(Modal::Env(EnvPicker { collection: ci, selected }));
     }
 
     /// A text field in a modal changed.
     pub(super) fn after_modal_input(&mut self) {
-        if let Some(Modal::Palette(p)) = self.modal.as_mut() {
+        if let Some(Modal::Palette(p)) = self.shell.modal.as_mut() {
             p.refilter();
         }
-        if let Some(Modal::History(h)) = self.modal.as_mut() {
+        if let Some(Modal::History(h)) = self.shell.modal.as_mut() {
             h.searching = true;
             self.schedule_history_search();
         }
@@ -63,46 +64,47 @@ impl App {
     /// Opens the Cookies dialog on the open request's collection and environment.
     pub(super) fn open_cookies(&mut self) {
         let place = self.open.as_ref().and_then(|o| {
-            let c = self.workspace.get(o.collection)?;
-            Some((c.root.clone(), self.env_name(o.collection).map(str::to_string)))
+            let c = self.workspace.collections.get(o.collection)?;
+            Some((c.root.clone(), self.workspace.env_name(o.collection).map(str::to_string)))
         });
         let Some((root, env)) = place else {
-            self.notify(Level::Info, "Open a request first: cookies are kept per collection and environment");
+            self.shell
+                .notify(Level::Info, "Open a request first: cookies are kept per collection and environment");
             return;
         };
-        match super::cookies::CookiesDialog::open(root, env, &mut self.jobs, &self.session) {
-            Some(d) => self.modal = Some(Modal::Cookies(d)),
-            None => self.notify(Level::Info, "Cookies are off for this session"),
+        match super::cookies::CookiesDialog::open(root, env, &mut self.shell.jobs, &self.shell.session) {
+            Some(d) => self.shell.modal = Some(Modal::Cookies(d)),
+            None => self.shell.notify(Level::Info, "Cookies are off for this session"),
         }
     }
 
     /// A cookie job's answer: to the dialog when it is open; a notice either way.
     pub(super) fn route_cookies(&mut self, ev: super::cookies::CookieEvent) {
-        let notice = match self.modal.as_mut() {
+        let notice = match self.shell.modal.as_mut() {
             Some(Modal::Cookies(d)) => d.update(ev),
             _ => super::cookies::CookiesDialog::notice_of(ev),
         };
         if let Some((level, text)) = notice {
-            self.notify(level, text);
+            self.shell.notify(level, text);
         }
-        self.redraw = true;
+        self.shell.redraw = true;
     }
 
     /// A collection's review: shown unless another dialog is up (a send asks when it needs the trust).
     pub(super) fn route_trust_review(&mut self, review: Option<Box<super::trust_review::TrustReview>>) {
-        if let (Some(r), None) = (review, &self.modal) {
-            self.modal = Some(Modal::TrustReview(r));
-            self.redraw = true;
+        if let (Some(r), None) = (review, &self.shell.modal) {
+            self.shell.modal = Some(Modal::TrustReview(r));
+            self.shell.redraw = true;
         }
     }
 
     pub(super) fn modal_key(&mut self, key: KeyEvent) {
-        let Some(modal) = self.modal.take() else { return };
+        let Some(modal) = self.shell.modal.take() else { return };
         match modal {
             Modal::Help { scroll } => {
                 let combo = KeyCombo::from_event(&key);
-                let action = self.keymap.lookup(self.context(), combo);
-                self.modal = match (key.code, action) {
+                let action = self.shell.keymap.lookup(self.context(), combo);
+                self.shell.modal = match (key.code, action) {
                     (KeyCode::Esc, _) | (KeyCode::Char('q'), _) | (_, Some(Action::Help)) => None,
                     (_, Some(Action::Down)) => Some(Modal::Help { scroll: scroll + 1 }),
                     (_, Some(Action::Up)) => Some(Modal::Help {
@@ -126,29 +128,30 @@ impl App {
             Modal::AuthFlow(f) => self.flow_key(f, key),
             Modal::Secret(s) => self.secret_key(s, key),
             Modal::Cookies(mut d) => {
-                if d.handle_key(key, &mut self.jobs, &self.session) {
-                    self.modal = Some(Modal::Cookies(d));
+                if d.handle_key(key, &mut self.shell.jobs, &self.shell.session) {
+                    self.shell.modal = Some(Modal::Cookies(d));
                 }
             }
-            Modal::TrustReview(r) => match super::trust_review::handle_key(r, key, &self.session.trust, &mut self.jobs) {
-                super::trust_review::ReviewOutcome::Stay(r) => self.modal = Some(Modal::TrustReview(r)),
+            Modal::TrustReview(r) => match super::trust_review::handle_key(r, key, &self.shell.session.trust, &mut self.shell.jobs) {
+                super::trust_review::ReviewOutcome::Stay(r) => self.shell.modal = Some(Modal::TrustReview(r)),
                 super::trust_review::ReviewOutcome::Close(notice) => {
                     if let Some((level, text)) = notice {
-                        self.notify(level, text);
+                        self.shell.notify(level, text);
                     }
                 }
             },
-            Modal::Problems(mut v) => match v.handle_key(key, &self.problems) {
-                super::problems::ProblemsOutcome::Stay => self.modal = Some(Modal::Problems(v)),
+            Modal::Problems(mut v) => match v.handle_key(key, &self.workspace.problems) {
+                super::problems::ProblemsOutcome::Stay => self.shell.modal = Some(Modal::Problems(v)),
                 super::problems::ProblemsOutcome::Close => {}
                 super::problems::ProblemsOutcome::Open(path) => {
                     let is_request = self
+                        .workspace
                         .collection_of(&path)
-                        .is_some_and(|ci| self.workspace[ci].find_request(&path).is_some());
+                        .is_some_and(|ci| self.workspace.collections[ci].find_request(&path).is_some());
                     if is_request {
                         self.open_request(&path, true);
                     } else {
-                        self.modal = Some(Modal::Problems(v));
+                        self.shell.modal = Some(Modal::Problems(v));
                     }
                 }
             },
@@ -166,7 +169,7 @@ impl App {
                 let item = p.matches.get(p.selected).and_then(|i| p.items.get(*i)).cloned();
                 match item {
                     Some(PaletteItem::Action(a)) => {
-                        if let Some(ctx) = self.keymap.home_context(a) {
+                        if let Some(ctx) = self.shell.keymap.home_context(a) {
                             self.set_focus(match ctx {
                                 Context::Tree => Pane::Tree,
                                 Context::Request => Pane::Request,
@@ -187,18 +190,26 @@ impl App {
                 _ => {}
             },
         }
-        self.modal = Some(Modal::Palette(p));
+        self.shell.modal = Some(Modal::Palette(p));
     }
 
     fn env_key(&mut self, mut e: EnvPicker, key: KeyEvent) {
-        let count = self.workspace.get(e.collection).map(|c| c.environments.len()).unwrap_or(0) + 1;
-        let action = self.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+        let count = self
+            .workspace
+            .collections
+            .get(e.collection)
+            .map(|c| c.environments.len())
+            .unwrap_or(0)
+            + 1;
+        let action = self.shell.keymap.lookup(self.context(), KeyCombo::from_event(&key));
         match (key.code, action) {
             (KeyCode::Esc, _) | (_, Some(Action::SwitchEnv | Action::Quit)) => return,
             (_, Some(Action::Up)) => e.selected = e.selected.saturating_sub(1),
             (_, Some(Action::Down)) => e.selected = (e.selected + 1).min(count - 1),
             (KeyCode::Enter, _) => {
-                let Some(c) = self.workspace.get(e.collection) else { return };
+                let Some(c) = self.workspace.collections.get(e.collection) else {
+                    return;
+                };
                 let name = e
                     .selected
                     .checked_sub(1)
@@ -210,13 +221,13 @@ impl App {
                     Some(n) => format!("Environment `{n}` selected for {cname}"),
                     None => format!("No environment for {cname}: only collection and folder variables apply"),
                 };
-                self.envs.insert(root, name);
-                self.notify(Level::Success, said);
+                self.workspace.envs.insert(root, name);
+                self.shell.notify(Level::Success, said);
                 return;
             }
             _ => {}
         }
-        self.modal = Some(Modal::Env(e));
+        self.shell.modal = Some(Modal::Env(e));
     }
 
     fn prompt_key(&mut self, mut p: Prompt, key: KeyEvent) {
@@ -225,13 +236,13 @@ impl App {
             InputOutcome::Commit => {
                 let text = p.input.text().trim().to_string();
                 if text.is_empty() {
-                    self.modal = Some(Modal::Prompt(p));
-                    self.notify(Level::Warning, "Type a name, or Esc to cancel");
+                    self.shell.modal = Some(Modal::Prompt(p));
+                    self.shell.notify(Level::Warning, "Type a name, or Esc to cancel");
                     return;
                 }
                 self.run_prompt(p.purpose, &text);
             }
-            _ => self.modal = Some(Modal::Prompt(p)),
+            _ => self.shell.modal = Some(Modal::Prompt(p)),
         }
     }
 
@@ -240,12 +251,12 @@ impl App {
             KeyCode::Esc => 'c',
             KeyCode::Char(ch) if key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT => ch.to_ascii_lowercase(),
             _ => {
-                self.modal = Some(Modal::Confirm(c));
+                self.shell.modal = Some(Modal::Confirm(c));
                 return;
             }
         };
         if !c.choices.iter().any(|(k, _)| *k == choice) {
-            self.modal = Some(Modal::Confirm(c));
+            self.shell.modal = Some(Modal::Confirm(c));
             return;
         }
         match (c.purpose, choice) {
@@ -262,14 +273,15 @@ impl App {
             }
             (ConfirmPurpose::DiskChanged { .. }, 'r') => {
                 self.reload_open_from_disk();
-                self.notify(Level::Info, "Reloaded from disk");
+                self.shell.notify(Level::Info, "Reloaded from disk");
             }
             (ConfirmPurpose::DiskChanged { path, saving }, 'k') => {
                 self.keep_mine(&path);
                 if saving {
                     self.save_now();
                 } else {
-                    self.notify(Level::Info, "Kept your version; Ctrl-S will write it over the file on disk");
+                    self.shell
+                        .notify(Level::Info, "Kept your version; Ctrl-S will write it over the file on disk");
                 }
             }
             _ => {}
@@ -280,7 +292,7 @@ impl App {
         match after {
             AfterUnsaved::Quit => {
                 self.cancel_all();
-                self.quit = true;
+                self.shell.quit = true;
             }
             AfterUnsaved::Open(path, focus) => {
                 self.open_now(&path, focus);

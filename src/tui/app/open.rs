@@ -22,7 +22,7 @@ impl App {
             }
             return;
         };
-        let half = (self.areas.request_body.height as usize / 2).max(1);
+        let half = (self.shell.areas.request_body.height as usize / 2).max(1);
         match action {
             Action::Up => open.cursor = open.cursor.saturating_sub(1),
             Action::Down => open.cursor = (open.cursor + 1).min(open.item_count()),
@@ -50,7 +50,8 @@ impl App {
                     open.cursor = at + 1;
                     open.begin_edit(Field::Name(at));
                 } else {
-                    self.notify(Level::Info, "Rows are added in Params, Headers and form or multipart bodies");
+                    self.shell
+                        .notify(Level::Info, "Rows are added in Params, Headers and form or multipart bodies");
                 }
             }
             Action::DeleteRow => {
@@ -63,7 +64,7 @@ impl App {
                     } else {
                         format!("`{}`", row.name)
                     };
-                    self.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
+                    self.shell.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
                 }
             }
             Action::ToggleRow => {
@@ -81,7 +82,9 @@ impl App {
                     open.draft.body = next_body(&open.draft.body);
                     open.cursor = open.cursor.min(open.item_count());
                 }
-                _ => self.notify(Level::Info, "t changes the body kind (Body tab) or the auth type (Auth tab)"),
+                _ => self
+                    .shell
+                    .notify(Level::Info, "t changes the body kind (Body tab) or the auth type (Auth tab)"),
             },
             Action::ExternalEditor => self.external_editor(),
             _ => {}
@@ -106,7 +109,7 @@ impl App {
                     auth_fields::cycle_choice(&mut open.draft.auth, f.label);
                 }
                 Some(f) => open.begin_edit(Field::Auth(f.label)),
-                None => self.notify(Level::Info, "Press t to choose an auth type for this request"),
+                None => self.shell.notify(Level::Info, "Press t to choose an auth type for this request"),
             },
             RequestTab::Docs => open.begin_edit(Field::Description),
         }
@@ -122,7 +125,7 @@ impl App {
     /// that is not a port stays open, with the reason.
     pub(super) fn commit_field_edit(&mut self) {
         if let Some(problem) = self.port_problem_in_edit() {
-            self.notify(Level::Error, problem);
+            self.shell.notify(Level::Error, problem);
             return;
         }
         let next = self.open.as_ref().and_then(|o| o.editing.as_ref()).and_then(|e| match e.field {
@@ -138,7 +141,7 @@ impl App {
     /// Leaves the field, keeping its text; a row left with neither name nor value goes away.
     pub(super) fn end_field_edit(&mut self) {
         if let Some(problem) = self.port_problem_in_edit() {
-            self.notify(Level::Error, format!("{problem}. Kept the previous port"));
+            self.shell.notify(Level::Error, format!("{problem}. Kept the previous port"));
         }
         let Some(open) = self.open.as_mut() else { return };
         open.apply_edit();
@@ -197,7 +200,7 @@ impl App {
             Body::Json(_) | Body::None => "json",
             Body::Text { .. } => "txt",
             _ => {
-                self.notify(
+                self.shell.notify(
                     Level::Info,
                     "Only JSON and text bodies open in $EDITOR; press t in the Body tab to change the kind",
                 );
@@ -205,12 +208,12 @@ impl App {
             }
         };
         let text = open.body_text().unwrap_or_default();
-        self.effect = Some(Effect::ExternalEditor { text, extension });
+        self.shell.effect = Some(Effect::ExternalEditor { text, extension });
     }
 
     /// The result of `Effect::ExternalEditor`.
     pub fn editor_finished(&mut self, result: Result<String, String>) {
-        self.redraw = true;
+        self.shell.redraw = true;
         match result {
             Ok(text) => {
                 let text = text.strip_suffix('\n').map(str::to_string).unwrap_or(text);
@@ -227,7 +230,7 @@ impl App {
                     open.cursor = 1;
                 }
             }
-            Err(e) => self.notify(Level::Error, e),
+            Err(e) => self.shell.notify(Level::Error, e),
         }
     }
 }

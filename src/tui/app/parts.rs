@@ -92,7 +92,8 @@ impl App {
         let i = cursor.wrapping_sub(1);
         let Some(parts) = open.parts_mut() else {
             if action == Action::SwitchPartKind {
-                self.notify(Level::Info, "f switches a multipart part between a value and a file (Body tab)");
+                self.shell
+                    .notify(Level::Info, "f switches a multipart part between a value and a file (Body tab)");
                 return true;
             }
             return false;
@@ -122,7 +123,7 @@ impl App {
                     } else {
                         format!("part `{}`", part.name)
                     };
-                    self.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
+                    self.shell.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
                 }
             }
             Action::ToggleRow => {
@@ -139,9 +140,9 @@ impl App {
                         "a value"
                     };
                     let name = p.name.clone();
-                    self.notify(Level::Info, format!("Part `{name}` is now {now}"));
+                    self.shell.notify(Level::Info, format!("Part `{name}` is now {now}"));
                 }
-                None => self.notify(
+                None => self.shell.notify(
                     Level::Info,
                     "Select a part first (↓), then f switches it between a value and a file",
                 ),

@@ -49,9 +49,9 @@ impl App {
     }
 
     pub(super) fn response_action(&mut self, action: Action) {
-        let height = (self.areas.response_body.height as usize).max(1);
+        let height = (self.shell.areas.response_body.height as usize).max(1);
         let max = self.response_line_count().saturating_sub(height);
-        let wrap = self.wrap;
+        let wrap = self.shell.wrap;
         match action {
             Action::Search => {
                 if let Some(slot) = self.current_slot_mut() {
@@ -70,12 +70,12 @@ impl App {
                 return;
             }
             Action::ToggleWrap => {
-                self.wrap = !self.wrap;
+                self.shell.wrap = !self.shell.wrap;
                 if let Some(slot) = self.current_slot_mut() {
                     slot.view.hscroll = 0;
                 }
-                let state = if self.wrap { "on" } else { "off" };
-                self.notify(Level::Info, format!("Line wrap {state}"));
+                let state = if self.shell.wrap { "on" } else { "off" };
+                self.shell.notify(Level::Info, format!("Line wrap {state}"));
                 return;
             }
             _ => {}
@@ -115,8 +115,8 @@ impl App {
     /// that keeps the parser checkpoints (the newest window of a body wins). JSON needs none of this:
     /// its tokenizer styles a visible line in microseconds at draw time.
     pub(crate) fn prepare_highlight(&mut self, height: usize) {
-        let theme = self.styles.syntax_theme.clone();
-        let no_color = self.styles.json_colors().is_none();
+        let theme = self.shell.styles.syntax_theme.clone();
+        let no_color = self.shell.styles.json_colors().is_none();
         let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
             return;
         };
@@ -156,7 +156,7 @@ impl App {
         window.pending = Some(start);
         slot.view.highlight = Some(window);
         let id = slot.id;
-        self.jobs.blocking((JobKind::Highlight, id), move |_| {
+        self.shell.jobs.blocking((JobKind::Highlight, id), move |_| {
             let lines = cache.window(&block_reader(&doc), start, count);
             let window = HighlightWindow {
                 cache: Some(cache),
@@ -175,14 +175,14 @@ impl App {
     pub(super) fn on_highlighted(&mut self, id: u64, window: HighlightWindow) {
         if let Some(slot) = super::by_id(&mut self.slots, id) {
             slot.view.highlight = Some(window);
-            self.redraw = true;
+            self.shell.redraw = true;
         }
     }
 
     /// `s`: asks where to save the whole body (as received, decoded).
     fn ask_save_body(&mut self) {
         let Some(RequestState::Done(done)) = self.current_slot().map(|s| &s.state) else {
-            self.notify(Level::Info, "Nothing to save yet: send the request first");
+            self.shell.notify(Level::Info, "Nothing to save yet: send the request first");
             return;
         };
         let ext = match &done.body {
@@ -209,7 +209,7 @@ impl App {
             Some(RequestState::Done(d)) => crate::core::format_size(d.exchange.response.decoded_size),
             _ => return,
         };
-        self.modal = Some(Modal::Prompt(Prompt {
+        self.shell.modal = Some(Modal::Prompt(Prompt {
             title: "Save body".into(),
             help: format!("Save the whole body ({size}, as received) to this file:"),
             input: TextArea::single(&name),
@@ -237,22 +237,25 @@ impl App {
                 Ok(written)
             }
         };
-        let key = self.jobs.unique_key();
+        let key = self.shell.jobs.unique_key();
         let done = to.clone();
-        self.jobs
+        self.shell
+            .jobs
             .blocking((JobKind::SaveBody, key), move |_| Message::BodySaved { to: done, result: job() });
-        if self.jobs.is_running((JobKind::SaveBody, key)) {
-            self.notify(Level::Info, format!("Saving the body to {}…", to.display()));
+        if self.shell.jobs.is_running((JobKind::SaveBody, key)) {
+            self.shell.notify(Level::Info, format!("Saving the body to {}…", to.display()));
         }
     }
 
     pub(super) fn on_body_saved(&mut self, to: &Path, result: Result<u64, String>) {
         match result {
-            Ok(n) => self.notify(
+            Ok(n) => self.shell.notify(
                 Level::Success,
                 format!("Saved the body ({}) to {}", crate::core::format_size(n), to.display()),
             ),
-            Err(e) => self.notify(Level::Error, format!("Could not save the body to {}: {e}", to.display())),
+            Err(e) => self
+                .shell
+                .notify(Level::Error, format!("Could not save the body to {}: {e}", to.display())),
         }
     }
 }

@@ -141,10 +141,10 @@ impl App {
             return;
         }
         let Some(doc) = self.current_slot().and_then(slot_text).cloned() else {
-            self.notify(Level::Info, "Search works on text bodies");
+            self.shell.notify(Level::Info, "Search works on text bodies");
             return;
         };
-        let id = self.next_id();
+        let id = self.shell.next_id();
         let cancel = CancellationToken::new();
         let search = Search {
             query: query.clone(),
@@ -167,13 +167,13 @@ impl App {
         };
         // A small finished body is searched on the spot; inline jobs (synchronous tests) cannot wait for a body
         // still arriving, so they search what is there.
-        if doc.is_done() && doc.line_count() <= INLINE_LINES || self.jobs.is_inline() {
+        if doc.is_done() && doc.line_count() <= INLINE_LINES || self.shell.jobs.is_inline() {
             let (hits, _, capped) = scan(&doc, &Needle::new(&query), 0, usize::MAX, MAX_HITS);
             self.on_search_hits(slot_id, id, hits, true, capped);
             return;
         }
         // The newest search of a body wins (the old one stops at its next block).
-        self.jobs.blocking((JobKind::Search, slot_id), move |job| {
+        self.shell.jobs.blocking((JobKind::Search, slot_id), move |job| {
             let cancel = cancel.clone();
             let job_cancel = job.cancel.clone();
             scan_job(doc, query, id, slot_id, job, &[cancel, job_cancel])
@@ -202,7 +202,7 @@ impl App {
         search.hits.extend(hits);
         search.capped |= capped;
         search.running = !done;
-        self.redraw = true;
+        self.shell.redraw = true;
         let scroll = slot.view.scroll.saturating_sub(preamble);
         let mut jump = false;
         if !search.jumped {
@@ -223,23 +223,23 @@ impl App {
         if jump {
             self.step_search(0);
         } else if done && count == 0 {
-            self.notify(Level::Warning, format!("No match for `{query}`"));
+            self.shell.notify(Level::Warning, format!("No match for `{query}`"));
         }
     }
 
     pub(super) fn step_search(&mut self, delta: isize) {
-        let height = (self.areas.response_body.height as usize).max(1);
+        let height = (self.shell.areas.response_body.height as usize).max(1);
         let preamble = self.current_preamble_len();
-        let wrap = self.wrap;
-        let width = self.areas.response_body.width.saturating_sub(8) as usize;
+        let wrap = self.shell.wrap;
+        let width = self.shell.areas.response_body.width.saturating_sub(8) as usize;
         let Some(slot) = self.current_slot_mut() else { return };
         let Some(search) = slot.view.search.as_mut() else {
-            self.notify(Level::Info, "Press / to search the body");
+            self.shell.notify(Level::Info, "Press / to search the body");
             return;
         };
         if search.hits.is_empty() {
             if search.running {
-                self.notify(Level::Info, "Still searching…");
+                self.shell.notify(Level::Info, "Still searching…");
             }
             return;
         }
@@ -255,7 +255,7 @@ impl App {
         if !wrap && (hit.start < slot.view.hscroll || hit.start >= slot.view.hscroll + width.max(1)) {
             slot.view.hscroll = hit.start.saturating_sub(width / 3);
         }
-        self.notify(Level::Info, format!("Match {index} of {total}{more}"));
+        self.shell.notify(Level::Info, format!("Match {index} of {total}{more}"));
     }
 }
 

@@ -184,8 +184,8 @@ impl App {
     pub(super) fn open_target(&self) -> Option<SendTarget> {
         let open = self.open.as_ref()?;
         Some(SendTarget {
-            collection: self.workspace.get(open.collection).cloned(),
-            environment: self.env_name(open.collection).map(str::to_string),
+            collection: self.workspace.collections.get(open.collection).cloned(),
+            environment: self.workspace.env_name(open.collection).map(str::to_string),
             def: open.draft.clone(),
         })
     }
@@ -199,11 +199,12 @@ impl App {
     pub(super) fn send_open_trusting(&mut self, trust: Option<TrustQuestion>) {
         self.end_field_edit();
         let Some(target) = self.open_target() else {
-            self.notify(Level::Info, "Open a request first: select it in the tree and press Enter");
+            self.shell
+                .notify(Level::Info, "Open a request first: select it in the tree and press Enter");
             return;
         };
         let path = target.def.path.clone();
-        let id = self.next_id();
+        let id = self.shell.next_id();
         // A new send replaces the previous one of the same request.
         if let Some(Slot {
             state: RequestState::Sending { cancel, .. },
@@ -220,12 +221,14 @@ impl App {
         let io = SendIo {
             body: body.clone(),
             progress: progress_tx,
-            limits: self.limits.clone(),
+            limits: self.shell.limits.clone(),
         };
-        let session = self.session.clone();
+        let session = self.shell.session.clone();
         let name = (JobKind::Send, id);
-        self.jobs.spawn(name, move |ctx| run_send(ctx, id, session, target, trust, io));
-        let cancel = self.jobs.token(name);
+        self.shell
+            .jobs
+            .spawn(name, move |ctx| run_send(ctx, id, session, target, trust, io));
+        let cancel = self.shell.jobs.token(name);
         self.slots.insert(
             path,
             Slot {
@@ -241,7 +244,7 @@ impl App {
                 masker: Arc::default(),
             },
         );
-        if self.areas.narrow && self.focus == Pane::Tree {
+        if self.shell.areas.narrow && self.focus == Pane::Tree {
             self.focus = Pane::Response;
         }
     }
@@ -252,9 +255,9 @@ impl App {
             *l = line;
         }
         slot.masker = Arc::new(Masker::new(&secrets));
-        self.redraw = true;
+        self.shell.redraw = true;
         if !warnings.is_empty() {
-            self.notify(Level::Warning, warnings.join(" · "));
+            self.shell.notify(Level::Warning, warnings.join(" · "));
         }
     }
 
@@ -269,7 +272,7 @@ impl App {
         let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
             return;
         };
-        let id = self.next_id();
+        let id = self.shell.next_id();
         let line = match &result {
             Ok(ex) => format!("{} {}", ex.request.method, ex.request.url),
             Err(_) => self
@@ -299,9 +302,10 @@ impl App {
 
     pub(super) fn on_http(&mut self, id: u64, result: Result<Exchange, SendError>, elapsed: Duration) {
         let login_key = self
+            .shell
             .keymap
             .label(crate::tui::keymap::Context::Request, crate::tui::action::Action::FetchToken);
-        let spill = self.limits.doc_spill();
+        let spill = self.shell.limits.doc_spill();
         let Some(slot) = super::by_id(&mut self.slots, id) else {
             // The request was deleted meanwhile (its send was cancelled), or a newer send replaced this one.
             return;
@@ -329,8 +333,9 @@ impl App {
             }
             Err(e) if e.is_cancelled() => {
                 slot.state = RequestState::Cancelled { after: elapsed, line };
-                self.redraw = true;
-                self.notify(Level::Info, format!("Cancelled after {}", crate::core::format_duration(elapsed)));
+                self.shell.redraw = true;
+                self.shell
+                    .notify(Level::Info, format!("Cancelled after {}", crate::core::format_duration(elapsed)));
                 return;
             }
             Err(SendError::Trust {
@@ -350,17 +355,17 @@ impl App {
                         RequestState::Failed(f) => f.message.clone(),
                         _ => String::new(),
                     };
-                    self.notify(Level::Error, format!("Not sent: {message}"));
+                    self.shell.notify(Level::Error, format!("Not sent: {message}"));
                 }
             }
         }
-        self.redraw = true;
+        self.shell.redraw = true;
         if let Some((exchange, live)) = format {
             self.format_body(id, exchange, live, spill);
         }
         if let (Some(question), Some(path)) = (question, self.slot_path(id)) {
             self.slots.remove(&path);
-            self.modal = Some(super::modal::Modal::Trust(super::auth::TrustPrompt { question, path }));
+            self.shell.modal = Some(super::modal::Modal::Trust(super::auth::TrustPrompt { question, path }));
         }
     }
 
@@ -370,7 +375,7 @@ impl App {
             format_text(&exchange.response, &live, &spill);
             return;
         }
-        self.jobs.blocking((JobKind::Format, id), move |_| {
+        self.shell.jobs.blocking((JobKind::Format, id), move |_| {
             format_text(&exchange.response, &live, &spill);
             Message::Formatted { id }
         });
@@ -379,7 +384,7 @@ impl App {
     pub(super) fn on_formatted(&mut self, id: u64) {
         let Some(slot) = super::by_id(&mut self.slots, id) else { return };
         slot.view.highlight = None;
-        self.redraw = true;
+        self.shell.redraw = true;
         if slot.view.search.is_some() {
             self.run_search_again();
         }

@@ -15,7 +15,7 @@ use crate::tui::text_input::TextArea;
 
 impl App {
     pub(super) fn tree_action(&mut self, action: Action) {
-        let half = (self.areas.tree.map(|a| a.height).unwrap_or(10) as isize / 2).max(1);
+        let half = (self.shell.areas.tree.map(|a| a.height).unwrap_or(10) as isize / 2).max(1);
         match action {
             Action::Up => self.tree.move_by(-1),
             Action::Down => self.tree.move_by(1),
@@ -23,22 +23,22 @@ impl App {
             Action::Bottom => self.tree.selected = self.tree.rows.len().saturating_sub(1),
             Action::HalfPageDown | Action::PageDown => self.tree.move_by(half),
             Action::HalfPageUp | Action::PageUp => self.tree.move_by(-half),
-            Action::Left => self.tree.collapse(&self.workspace),
-            Action::Right => self.tree.expand(&self.workspace),
+            Action::Left => self.tree.collapse(&self.workspace.collections),
+            Action::Right => self.tree.expand(&self.workspace.collections),
             Action::Open => {
                 let Some(row) = self.tree.selected_row().cloned() else { return };
                 match row.kind {
                     RowKind::Request { .. } => self.open_request(&row.path, true),
                     RowKind::Broken => {
-                        let why = self.workspace[row.collection]
+                        let why = self.workspace.collections[row.collection]
                             .diagnostics
                             .iter()
                             .find(|d| d.path == row.path && d.is_error())
                             .map(|d| d.to_string())
                             .unwrap_or_else(|| "it could not be loaded".into());
-                        self.notify(Level::Error, why);
+                        self.shell.notify(Level::Error, why);
                     }
-                    _ => self.tree.toggle(&self.workspace),
+                    _ => self.tree.toggle(&self.workspace.collections),
                 }
             }
             Action::Filter => {
@@ -67,16 +67,16 @@ impl App {
 
     fn prompt_new(&mut self, folder: bool) {
         let Some(dir) = self.target_folder() else {
-            self.notify(Level::Info, "Select a collection or folder first");
+            self.shell.notify(Level::Info, "Select a collection or folder first");
             return;
         };
-        let place = self.rel(&dir);
+        let place = self.workspace.rel(&dir);
         let (title, purpose) = if folder {
             ("New folder", PromptPurpose::NewFolder { parent: dir })
         } else {
             ("New request", PromptPurpose::NewRequest { folder: dir })
         };
-        self.modal = Some(Modal::Prompt(Prompt {
+        self.shell.modal = Some(Modal::Prompt(Prompt {
             title: title.into(),
             help: format!("Name it (in {place}); Enter creates, Esc cancels"),
             input: TextArea::single(""),
@@ -87,17 +87,17 @@ impl App {
     fn prompt_for_selected(&mut self, kind: PromptKind) {
         let Some(row) = self.tree.selected_row().cloned() else { return };
         if row.kind == RowKind::Collection || row.kind == RowKind::Broken {
-            self.notify(
+            self.shell.notify(
                 Level::Info,
                 "Collections and broken files are renamed and moved in your file manager",
             );
             return;
         }
         if self.is_dirty() && self.open.as_ref().is_some_and(|o| o.draft.path.starts_with(&row.path)) {
-            self.notify(Level::Warning, "Save (Ctrl-S) or discard your changes first");
+            self.shell.notify(Level::Warning, "Save (Ctrl-S) or discard your changes first");
             return;
         }
-        let root = self.workspace[row.collection].root.clone();
+        let root = self.workspace.collections[row.collection].root.clone();
         let (title, help, text, purpose) = match kind {
             PromptKind::Rename => (
                 "Rename",
@@ -112,7 +112,7 @@ impl App {
                 PromptPurpose::Duplicate { path: row.path.clone() },
             ),
             PromptKind::Duplicate => {
-                self.notify(Level::Info, "Only requests can be duplicated");
+                self.shell.notify(Level::Info, "Only requests can be duplicated");
                 return;
             }
             PromptKind::Move => {
@@ -123,13 +123,16 @@ impl App {
                     .map(|p| p.display().to_string());
                 (
                     "Move",
-                    format!("Folder to move it to, relative to {} (empty for the top)", self.rel(&root)),
+                    format!(
+                        "Folder to move it to, relative to {} (empty for the top)",
+                        self.workspace.rel(&root)
+                    ),
                     current.unwrap_or_default(),
                     PromptPurpose::Move { path: row.path.clone() },
                 )
             }
         };
-        self.modal = Some(Modal::Prompt(Prompt {
+        self.shell.modal = Some(Modal::Prompt(Prompt {
             title: title.into(),
             help,
             input: TextArea::single(&text),
@@ -140,7 +143,8 @@ impl App {
     fn confirm_delete(&mut self) {
         let Some(row) = self.tree.selected_row().cloned() else { return };
         if row.kind == RowKind::Collection {
-            self.notify(Level::Info, "Whole collections are deleted in your file manager, not here");
+            self.shell
+                .notify(Level::Info, "Whole collections are deleted in your file manager, not here");
             return;
         }
         let what = if row.is_container() {
@@ -148,10 +152,10 @@ impl App {
         } else {
             "request file"
         };
-        self.modal = Some(Modal::Confirm(Confirm {
+        self.shell.modal = Some(Modal::Confirm(Confirm {
             title: "Delete?".into(),
             lines: vec![
-                format!("Delete the {what}: {}", self.rel(&row.path)),
+                format!("Delete the {what}: {}", self.workspace.rel(&row.path)),
                 "This cannot be undone from apix.".into(),
             ],
             choices: vec![('y', "yes, delete it".into()), ('c', "cancel (Esc)".into())],
@@ -160,7 +164,7 @@ impl App {
     }
 
     pub(super) fn delete_now(&mut self, path: &Path) {
-        let Some(ci) = self.collection_of(path) else { return };
+        let Some(ci) = self.workspace.collection_of(path) else { return };
         match delete_path(path) {
             Ok(()) => {
                 if self.open.as_ref().is_some_and(|o| o.draft.path.starts_with(path)) {
@@ -174,9 +178,9 @@ impl App {
                 }
                 self.slots.retain(|p, _| !p.starts_with(path));
                 self.reload_collection(ci);
-                self.notify(Level::Success, format!("Deleted {}", self.rel(path)));
+                self.shell.notify(Level::Success, format!("Deleted {}", self.workspace.rel(path)));
             }
-            Err(e) => self.notify(Level::Error, format!("Not deleted: {e}")),
+            Err(e) => self.shell.notify(Level::Error, format!("Not deleted: {e}")),
         }
     }
 
@@ -202,15 +206,15 @@ impl App {
                 duplicate_request(&def, &to, text).map(|()| (to, true))
             }
             PromptPurpose::Move { path } => {
-                let Some(ci) = self.collection_of(path) else { return };
-                let root = self.workspace[ci].root.clone();
+                let Some(ci) = self.workspace.collection_of(path) else { return };
+                let root = self.workspace.collections[ci].root.clone();
                 move_into(&root, path, text).map(|to| (to, path.extension().is_some()))
             }
             PromptPurpose::SaveBody => return,
         };
         match result {
             Ok((path, is_request)) => {
-                let Some(ci) = self.collection_of(&path) else { return };
+                let Some(ci) = self.workspace.collection_of(&path) else { return };
                 // Keep the open request pointing at its file after a rename or move.
                 if let PromptPurpose::Rename { path: from } | PromptPurpose::Move { path: from } = &purpose {
                     self.follow_move(from, &path);
@@ -228,19 +232,19 @@ impl App {
                         }
                     }
                 }
-                self.tree.reveal(&self.workspace, &path);
+                self.tree.reveal(&self.workspace.collections, &path);
                 let verb = match purpose {
                     PromptPurpose::NewRequest { .. } | PromptPurpose::NewFolder { .. } => "Created",
                     PromptPurpose::Rename { .. } => "Renamed to",
                     PromptPurpose::Duplicate { .. } => "Duplicated as",
                     PromptPurpose::Move { .. } | PromptPurpose::SaveBody => "Moved to",
                 };
-                self.notify(Level::Success, format!("{verb} {}", self.rel(&path)));
+                self.shell.notify(Level::Success, format!("{verb} {}", self.workspace.rel(&path)));
                 if is_request && matches!(purpose, PromptPurpose::NewRequest { .. } | PromptPurpose::Duplicate { .. }) {
                     self.open_request(&path, true);
                 }
             }
-            Err(e) => self.notify(Level::Error, e.to_string()),
+            Err(e) => self.shell.notify(Level::Error, e.to_string()),
         }
     }
 
@@ -262,8 +266,8 @@ impl App {
     }
 
     fn find_def(&self, path: &Path) -> Option<RequestDef> {
-        let ci = self.collection_of(path)?;
-        self.workspace[ci].find_request(path).cloned()
+        let ci = self.workspace.collection_of(path)?;
+        self.workspace.collections[ci].find_request(path).cloned()
     }
 
     fn follow_move(&mut self, from: &Path, to: &Path) {

@@ -25,7 +25,7 @@ use crate::tui::safe_text::para;
 
 /// How a field's value is drawn: a mask for a literal secret, the reference for `{{…}}`, a muted note when empty.
 fn value_spans(app: &App, f: &AuthField, base: Style, editable: bool) -> Vec<Span<'static>> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     if f.value.is_empty() {
         return vec![Span::styled(f.when_empty, s.muted)];
     }
@@ -48,9 +48,9 @@ fn label_width(fields: &[AuthField]) -> usize {
 /// The Auth tab: the type and where it comes from, one row per field (Enter edits or picks the next choice),
 /// then what the scheme adds (the OAuth 2.0 token and its keys).
 pub fn draw_tab(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
-    let s = &app.styles;
-    let summary = auth_summary(open, app.workspace.get(open.collection));
-    let key = app.keymap.label(Context::Request, Action::CycleKind);
+    let s = &app.shell.styles;
+    let summary = auth_summary(open, app.workspace.collections.get(open.collection));
+    let key = app.shell.keymap.label(Context::Request, Action::CycleKind);
     match &open.draft.auth {
         AuthDef::Inherit => {
             let mut lines = vec![Line::from(vec![
@@ -58,7 +58,7 @@ pub fn draw_tab(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, fo
                 Span::styled(summary, s.accent),
                 Span::styled(format!("   ({key} sets this request's own auth)"), s.muted),
             ])];
-            if let Some(c) = app.workspace.get(open.collection) {
+            if let Some(c) = app.workspace.collections.get(open.collection) {
                 let chain = c.folder_chain(&open.draft.path);
                 let (auth, _) = effective_auth(&chain, &open.draft);
                 let fields = auth_fields(auth);
@@ -116,7 +116,7 @@ pub fn scheme_lines(app: &App, auth: &AuthDef) -> Vec<Line<'static>> {
     match auth {
         AuthDef::Aws(_) => vec![Line::from(Span::styled(
             "   Signed at send time (SigV4) over the final method, URL, headers and body.",
-            app.styles.muted,
+            app.shell.styles.muted,
         ))],
         AuthDef::OAuth2(_) => {
             let mut out = vec![Line::from("")];
@@ -128,9 +128,9 @@ pub fn scheme_lines(app: &App, auth: &AuthDef) -> Vec<Line<'static>> {
 }
 
 fn token_lines(app: &App) -> Vec<Line<'static>> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let Some(open) = &app.open else { return Vec::new() };
-    let k = |a: Action| app.keymap.label(Context::Request, a);
+    let k = |a: Action| app.shell.keymap.label(Context::Request, a);
     let (text, style) = match app.auth.tokens.get(&open.draft.path).map(|(_, v)| v) {
         None | Some(TokenView::Loading) => ("checking…".to_string(), s.muted),
         Some(TokenView::NotOAuth) => ("not an OAuth 2.0 request".to_string(), s.muted),
@@ -157,7 +157,7 @@ fn token_lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn draw_trust(app: &App, frame: &mut Frame, area: Rect, t: &TrustPrompt) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, 76, 11);
     frame.render_widget(Clear, popup_area);
     let collection = &t.question.collection;
@@ -167,7 +167,7 @@ pub fn draw_trust(app: &App, frame: &mut Frame, area: Rect, t: &TrustPrompt) {
             vec![
                 Line::from(vec![
                     Span::styled("Collection ", s.base),
-                    Span::styled(app.rel(collection), s.accent),
+                    Span::styled(app.workspace.rel(collection), s.accent),
                     Span::styled(" wants to run", s.base),
                 ]),
                 Line::from(Span::styled(format!("  {}", visible_line(command)), s.title)),
@@ -188,7 +188,7 @@ pub fn draw_trust(app: &App, frame: &mut Frame, area: Rect, t: &TrustPrompt) {
             vec![
                 Line::from(vec![
                     Span::styled("Collection ", s.base),
-                    Span::styled(app.rel(collection), s.accent),
+                    Span::styled(app.workspace.rel(collection), s.accent),
                     Span::styled(format!(" wants to send (for {})", visible_line(what)), s.base),
                 ]),
                 Line::from(Span::styled(format!("  {}", visible_line(&path.display().to_string())), s.title)),
@@ -216,7 +216,7 @@ pub fn draw_trust(app: &App, frame: &mut Frame, area: Rect, t: &TrustPrompt) {
 }
 
 pub fn draw_flow(app: &App, frame: &mut Frame, area: Rect, d: &FlowDialog) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, 90, 14);
     frame.render_widget(Clear, popup_area);
     let (title, mut lines) = match &d.kind {
@@ -284,7 +284,7 @@ pub fn draw_flow(app: &App, frame: &mut Frame, area: Rect, d: &FlowDialog) {
 
 pub fn draw_secret(app: &App, frame: &mut Frame, area: Rect, p: &SecretPrompt) {
     use crate::tui::app::auth::SecretStage;
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, 72, 8);
     frame.render_widget(Clear, popup_area);
     let block = frame_block(app, "Store a secret in the OS keyring");
@@ -323,7 +323,7 @@ pub fn draw_secret(app: &App, frame: &mut Frame, area: Rect, p: &SecretPrompt) {
 }
 
 pub fn draw_trust_review(app: &App, frame: &mut Frame, area: Rect, r: &TrustReview) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let shown = r.reads.len().min(12);
     let popup_area = popup(area, 96, (shown as u16) + 9);
     frame.render_widget(Clear, popup_area);
@@ -333,7 +333,7 @@ pub fn draw_trust_review(app: &App, frame: &mut Frame, area: Rect, r: &TrustRevi
     let mut lines = vec![Line::from(vec![
         Span::styled("Collection ", s.base),
         Span::styled(r.name.clone(), s.accent),
-        Span::styled(format!(" ({}) reads, and sends:", app.rel(&r.collection)), s.base),
+        Span::styled(format!(" ({}) reads, and sends:", app.workspace.rel(&r.collection)), s.base),
     ])];
     for read in r.reads.iter().take(shown) {
         lines.push(Line::from(vec![

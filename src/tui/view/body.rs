@@ -70,17 +70,17 @@ fn shown(segs: Vec<Seg>, masked: &[std::ops::Range<usize>]) -> Vec<Seg> {
 
 /// The styled pieces of one body line.
 fn segments(app: &App, kind: &BodyKind, line: &str, syntect: Option<&Vec<StyledSpan>>) -> Vec<Seg> {
-    let base = app.styles.base;
+    let base = app.shell.styles.base;
     if line.len() > MAX_STYLED_LINE {
         return vec![(line.to_string(), base)];
     }
-    match (kind, app.styles.json_colors(), syntect) {
+    match (kind, app.shell.styles.json_colors(), syntect) {
         (BodyKind::Json, Some(colors), _) => tokenize_json_line(line)
             .into_iter()
             .filter_map(|t| {
                 let text = line.get(t.range.clone())?;
                 let mut style = base;
-                if let Some(c) = app.styles.rgb(colors.for_kind(t.kind)) {
+                if let Some(c) = app.shell.styles.rgb(colors.for_kind(t.kind)) {
                     style = style.fg(c);
                 }
                 if t.kind == crate::core::format::JsonTokenKind::Key && colors.key_bold {
@@ -93,7 +93,7 @@ fn segments(app: &App, kind: &BodyKind, line: &str, syntect: Option<&Vec<StyledS
             .iter()
             .map(|sp| {
                 let mut style = base;
-                if let Some(c) = sp.fg.and_then(|c| app.styles.rgb(c)) {
+                if let Some(c) = sp.fg.and_then(|c| app.shell.styles.rgb(c)) {
                     style = style.fg(c);
                 }
                 if sp.bold {
@@ -134,8 +134,8 @@ fn overlay(segs: Vec<Seg>, hits: &[(usize, usize, bool)], app: &App) -> Vec<Seg>
             let abs = start + w[0];
             let hit = hits.iter().find(|(a, b, _)| abs >= *a && abs < *b);
             let st = match hit {
-                Some((_, _, true)) => style.patch(app.styles.search_current),
-                Some(_) => style.patch(app.styles.search_match),
+                Some((_, _, true)) => style.patch(app.shell.styles.search_current),
+                Some(_) => style.patch(app.shell.styles.search_match),
                 None => style,
             };
             out.push((piece.to_string(), st));
@@ -238,7 +238,7 @@ fn status_row(app: &App, slot: &Slot, doc: Option<&LiveDoc>) -> Option<String> {
     if let RequestState::Sending { .. } = &slot.state {
         return Some(format!(
             " … receiving: the first screen is readable and scrollable · {} cancels ",
-            app.keymap.label(Context::Response, Action::Cancel)
+            app.shell.keymap.label(Context::Response, Action::Cancel)
         ));
     }
     if doc.is_done() {
@@ -254,7 +254,7 @@ pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let (pre, source) = match &slot.state {
         RequestState::Sending { body, .. } => (Vec::new(), Source::Text(body)),
         RequestState::Done(d) => (
@@ -323,7 +323,7 @@ pub fn draw(app: &App, slot: &Slot, frame: &mut Frame, area: Rect) {
             }
         };
         let segs = shown(segs, &slot.masker.find_all(line.as_bytes()));
-        if app.wrap {
+        if app.shell.wrap {
             let rows = wrap_cols(&segs, text_w, height - lines.len());
             for (k, row) in rows.into_iter().enumerate() {
                 let lead = if k == 0 { number.clone() } else { Span::raw(" ".repeat(gutter)) };

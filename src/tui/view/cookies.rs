@@ -24,11 +24,11 @@ fn expiry(at: Option<i64>) -> String {
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &CookiesDialog) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, 100, 18);
     frame.render_widget(Clear, popup_area);
     let env = d.environment.as_deref().map(|e| format!(" · {e}")).unwrap_or_default();
-    let title = format!("Cookies: {}{env}", app.rel(&d.collection));
+    let title = format!("Cookies: {}{env}", app.workspace.rel(&d.collection));
     let block = frame_block(app, &title);
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);

@@ -14,7 +14,7 @@ use crate::tui::keymap::Context;
 use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(modal) = &app.modal else { return };
+    let Some(modal) = &app.shell.modal else { return };
     match modal {
         Modal::Help { scroll } => draw_help(app, frame, area, *scroll),
         Modal::Palette(p) => draw_palette(app, frame, area, p),
@@ -33,7 +33,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let ctx = app.context();
     let mut lines: Vec<Line> = Vec::new();
     let mut section = |title: &str, rows: Vec<(String, String)>| {
@@ -47,7 +47,8 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
         lines.push(Line::from(""));
     };
     let rows_of = |c: Context| -> Vec<(String, String)> {
-        app.keymap
+        app.shell
+            .keymap
             .bindings_in(c)
             .into_iter()
             .map(|(keys, a)| {
@@ -92,7 +93,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
             ("Wheel".into(), "Scroll what is under the pointer".into()),
         ],
     );
-    if let Some(log) = &app.log {
+    if let Some(log) = &app.shell.log {
         section("Log", vec![("folder".into(), log.clone())]);
     }
     let popup_area = popup(area, 92, area.height.saturating_sub(4));
@@ -105,7 +106,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
 }
 
 fn draw_palette(app: &App, frame: &mut Frame, area: Rect, p: &PaletteState) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, 80, 18.min(area.height.saturating_sub(4)));
     let popup_area = Rect::new(popup_area.x, area.y + 2.min(area.height), popup_area.width, popup_area.height);
     frame.render_widget(Clear, popup_area);
@@ -136,7 +137,7 @@ fn draw_palette(app: &App, frame: &mut Frame, area: Rect, p: &PaletteState) {
         .map(|(i, item)| {
             let mut spans = match item {
                 PaletteItem::Action(a) => {
-                    let key = app.keymap.label(ctx, *a);
+                    let key = app.shell.keymap.label(ctx, *a);
                     vec![
                         Span::styled("  ▸ ", s.muted),
                         Span::styled(format!("{:<52}", a.description()), s.base),
@@ -184,15 +185,17 @@ pub fn shown_value(name: &str, value: &str) -> String {
 }
 
 fn draw_env(app: &App, frame: &mut Frame, area: Rect, e: &EnvPicker) {
-    let s = &app.styles;
-    let Some(c) = app.workspace.get(e.collection) else { return };
+    let s = &app.shell.styles;
+    let Some(c) = app.workspace.collections.get(e.collection) else {
+        return;
+    };
     let popup_area = popup(area, 90, 18);
     frame.render_widget(Clear, popup_area);
     let block = frame_block(app, &format!("Environment for {} (Enter selects, Esc closes)", c.name));
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);
     let list_w = 24.min(inner.width / 3);
-    let current = app.env_name(e.collection);
+    let current = app.workspace.env_name(e.collection);
     let mut names: Vec<(String, bool)> = vec![("(none)".into(), current.is_none())];
     names.extend(
         c.environments
@@ -217,7 +220,10 @@ fn draw_env(app: &App, frame: &mut Frame, area: Rect, e: &EnvPicker) {
     let mut vars: Vec<Line> = Vec::new();
     match e.selected.checked_sub(1).and_then(|i| c.environments.get(i)) {
         Some(env) => {
-            vars.push(Line::from(Span::styled(format!("{} · {}", env.name, app.rel(&env.path)), s.muted)));
+            vars.push(Line::from(Span::styled(
+                format!("{} · {}", env.name, app.workspace.rel(&env.path)),
+                s.muted,
+            )));
             if env.vars.is_empty() {
                 vars.push(Line::from(Span::styled("No variables.", s.muted)));
             }
@@ -238,7 +244,7 @@ fn draw_env(app: &App, frame: &mut Frame, area: Rect, e: &EnvPicker) {
 }
 
 fn draw_prompt(app: &App, frame: &mut Frame, area: Rect, p: &Prompt) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, 70, 5);
     frame.render_widget(Clear, popup_area);
     let block = frame_block(app, &p.title);
@@ -260,7 +266,7 @@ fn draw_prompt(app: &App, frame: &mut Frame, area: Rect, p: &Prompt) {
 }
 
 fn draw_confirm(app: &App, frame: &mut Frame, area: Rect, c: &Confirm) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let height = c.lines.len() as u16 + c.choices.len() as u16 + 3;
     let popup_area = popup(area, 72, height);
     frame.render_widget(Clear, popup_area);

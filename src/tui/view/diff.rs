@@ -12,7 +12,7 @@ use crate::tui::app::App;
 use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &DiffView) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
     frame.render_widget(Clear, popup_area);
     let verdict = if d.breaking == 0 {

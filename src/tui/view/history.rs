@@ -31,7 +31,7 @@ pub fn date(ms: i64) -> String {
 
 /// The keys of the history and diff views, for the help overlay.
 pub fn help_rows(app: &App) -> Vec<(String, String)> {
-    let send = app.keymap.label(Context::Global, Action::Send);
+    let send = app.shell.keymap.label(Context::Global, Action::Send);
     vec![
         ("Enter".into(), "Open the entry read-only in the response viewer".into()),
         ("r".into(), "Restore the entry into the editor (unsaved until Ctrl-S)".into()),
@@ -45,7 +45,7 @@ pub fn help_rows(app: &App) -> Vec<(String, String)> {
 }
 
 fn row(app: &App, view: &HistoryView, e: &Summary, selected: bool, width: usize) -> Line<'static> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let marked = view.marked.contains(&e.id);
     let mut spans = vec![
         Span::styled(if selected { "›" } else { " " }, s.key),
@@ -88,7 +88,7 @@ fn row(app: &App, view: &HistoryView, e: &Summary, selected: bool, width: usize)
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let popup_area = popup(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
     frame.render_widget(Clear, popup_area);
     let what = match &view.scope {
@@ -133,7 +133,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
             (false, true, Scope::Request { .. }) => {
                 format!(
                     " No sends of this request yet: {} sends it, and every send is kept here.",
-                    app.keymap.label(Context::Global, Action::Send)
+                    app.shell.keymap.label(Context::Global, Action::Send)
                 )
             }
             (false, true, Scope::All) => " No history yet: every send from apix is kept here.".to_string(),
@@ -159,7 +159,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
     let hints = [
         ("Enter".to_string(), "open"),
         ("r".to_string(), "restore"),
-        (app.keymap.label(Context::Global, Action::Send), "send again"),
+        (app.shell.keymap.label(Context::Global, Action::Send), "send again"),
         ("Space".to_string(), "mark"),
         ("c".to_string(), "compare"),
         ("/".to_string(), "search"),
@@ -172,7 +172,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, view: &HistoryView) {
 
 /// On the response pane's bottom border: the entry on display (read-only) and the open request's history count.
 pub fn draw_response_marks(app: &App, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     if area.height < 3 || area.width < 20 {
         return;
     }
@@ -196,7 +196,7 @@ pub fn draw_response_marks(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         n.to_string()
     };
-    let key = app.keymap.label(app.context(), Action::History);
+    let key = app.shell.keymap.label(app.context(), Action::History);
     let spans = vec![
         Span::styled(format!(" history ({count}) "), s.muted),
         Span::styled(key, s.key),

@@ -29,7 +29,7 @@ impl App {
     /// The layout step for a frame of `area`: where each pane goes, scroll positions fitted to the new size, and
     /// highlight jobs for the windows that will show.
     pub fn layout(&mut self, area: Rect) {
-        self.areas = layout::compute(self, area);
+        self.shell.areas = layout::compute(self, area);
         self.fit_to_frame();
         // Jobs the layout started that ran inline (synchronous tests) are applied before drawing.
         self.settle();
@@ -47,18 +47,18 @@ impl App {
     pub fn draw(&self, frame: &mut Frame) {
         let area = frame.area();
         let app: &App = self;
-        if app.areas.too_small {
+        if app.shell.areas.too_small {
             draw_too_small(app, frame, area);
             return;
         }
-        frame.render_widget(Block::new().style(app.styles.base), area);
+        frame.render_widget(Block::new().style(app.shell.styles.base), area);
         status::draw_header(app, frame, Rect::new(area.x, area.y, area.width, 1));
         status::draw_footer(app, frame, Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1));
-        request::draw(app, frame, app.areas.request);
-        response::draw(app, frame, app.areas.response);
-        history::draw_response_marks(app, frame, app.areas.response);
-        if let Some(tree_area) = app.areas.tree {
-            if app.areas.narrow {
+        request::draw(app, frame, app.shell.areas.request);
+        response::draw(app, frame, app.shell.areas.response);
+        history::draw_response_marks(app, frame, app.shell.areas.response);
+        if let Some(tree_area) = app.shell.areas.tree {
+            if app.shell.areas.narrow {
                 frame.render_widget(Clear, tree_area);
             }
             tree::draw(app, frame, tree_area);
@@ -68,10 +68,10 @@ impl App {
 
     /// Keeps selections visible and scroll positions in range for the frame just laid out.
     fn fit_to_frame(&mut self) {
-        if let Some(t) = self.areas.tree {
+        if let Some(t) = self.shell.areas.tree {
             self.tree.keep_visible(t.height.saturating_sub(3) as usize);
         }
-        let body_h = self.areas.request_body.height as usize;
+        let body_h = self.shell.areas.request_body.height as usize;
         if let Some(open) = self.open.as_mut() {
             let items = open.item_count();
             open.cursor = open.cursor.min(items);
@@ -88,7 +88,7 @@ impl App {
                 edit.input.set_height(body_h.saturating_sub(1).max(1));
             }
         }
-        let height = self.areas.response_body.height as usize;
+        let height = self.shell.areas.response_body.height as usize;
         let lines = self.response_line_count();
         if let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) {
             if let Some(slot) = self.slots.get_mut(&path) {
@@ -101,7 +101,7 @@ impl App {
 
 fn draw_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let text = vec![
-        Line::from(Span::styled("apix", app.styles.title_focus)),
+        Line::from(Span::styled("apix", app.shell.styles.title_focus)),
         Line::from(format!("This terminal is {}×{}.", area.width, area.height)),
         Line::from("apix needs at least 40×12: make the window larger, or press q to quit."),
     ];
@@ -112,13 +112,13 @@ fn draw_too_small(app: &App, frame: &mut Frame, area: Rect) {
 pub fn pane_block<'a>(app: &App, title: &str, hotkey: char, pane: Pane) -> Block<'a> {
     let focused = app.focus == pane;
     let (border, title_style, kind) = if focused {
-        (app.styles.border_focus, app.styles.title_focus, BorderType::Thick)
+        (app.shell.styles.border_focus, app.shell.styles.title_focus, BorderType::Thick)
     } else {
-        (app.styles.border, app.styles.title, BorderType::Plain)
+        (app.shell.styles.border, app.shell.styles.title, BorderType::Plain)
     };
     Block::bordered().border_type(kind).border_style(border).title(Line::from(vec![
         Span::styled(format!(" {} ", crate::core::sanitize::visible_line(title)), title_style),
-        Span::styled(format!("[{hotkey}] "), app.styles.muted),
+        Span::styled(format!("[{hotkey}] "), app.shell.styles.muted),
     ]))
 }
 
@@ -144,10 +144,10 @@ pub fn hint_spans(app: &App, hints: &[(String, &str)]) -> Vec<Span<'static>> {
     let mut out = Vec::new();
     for (i, (key, label)) in hints.iter().filter(|(k, _)| !k.is_empty()).enumerate() {
         if i > 0 {
-            out.push(Span::styled(" · ", app.styles.muted));
+            out.push(Span::styled(" · ", app.shell.styles.muted));
         }
-        out.push(Span::styled(key.clone(), app.styles.key));
-        out.push(Span::styled(format!(" {label}"), app.styles.muted));
+        out.push(Span::styled(key.clone(), app.shell.styles.key));
+        out.push(Span::styled(format!(" {label}"), app.shell.styles.muted));
     }
     out
 }
@@ -156,12 +156,12 @@ pub fn hint_spans(app: &App, hints: &[(String, &str)]) -> Vec<Span<'static>> {
 pub fn slot_marker(app: &App, path: &std::path::Path) -> Option<(String, Style)> {
     let slot = app.slots.get(path)?;
     Some(match &slot.state {
-        RequestState::Sending { started, .. } => (spinner(started.elapsed()).to_string(), app.styles.accent),
+        RequestState::Sending { started, .. } => (spinner(started.elapsed()).to_string(), app.shell.styles.accent),
         RequestState::Done(d) => {
             let code = d.exchange.response.status;
-            (code.to_string(), app.styles.status(code))
+            (code.to_string(), app.shell.styles.status(code))
         }
-        RequestState::Failed(_) => ("✖".into(), app.styles.error),
-        RequestState::Cancelled { .. } => ("⊘".into(), app.styles.muted),
+        RequestState::Failed(_) => ("✖".into(), app.shell.styles.error),
+        RequestState::Cancelled { .. } => ("⊘".into(), app.shell.styles.muted),
     })
 }

@@ -11,8 +11,8 @@ use crate::tui::app::App;
 use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, v: &ProblemsView) {
-    let s = &app.styles;
-    let all = app.problems.all();
+    let s = &app.shell.styles;
+    let all = app.workspace.problems.all();
     let popup_area = popup(area, 110, 20);
     frame.render_widget(Clear, popup_area);
     let errors = all.iter().filter(|d| d.is_error()).count();
@@ -24,7 +24,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, v: &ProblemsView) {
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);
     let mut lines: Vec<Line> = Vec::new();
-    if app.problems.checking() {
+    if app.workspace.problems.checking() {
         lines.push(Line::from(Span::styled(" Checking the collection files…", s.muted)));
     } else if all.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -39,9 +39,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, v: &ProblemsView) {
             break;
         }
         let place = if d.line > 0 {
-            format!("{}:{}:{}", app.rel(&d.path), d.line, d.col)
+            format!("{}:{}:{}", app.workspace.rel(&d.path), d.line, d.col)
         } else {
-            app.rel(&d.path)
+            app.workspace.rel(&d.path)
         };
         let (mark, style) = if d.is_error() { ("✖", s.error) } else { ("!", s.warning) };
         let selected = i == v.selected;

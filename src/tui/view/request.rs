@@ -19,7 +19,7 @@ use crate::tui::keymap::Context;
 use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let block = pane_block(app, "Request", '2', Pane::Request);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -45,11 +45,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(1), 1),
         focused,
     );
-    let tabs = app.areas.request_tabs;
+    let tabs = app.shell.areas.request_tabs;
     let titles = tab_titles(app.open.as_ref(), app.open_collection());
     let active = RequestTab::ALL.iter().position(|t| *t == open.tab).unwrap_or(0);
     frame.render_widget(para(tab_line(app, &titles, active)), tabs);
-    let body = app.areas.request_body;
+    let body = app.shell.areas.request_body;
     if body.height == 0 {
         return;
     }
@@ -62,12 +62,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let editing = open.editing.as_ref();
     let method_w = open.draft.method.width().max(4) as u16 + 1;
     let send_hint = match app.slots.get(&open.draft.path).map(|slot| &slot.state) {
         Some(RequestState::Sending { started, .. }) => format!("{} sending · Esc cancel ", spinner(started.elapsed())),
-        _ => format!("⏎ {} send ", app.keymap.label(Context::Request, Action::Send)),
+        _ => format!("⏎ {} send ", app.shell.keymap.label(Context::Request, Action::Send)),
     };
     let hint_w = send_hint.width() as u16;
     let url_area = Rect::new(area.x + method_w + 1, area.y, area.width.saturating_sub(method_w + 1 + hint_w), 1);
@@ -100,11 +100,11 @@ fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, f
 
 /// Query, header and form rows: ✔/✗ enabled, name, value; inherited headers follow, marked with their origin.
 fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let rows = open.rows().cloned().unwrap_or_default();
     let mut inherited: Vec<(KeyValue, String)> = Vec::new();
     if open.tab == RequestTab::Headers {
-        if let Some(c) = app.workspace.get(open.collection) {
+        if let Some(c) = app.workspace.collections.get(open.collection) {
             for (i, f) in c.folder_chain(&open.draft.path).iter().enumerate() {
                 let origin = if i == 0 {
                     "collection".to_string()
@@ -125,7 +125,7 @@ fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect) {
         } else {
             "No headers."
         };
-        let key = app.keymap.label(Context::Request, Action::AddRow);
+        let key = app.shell.keymap.label(Context::Request, Action::AddRow);
         frame.render_widget(para(Span::styled(format!(" {what} {key} adds one."), s.muted)), area);
         return;
     }
@@ -170,7 +170,7 @@ fn draw_rows(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect) {
 
 /// One editable row: ✔/✗, the name (or its field), the value spans (or its field). `at` is (row, name width).
 fn draw_row(app: &App, open: &OpenRequest, frame: &mut Frame, line_area: Rect, at: (usize, u16), row: (bool, &str, Vec<Span<'static>>)) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let ((i, name_w), (enabled, name, value)) = (at, row);
     let focused = app.focus == Pane::Request;
     let (x, y) = (line_area.x, line_area.y);
@@ -197,8 +197,8 @@ fn draw_row(app: &App, open: &OpenRequest, frame: &mut Frame, line_area: Rect, a
 
 /// Multipart parts as rows under a summary line: a value part shows its value, a file part `file` and its path.
 fn draw_parts(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, parts: &[Part]) {
-    let s = &app.styles;
-    let k = |a: Action| app.keymap.label(Context::Request, a);
+    let s = &app.shell.styles;
+    let k = |a: Action| app.shell.keymap.label(Context::Request, a);
     let head = if parts.is_empty() {
         format!(" multipart · no parts yet: {} adds one", k(Action::AddRow))
     } else {
@@ -257,7 +257,7 @@ pub fn json_problem(text: &str) -> Option<String> {
 }
 
 fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let selected = row_style(app, open, 0, focused);
     let (text, summary): (Option<&str>, Vec<Span>) = match &open.draft.body {
         Body::None => {
@@ -316,7 +316,7 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
 }
 
 fn draw_docs(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focused: bool) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     if let Some(e) = open.editing.as_ref().filter(|e| e.field == Field::Description) {
         e.input.render(frame, area, s.base, focused);
         return;
@@ -331,7 +331,7 @@ fn draw_docs(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
             lines.push(if i == 0 { line.style(style) } else { line });
         }
     }
-    if let Some(c) = app.workspace.get(open.collection) {
+    if let Some(c) = app.workspace.collections.get(open.collection) {
         for (i, f) in c.folder_chain(&open.draft.path).iter().enumerate() {
             let (label, text) = if i == 0 {
                 (c.name.clone(), c.description.clone())
@@ -346,6 +346,9 @@ fn draw_docs(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
             }
         }
     }
-    lines.push(Line::from(Span::styled(format!(" File: {}", app.rel(&open.draft.path)), s.muted)));
+    lines.push(Line::from(Span::styled(
+        format!(" File: {}", app.workspace.rel(&open.draft.path)),
+        s.muted,
+    )));
     frame.render_widget(para(lines), area);
 }

@@ -22,9 +22,9 @@ use crate::tui::safe_text::para;
 
 /// "200 OK · 38 ms · 1.2 KB · application/json"
 fn summary(app: &App, ex: &Exchange) -> Vec<Span<'static>> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let r = &ex.response;
-    let mut spans = vec![Span::styled(r.status_line(), app.styles.status(r.status))];
+    let mut spans = vec![Span::styled(r.status_line(), app.shell.styles.status(r.status))];
     let sep = || Span::styled(" · ", s.muted);
     spans.push(sep());
     spans.push(Span::styled(format_duration(r.timings.total), s.title));
@@ -63,7 +63,7 @@ fn limits(insight: &StatusInsight) -> Option<String> {
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let mut block = pane_block(app, "Response", '3', Pane::Response);
     let slot = app.current_slot();
     let mut title: Vec<Span> = vec![Span::raw(" ")];
@@ -95,7 +95,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             }
             text.push_str(&format!(" · {:.1} s", elapsed.as_secs_f64()));
             title.push(Span::styled(text, s.accent));
-            right = Some(format!("{} cancel", app.keymap.label(Context::Response, Action::Cancel)));
+            right = Some(format!("{} cancel", app.shell.keymap.label(Context::Response, Action::Cancel)));
         }
         Some(RequestState::Failed(f)) => title.push(Span::styled(f.title.clone(), s.error)),
         Some(RequestState::Cancelled { .. }) => title.push(Span::styled("cancelled", s.muted)),
@@ -120,7 +120,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let msg = if app.open.is_some() {
             format!(
                 "Nothing sent yet. {} sends the open request.",
-                app.keymap.label(Context::Response, Action::Send)
+                app.shell.keymap.label(Context::Response, Action::Send)
             )
         } else {
             String::new()
@@ -131,8 +131,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     match &slot.state {
         RequestState::Sending { body, line, .. } if body.line_count() > 0 => {
             // The first screen of the body is readable (and scrollable) while the rest arrives.
-            frame.render_widget(para(Span::styled(format!(" Receiving {line}"), s.muted)), app.areas.response_tabs);
-            super::body::draw(app, slot, frame, app.areas.response_body);
+            frame.render_widget(
+                para(Span::styled(format!(" Receiving {line}"), s.muted)),
+                app.shell.areas.response_tabs,
+            );
+            super::body::draw(app, slot, frame, app.shell.areas.response_body);
         }
         RequestState::Sending {
             started, progress, line, ..
@@ -151,7 +154,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(Span::styled(
                 format!(
                     "   {} cancels · you can keep working meanwhile",
-                    app.keymap.label(Context::Response, Action::Cancel)
+                    app.shell.keymap.label(Context::Response, Action::Cancel)
                 ),
                 s.muted,
             )));
@@ -162,7 +165,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 Line::from(Span::styled(format!(" ⊘ Cancelled after {}", format_duration(*after)), s.warning)),
                 Line::from(Span::styled(format!("   {line}"), s.muted)),
                 Line::from(Span::styled(
-                    format!("   {} sends it again.", app.keymap.label(Context::Response, Action::Send)),
+                    format!("   {} sends it again.", app.shell.keymap.label(Context::Response, Action::Send)),
                     s.muted,
                 )),
             ];
@@ -195,7 +198,7 @@ pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
 }
 
 fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let width = area.width as usize;
     // An error may quote the URL or a header: the request's secrets are masked in every line of it.
     let m = &slot.masker;
@@ -211,7 +214,7 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
         lines.push(Line::from(Span::styled(
             format!(
                 "   ({} switches environment)",
-                app.keymap.label(Context::Response, Action::SwitchEnv)
+                app.shell.keymap.label(Context::Response, Action::SwitchEnv)
             ),
             s.muted,
         )));
@@ -229,7 +232,7 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
             lines.push(Line::from(Span::styled(l, if i == 0 { s.title } else { s.muted })));
         }
     }
-    let key = app.keymap.label(Context::Response, Action::ToggleDetail);
+    let key = app.shell.keymap.label(Context::Response, Action::ToggleDetail);
     if slot.view.detail {
         lines.push(Line::from(Span::styled(format!("   Raw detail ({key} hides it):"), s.muted)));
         for l in m.mask(&f.detail).lines() {
@@ -245,8 +248,8 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
 fn draw_done(app: &App, slot: &Slot, d: &DoneState, frame: &mut Frame) {
     let titles = tab_titles(app.current_slot().map(|s| &s.state));
     let active = ResponseTab::ALL.iter().position(|t| *t == slot.view.tab).unwrap_or(0);
-    frame.render_widget(para(tab_line(app, &titles, active)), app.areas.response_tabs);
-    let area = app.areas.response_body;
+    frame.render_widget(para(tab_line(app, &titles, active)), app.shell.areas.response_tabs);
+    let area = app.shell.areas.response_body;
     match slot.view.tab {
         ResponseTab::Body => super::body::draw(app, slot, frame, area),
         ResponseTab::Headers => draw_lines(frame, area, slot.view.scroll, headers_lines(app, &d.exchange, &slot.masker)),
@@ -261,7 +264,7 @@ fn draw_lines(frame: &mut Frame, area: Rect, scroll: usize, lines: Vec<Line<'sta
 }
 
 fn headers_lines(app: &App, ex: &Exchange, m: &Masker) -> Vec<Line<'static>> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     // An echoed credential or a cookie in a response header is masked like everywhere else.
     let kv = |(k, v): &(String, String)| {
         Line::from(vec![
@@ -285,7 +288,7 @@ fn headers_lines(app: &App, ex: &Exchange, m: &Masker) -> Vec<Line<'static>> {
 }
 
 fn timing_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let t = &ex.response.timings;
     let total = t.total.as_secs_f64().max(1e-9);
     let bar_w = 40.0;
@@ -338,7 +341,7 @@ fn timing_lines(app: &App, ex: &Exchange) -> Vec<Line<'static>> {
 }
 
 fn redirect_lines(app: &App, ex: &Exchange, m: &Masker) -> Vec<Line<'static>> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let r = &ex.response;
     if r.redirects.is_empty() {
         return vec![Line::from(Span::styled(

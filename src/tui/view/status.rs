@@ -13,10 +13,10 @@ use crate::tui::app::{App, Level, Pane};
 use crate::tui::safe_text::para;
 
 pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let mut left = vec![Span::styled(" apix ", s.title_focus), Span::raw(" ")];
     if let Some(open) = &app.open {
-        if let Some(c) = app.workspace.get(open.collection) {
+        if let Some(c) = app.workspace.collections.get(open.collection) {
             let mut crumbs: Vec<String> = vec![c.name.clone()];
             crumbs.extend(c.folder_chain(&open.draft.path).iter().skip(1).map(|f| f.name.clone()));
             crumbs.push(open.draft.name.clone());
@@ -25,12 +25,13 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut right: Vec<Span> = Vec::new();
     if let Some(ci) = app.current_collection() {
-        let env = app.env_name(ci).unwrap_or("none");
+        let env = app.workspace.env_name(ci).unwrap_or("none");
         right.push(Span::styled("env: ", s.muted));
         right.push(Span::styled(env.to_string(), s.accent));
         // An environment that skips certificate checks is said on every frame, not once.
         let tls_off = app
             .workspace
+            .collections
             .get(ci)
             .and_then(|c| c.environment(env))
             .is_some_and(|e| e.options.verify_tls == Some(false));
@@ -47,7 +48,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         right.push(Span::styled("● 1 unsaved", s.warning));
     }
     right.push(Span::raw("   "));
-    right.push(Span::styled(app.keymap.label(app.context(), Action::Help), s.key));
+    right.push(Span::styled(app.shell.keymap.label(app.context(), Action::Help), s.key));
     right.push(Span::styled(" help ", s.muted));
     let right_w: usize = right.iter().map(|sp| sp.content.width()).sum();
     let left_w: usize = left.iter().map(|sp| sp.content.width()).sum();
@@ -62,7 +63,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
 
 fn hints(app: &App) -> Vec<(String, &'static str)> {
     let ctx = app.context();
-    let k = |a: Action| app.keymap.label(ctx, a);
+    let k = |a: Action| app.shell.keymap.label(ctx, a);
     let editing = app.open.as_ref().is_some_and(|o| o.editing.is_some()) && app.focus == Pane::Request;
     let filtering = app.tree.filter_input.is_some() && app.focus == Pane::Tree;
     let searching = app.current_slot().is_some_and(|s| s.view.search_input.is_some()) && app.focus == Pane::Response;
@@ -75,7 +76,7 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
         }
         return h;
     }
-    let narrow = app.areas.narrow;
+    let narrow = app.shell.areas.narrow;
     let mut h = match app.focus {
         Pane::Tree => vec![
             ("Enter".to_string(), "open"),
@@ -123,11 +124,11 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
 }
 
 pub fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let width = area.width as usize;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    if let Some(n) = &app.notice {
+    if let Some(n) = &app.shell.notice {
         let (icon, style) = match n.level {
             Level::Info => ("ℹ", s.info),
             Level::Success => ("✔", s.success),

@@ -15,7 +15,7 @@ use crate::tui::app::{App, Pane};
 use crate::tui::safe_text::para;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let block = pane_block(app, "Collections", '1', Pane::Tree);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -39,6 +39,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => {
             let key = app
+                .shell
                 .keymap
                 .label(crate::tui::keymap::Context::Tree, crate::tui::action::Action::Filter);
             frame.render_widget(para(Span::styled(format!("{key} filter"), s.muted)), filter_area);
@@ -84,7 +85,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 }
             }
             let mut right: Vec<Span> = Vec::new();
-            if let Some(sev) = app.problems.worst_under(&row.path) {
+            if let Some(sev) = app.workspace.problems.worst_under(&row.path) {
                 // `p` lists them; an error outranks a warning.
                 let style = if sev == Severity::Error { s.error } else { s.warning };
                 right.push(Span::styled("!", style));

@@ -19,10 +19,10 @@ pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
 pub fn frame_block<'a>(app: &App, title: &str) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(app.styles.border_focus)
+        .border_style(app.shell.styles.border_focus)
         // Titles name collections and requests from files: shown visibly like every other text.
-        .title(Span::styled(format!(" {} ", visible_line(title)), app.styles.title_focus))
-        .style(app.styles.base)
+        .title(Span::styled(format!(" {} ", visible_line(title)), app.shell.styles.title_focus))
+        .style(app.shell.styles.base)
 }
 
 /// A secret is shown only as a reference (`{{env.TOKEN}}`); a literal value is masked.
@@ -37,9 +37,9 @@ pub fn masked(value: &str) -> String {
 pub fn row_style(app: &App, open: &OpenRequest, item: usize, focused: bool) -> Style {
     if open.cursor == item + 1 && open.editing.is_none() {
         if focused {
-            app.styles.selection
+            app.shell.styles.selection
         } else {
-            app.styles.selection_dim
+            app.shell.styles.selection_dim
         }
     } else {
         Style::new()
@@ -68,7 +68,7 @@ pub fn template_spans(text: &str, base: Style, var: Style) -> Vec<Span<'static>>
 
 /// " Params (1) │ Headers (2) │ …" with the active tab underlined (and marked, for NO_COLOR).
 pub fn tab_line(app: &App, titles: &[String], active: usize) -> Line<'static> {
-    let s = &app.styles;
+    let s = &app.shell.styles;
     let mut spans = vec![Span::raw(" ")];
     for (i, t) in titles.iter().enumerate() {
         if i > 0 {
@@ -86,8 +86,8 @@ pub fn tab_line(app: &App, titles: &[String], active: usize) -> Line<'static> {
 /// Style for a line of the preamble above a body.
 pub fn level_style(app: &App, warn: bool) -> Style {
     if warn {
-        app.styles.warning
+        app.shell.styles.warning
     } else {
-        app.styles.info
+        app.shell.styles.info
     }
 }
