@@ -117,13 +117,18 @@ fn frames(c: &mut Criterion) {
         live.feed(&chunks[chunks.len() - 1], &spill);
         app.show_result_with(Ok(exchange(body.clone())), Duration::from_millis(1), live);
         let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
-        let lines = app.response_line_count();
+        let lines = app.responses.line_count(app.current_path());
         for (at, action) in [("top", Action::Top), ("middle", Action::HalfPageDown), ("end", Action::Bottom)] {
             app.handle_action(Action::Top);
             term.draw(|f| app.render(f)).unwrap();
             app.handle_action(action);
             if at == "middle" {
-                if let Some(slot) = app.open.as_ref().map(|o| o.draft.path.clone()).and_then(|p| app.slots.get_mut(&p)) {
+                if let Some(slot) = app
+                    .open
+                    .as_ref()
+                    .map(|o| o.draft.path.clone())
+                    .and_then(|p| app.responses.slots.get_mut(&p))
+                {
                     slot.view.scroll = lines / 2;
                 }
             }
@@ -145,7 +150,7 @@ fn frames(c: &mut Criterion) {
             let mut i = 0usize;
             b.iter(|| {
                 i = (i + 7_919_993) % lines.saturating_sub(40).max(1);
-                if let Some(slot) = app.slots.get_mut(&path) {
+                if let Some(slot) = app.responses.slots.get_mut(&path) {
                     slot.view.scroll = i;
                 }
                 term.draw(|f| app.render(f)).map(|_| ()).unwrap_or(())
@@ -174,7 +179,7 @@ fn first_screen(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     let live = fed_but_last(&chunks, &spill);
-                    app.slots.clear();
+                    app.responses.slots.clear();
                     let ex = exchange(body.clone());
                     let start = Instant::now();
                     live.feed(&chunks[chunks.len() - 1], &spill);

@@ -288,7 +288,7 @@ async fn several_requests_in_flight_and_esc_cancels() {
     })
     .await;
     // The slow one kept its own state meanwhile.
-    assert!(h.app.slots.contains_key(&slow));
+    assert!(h.app.responses.slots.contains_key(&slow));
     h.open("get user");
     h.ctrl('r');
     h.press(KeyCode::Esc);
@@ -300,7 +300,7 @@ async fn several_requests_in_flight_and_esc_cancels() {
     })
     .await;
     h.wait_for("the slow request to fail", |app| {
-        matches!(app.slots.get(&slow).map(|s| &s.state), Some(RequestState::Failed(_)))
+        matches!(app.responses.slots.get(&slow).map(|s| &s.state), Some(RequestState::Failed(_)))
     })
     .await;
 }

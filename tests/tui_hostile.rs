@@ -81,7 +81,13 @@ async fn server_text_is_drawn_visibly_in_body_headers_and_status() {
             assert!(screen.contains("\\x9b31m"), "{screen}");
             // The Headers tab: the bidi override in a header value.
             h.app.set_focus(Pane::Response);
-            if let Some(s) = h.app.slots.values_mut().find(|s| matches!(s.state, RequestState::Done(_))) {
+            if let Some(s) = h
+                .app
+                .responses
+                .slots
+                .values_mut()
+                .find(|s| matches!(s.state, RequestState::Done(_)))
+            {
                 s.view.set_tab(ResponseTab::Headers);
             }
             let screen = assert_cells_safe(&mut h, "headers");
@@ -150,7 +156,13 @@ async fn an_echoed_credential_is_masked_in_the_viewer_its_search_and_headers() {
     .await;
     let screen = h.render(140, 60);
     assert!(!screen.contains(&canary[..10]), "{screen}");
-    if let Some(s) = h.app.slots.values_mut().find(|s| matches!(s.state, RequestState::Done(_))) {
+    if let Some(s) = h
+        .app
+        .responses
+        .slots
+        .values_mut()
+        .find(|s| matches!(s.state, RequestState::Done(_)))
+    {
         s.view.set_tab(ResponseTab::Headers);
     }
     let screen = h.render(140, 60);
@@ -180,7 +192,13 @@ async fn the_redirects_tab_says_which_credentials_stayed_behind() {
     h.open("hop to another origin");
     h.ctrl('r');
     h.wait_for("the redirect", done).await;
-    if let Some(s) = h.app.slots.values_mut().find(|s| matches!(s.state, RequestState::Done(_))) {
+    if let Some(s) = h
+        .app
+        .responses
+        .slots
+        .values_mut()
+        .find(|s| matches!(s.state, RequestState::Done(_)))
+    {
         s.view.set_tab(ResponseTab::Redirects);
     }
     let screen = h.render(160, 40);

@@ -44,7 +44,7 @@ async fn a_request_moved_while_sending_finishes_in_its_new_place() {
     let moved = h.path("errors/slow.toml");
     assert!(moved.is_file() && !path.exists());
     h.wait_for("the moved request's send to finish", |app| {
-        matches!(app.slots.get(&moved).map(|s| &s.state), Some(RequestState::Done(_)))
+        matches!(app.responses.slots.get(&moved).map(|s| &s.state), Some(RequestState::Done(_)))
     })
     .await;
     h.wait_for("the loop to stop animating", |app| !app.is_animating()).await;
@@ -60,7 +60,7 @@ async fn a_request_moved_while_sending_finishes_in_its_new_place() {
     let renamed = h.path("errors/slower-one.toml");
     assert!(renamed.is_file(), "renamed file");
     h.wait_for("the renamed request's send to finish", |app| {
-        matches!(app.slots.get(&renamed).map(|s| &s.state), Some(RequestState::Done(_)))
+        matches!(app.responses.slots.get(&renamed).map(|s| &s.state), Some(RequestState::Done(_)))
     })
     .await;
     assert!(!h.app.is_animating());
@@ -83,7 +83,11 @@ async fn a_request_deleted_while_sending_is_cancelled() {
     h.ch('y');
     assert!(!path.exists());
     assert!(cancel.is_cancelled(), "the send of a deleted request is cancelled");
-    assert!(h.app.slots.is_empty(), "{:?}", h.app.slots.keys().collect::<Vec<_>>());
+    assert!(
+        h.app.responses.slots.is_empty(),
+        "{:?}",
+        h.app.responses.slots.keys().collect::<Vec<_>>()
+    );
     assert!(!h.app.is_animating(), "nothing left to animate");
     // The cancelled send's messages arrive and change nothing (no slot comes back for the deleted file).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -93,6 +97,6 @@ async fn a_request_deleted_while_sending_is_cancelled() {
             _ => break,
         }
     }
-    assert!(!h.app.slots.contains_key(&path));
+    assert!(!h.app.responses.slots.contains_key(&path));
     assert!(!h.app.is_animating());
 }

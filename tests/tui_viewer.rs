@@ -110,7 +110,7 @@ async fn a_100mb_body_is_readable_while_it_arrives_and_jumps_to_its_end() {
     h.ch('g');
     assert!(h.render(120, 32).contains("   1 {"));
     drop(doc);
-    h.app.slots.clear();
+    h.app.responses.slots.clear();
     // The send task lets go of its handle on the document just after reporting completion.
     poll_until(&mut h, "the temporary files to go", |_| files_in(&spill) == 0).await;
 }
@@ -268,7 +268,7 @@ async fn bodies_over_the_memory_cap_page_from_temporary_files() {
     h.ch('G');
     let screen = h.render(120, 32);
     assert!(screen.contains(&format!("{:08x}  ", 3_000_000 - 16)), "{screen}");
-    h.app.slots.clear();
+    h.app.responses.slots.clear();
     poll_until(&mut h, "the temporary files to go", |_| files_in(&spill) == 0).await;
 }
 

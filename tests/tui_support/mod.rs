@@ -106,6 +106,7 @@ impl Harness {
                     "timed out waiting for {what}; open: {:?}, slots: {:#?}",
                     self.app.open.as_ref().map(|o| &o.draft.name),
                     self.app
+                        .responses
                         .slots
                         .iter()
                         .map(|(p, s)| (p.clone(), format!("{:?}", s.state)))

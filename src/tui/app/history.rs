@@ -52,7 +52,7 @@ impl App {
             self.count_history(&path);
         }
         if let Some(v) = &self.history.viewing {
-            if self.slots.get(&v.path).map(|s| s.id) != Some(v.slot) {
+            if self.responses.slots.get(&v.path).map(|s| s.id) != Some(v.slot) {
                 self.history.viewing = None;
             }
         }

@@ -244,7 +244,7 @@ impl App {
                 };
                 let elapsed = Duration::from_micros(entry.timings.total_us);
                 self.show_result(result, elapsed);
-                if let Some(slot) = self.slots.get(&path) {
+                if let Some(slot) = self.responses.slots.get(&path) {
                     self.history.viewing = Some(Viewing {
                         slot: slot.id,
                         path,

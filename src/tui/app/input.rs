@@ -144,7 +144,10 @@ impl App {
             };
             match outcome {
                 InputOutcome::Handled => {}
-                InputOutcome::Commit => self.run_search(),
+                InputOutcome::Commit => {
+                    let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+                    self.responses.run_search(current, &mut self.shell)
+                }
                 InputOutcome::Leave => {
                     if let Some(s) = self.current_slot_mut() {
                         s.view.search_input = None;

@@ -24,7 +24,7 @@ mod modal;
 mod open;
 mod parts;
 pub mod problems;
-mod response;
+pub mod response;
 mod search;
 mod send;
 pub mod shell;
@@ -38,7 +38,7 @@ pub mod viewer;
 pub mod workspace;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -58,6 +58,7 @@ use crate::core::collection::{load_workspace, Collection};
 use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
 pub use crate::tui::events::Level;
+pub use response::Responses;
 pub use shell::Shell;
 use tree::TreeState;
 pub use types::{AppOptions, Areas, Effect, Notice, Pane};
@@ -71,8 +72,8 @@ pub struct App {
     pub focus: Pane,
     /// The request editor: the open request, as the file says and as edited.
     pub open: Option<OpenRequest>,
-    /// Send state per request file: several requests can be in flight, each with its own state.
-    pub slots: HashMap<PathBuf, Slot>,
+    /// The response viewer: each request's latest send (several can be in flight), keyed by request file.
+    pub responses: Responses,
     /// History: database path, settings, counts, the entry on display.
     pub history: history_state::HistoryState,
     /// Stored auth: token status, the auth step's context, pending failures.
@@ -147,7 +148,7 @@ impl App {
             tree,
             focus: Pane::Tree,
             open: None,
-            slots: HashMap::new(),
+            responses: Responses::default(),
             history,
             auth,
             shell: Shell {
@@ -223,15 +224,6 @@ impl App {
         self.shell.effect.take()
     }
 
-    /// True while something on screen moves by itself (a spinner), so the loop should tick.
-    pub fn is_animating(&self) -> bool {
-        self.slots.values().any(|s| match &s.state {
-            RequestState::Sending { .. } => true,
-            RequestState::Done(d) => d.body.is_pending(),
-            _ => false,
-        })
-    }
-
     pub fn demo_running(&self) -> Option<String> {
         self.shell.demo_url.lock().ok().and_then(|g| g.clone())
     }
@@ -281,7 +273,7 @@ impl App {
                 secrets,
             } => self.on_prepared(id, line, warnings, secrets),
             Message::Http { id, result, elapsed } => {
-                let path = self.slot_path(id);
+                let path = self.responses.path_of(id);
                 self.on_http(id, *result, elapsed);
                 if let Some(path) = path {
                     self.after_send(&path);
@@ -297,15 +289,19 @@ impl App {
             Message::TrustReview(review) => self.route_trust_review(review),
             Message::Notice(level, text) => self.shell.notify(level, text),
             Message::Formatted { id } => self.on_formatted(id),
-            Message::Highlighted { id, window } => self.on_highlighted(id, *window),
+            Message::Highlighted { id, window } => self.responses.on_highlighted(id, *window, &mut self.shell),
             Message::SearchHits {
                 id,
                 search,
                 hits,
                 done,
                 capped,
-            } => self.on_search_hits(id, search, hits, done, capped),
-            Message::BodySaved { to, result } => self.on_body_saved(&to, result),
+            } => {
+                let current = self.open.as_ref().map(|o| o.draft.path.clone());
+                self.responses
+                    .on_search_hits(current.as_deref(), id, search, hits, done, capped, &mut self.shell)
+            }
+            Message::BodySaved { to, result } => Responses::on_body_saved(&to, result, &mut self.shell),
             Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
             Message::PollFiles => {
                 // Collections are checked off the start-up path: at the first file poll, after the first frame.
@@ -328,7 +324,7 @@ impl App {
             }
             Message::Terminate(signal) => {
                 self.shell.terminated_by = Some(signal);
-                self.cancel_all();
+                self.responses.cancel_all();
                 self.shell.quit = true;
             }
         }
@@ -370,7 +366,10 @@ impl App {
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
                 Pane::Request => self.request_action(other),
-                Pane::Response => self.response_action(other),
+                Pane::Response => {
+                    let current = self.open.as_ref().map(|o| o.draft.path.clone());
+                    self.responses.action(current.as_deref(), other, &mut self.shell)
+                }
             },
         }
         self.upkeep();
@@ -398,7 +397,7 @@ impl App {
             self.tree.rebuild(&self.workspace.collections);
         }
         self.end_field_edit();
-        if let Some(slot) = self.open.as_ref().and_then(|o| self.slots.get_mut(&o.draft.path)) {
+        if let Some(slot) = self.open.as_ref().and_then(|o| self.responses.slots.get_mut(&o.draft.path)) {
             slot.view.search_input = None;
         }
     }
@@ -407,7 +406,7 @@ impl App {
         if self.is_dirty() {
             self.confirm_unsaved(dialogs::AfterUnsaved::Quit);
         } else {
-            self.cancel_all();
+            self.responses.cancel_all();
             self.shell.quit = true;
         }
     }
@@ -419,7 +418,7 @@ impl App {
             if let Some(Slot {
                 state: RequestState::Sending { cancel, .. },
                 ..
-            }) = self.slots.get(path)
+            }) = self.responses.slots.get(path)
             {
                 cancel.cancel();
                 return;
@@ -430,7 +429,7 @@ impl App {
             return;
         }
         if self.focus == Pane::Response {
-            if let Some(slot) = self.slots.get_mut(&path.unwrap_or_default()) {
+            if let Some(slot) = self.responses.slots.get_mut(&path.unwrap_or_default()) {
                 if slot.view.search.take().is_some() {
                     return;
                 }
@@ -441,39 +440,30 @@ impl App {
         }
     }
 
-    fn cancel_all(&mut self) {
-        for slot in self.slots.values() {
-            if let RequestState::Sending { cancel, .. } = &slot.state {
-                cancel.cancel();
-            }
-        }
-    }
-
     /// The collection of the open request.
     pub fn open_collection(&self) -> Option<&Collection> {
         self.workspace.collections.get(self.open.as_ref()?.collection)
     }
 
-    /// The request file whose slot holds send `id` (wherever the file was moved since).
-    pub(super) fn slot_path(&self, id: u64) -> Option<PathBuf> {
-        self.slots.iter().find(|(_, s)| s.id == id).map(|(p, _)| p.clone())
-    }
-
     /// The slot of the open request, if it was ever sent.
     pub fn current_slot(&self) -> Option<&Slot> {
-        let open = self.open.as_ref()?;
-        self.slots.get(&open.draft.path)
+        self.responses.get(self.current_path())
+    }
+
+    /// The file of the open request: the response viewer shows its slot.
+    pub fn current_path(&self) -> Option<&Path> {
+        self.open.as_ref().map(|o| o.draft.path.as_path())
+    }
+
+    /// True while something on screen moves by itself (a spinner), so the loop should tick.
+    pub fn is_animating(&self) -> bool {
+        self.responses.is_animating()
     }
 
     fn current_slot_mut(&mut self) -> Option<&mut Slot> {
         let path = self.open.as_ref()?.draft.path.clone();
-        self.slots.get_mut(&path)
+        self.responses.get_mut(Some(&path))
     }
-}
-
-/// The slot of send `id` (wherever its request file is now).
-fn by_id(slots: &mut HashMap<PathBuf, Slot>, id: u64) -> Option<&mut Slot> {
-    slots.values_mut().find(|s| s.id == id)
 }
 
 fn default_env(c: &Collection) -> Option<String> {

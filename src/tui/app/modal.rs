@@ -291,7 +291,7 @@ impl App {
     fn after_unsaved(&mut self, after: AfterUnsaved) {
         match after {
             AfterUnsaved::Quit => {
-                self.cancel_all();
+                self.responses.cancel_all();
                 self.shell.quit = true;
             }
             AfterUnsaved::Open(path, focus) => {

@@ -7,14 +7,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::body::{BodyDoc, LiveDoc};
-use super::modal::{Modal, Prompt, PromptPurpose};
+use super::dialogs::{Modal, Prompt, PromptPurpose};
 use super::slot::slot_text;
 use super::slot::RequestState;
 use super::viewer::ResponseTab;
-use super::{App, Level};
+use std::collections::HashMap;
+
+use super::shell::Shell;
+use super::slot::Slot;
 use crate::core::format::{hex_line_count, BodyKind, HighlightCache};
 use crate::tui::action::Action;
 use crate::tui::events::HighlightWindow;
+use crate::tui::events::Level;
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
@@ -22,10 +26,54 @@ use crate::tui::text_input::TextArea;
 /// Lines highlighted beyond the visible ones, above and below, so that scrolling a little needs no new job.
 const HIGHLIGHT_MARGIN: usize = 64;
 
-impl App {
+/// The response viewer: what each request's latest send left (state, viewer position, search, highlighting),
+/// keyed by request file. The request on display (`current`) is the open one; the App says which.
+#[derive(Default)]
+pub struct Responses {
+    pub slots: HashMap<PathBuf, Slot>,
+}
+
+impl Responses {
+    /// The slot of the request on display, if it was ever sent.
+    pub fn get(&self, current: Option<&Path>) -> Option<&Slot> {
+        self.slots.get(current?)
+    }
+
+    pub fn get_mut(&mut self, current: Option<&Path>) -> Option<&mut Slot> {
+        self.slots.get_mut(current?)
+    }
+
+    /// The slot of send `id` (wherever its request file is now).
+    pub fn by_id_mut(&mut self, id: u64) -> Option<&mut Slot> {
+        self.slots.values_mut().find(|s| s.id == id)
+    }
+
+    /// The request file whose slot holds send `id` (wherever the file was moved since).
+    pub fn path_of(&self, id: u64) -> Option<PathBuf> {
+        self.slots.iter().find(|(_, s)| s.id == id).map(|(p, _)| p.clone())
+    }
+
+    /// True while something on screen moves by itself (a spinner).
+    pub fn is_animating(&self) -> bool {
+        self.slots.values().any(|s| match &s.state {
+            RequestState::Sending { .. } => true,
+            RequestState::Done(d) => d.body.is_pending(),
+            _ => false,
+        })
+    }
+
+    /// Cancels every send in flight (quitting).
+    pub fn cancel_all(&self) {
+        for slot in self.slots.values() {
+            if let RequestState::Sending { cancel, .. } = &slot.state {
+                cancel.cancel();
+            }
+        }
+    }
+
     /// Lines in the current response tab (for scroll limits).
-    pub fn response_line_count(&self) -> usize {
-        let Some(slot) = self.current_slot() else { return 0 };
+    pub fn line_count(&self, current: Option<&Path>) -> usize {
+        let Some(slot) = self.get(current) else { return 0 };
         let done = match &slot.state {
             RequestState::Done(done) => done,
             RequestState::Sending { body, .. } => return body.line_count(),
@@ -48,13 +96,13 @@ impl App {
         }
     }
 
-    pub(super) fn response_action(&mut self, action: Action) {
-        let height = (self.shell.areas.response_body.height as usize).max(1);
-        let max = self.response_line_count().saturating_sub(height);
-        let wrap = self.shell.wrap;
+    pub(super) fn action(&mut self, current: Option<&Path>, action: Action, shell: &mut Shell) {
+        let height = (shell.areas.response_body.height as usize).max(1);
+        let max = self.line_count(current).saturating_sub(height);
+        let wrap = shell.wrap;
         match action {
             Action::Search => {
-                if let Some(slot) = self.current_slot_mut() {
+                if let Some(slot) = self.get_mut(current) {
                     let previous = slot.view.search.as_ref().map(|s| s.query.clone()).unwrap_or_default();
                     slot.view.set_tab(ResponseTab::Body);
                     slot.view.search_input = Some(TextArea::single(&previous));
@@ -62,25 +110,25 @@ impl App {
                 return;
             }
             Action::SearchNext | Action::SearchPrev => {
-                self.step_search(if action == Action::SearchNext { 1 } else { -1 });
+                self.step_search(current, shell, if action == Action::SearchNext { 1 } else { -1 });
                 return;
             }
             Action::SaveBody => {
-                self.ask_save_body();
+                self.ask_save_body(current, shell);
                 return;
             }
             Action::ToggleWrap => {
-                self.shell.wrap = !self.shell.wrap;
-                if let Some(slot) = self.current_slot_mut() {
+                shell.wrap = !shell.wrap;
+                if let Some(slot) = self.get_mut(current) {
                     slot.view.hscroll = 0;
                 }
-                let state = if self.shell.wrap { "on" } else { "off" };
-                self.shell.notify(Level::Info, format!("Line wrap {state}"));
+                let state = if shell.wrap { "on" } else { "off" };
+                shell.notify(Level::Info, format!("Line wrap {state}"));
                 return;
             }
             _ => {}
         }
-        let Some(slot) = self.current_slot_mut() else { return };
+        let Some(slot) = self.get_mut(current) else { return };
         let v = &mut slot.view;
         match action {
             Action::Up => v.scroll = v.scroll.saturating_sub(1),
@@ -104,8 +152,8 @@ impl App {
         }
     }
 
-    pub(super) fn current_preamble_len(&self) -> usize {
-        match self.current_slot().map(|s| &s.state) {
+    pub(super) fn preamble_len(&self, current: Option<&Path>) -> usize {
+        match self.get(current).map(|s| &s.state) {
             Some(RequestState::Done(d)) => super::titles::preamble_lines(d).len(),
             _ => 0,
         }
@@ -114,13 +162,13 @@ impl App {
     /// Highlights the window around the visible lines of an XML/HTML/YAML body with syntect, in a background job
     /// that keeps the parser checkpoints (the newest window of a body wins). JSON needs none of this:
     /// its tokenizer styles a visible line in microseconds at draw time.
-    pub(crate) fn prepare_highlight(&mut self, height: usize) {
-        let theme = self.shell.styles.syntax_theme.clone();
-        let no_color = self.shell.styles.json_colors().is_none();
-        let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
+    pub(crate) fn prepare_highlight(&mut self, current: Option<&Path>, height: usize, shell: &mut Shell) {
+        let theme = shell.styles.syntax_theme.clone();
+        let no_color = shell.styles.json_colors().is_none();
+        let Some(path) = current.map(Path::to_path_buf) else {
             return;
         };
-        let preamble = self.current_preamble_len();
+        let preamble = self.preamble_len(current);
         let Some(slot) = self.slots.get_mut(&path) else { return };
         let Some(doc) = slot_text(slot).cloned() else { return };
         if no_color || slot.view.tab != ResponseTab::Body || !doc.is_done() {
@@ -156,7 +204,7 @@ impl App {
         window.pending = Some(start);
         slot.view.highlight = Some(window);
         let id = slot.id;
-        self.shell.jobs.blocking((JobKind::Highlight, id), move |_| {
+        shell.jobs.blocking((JobKind::Highlight, id), move |_| {
             let lines = cache.window(&block_reader(&doc), start, count);
             let window = HighlightWindow {
                 cache: Some(cache),
@@ -172,17 +220,17 @@ impl App {
         });
     }
 
-    pub(super) fn on_highlighted(&mut self, id: u64, window: HighlightWindow) {
-        if let Some(slot) = super::by_id(&mut self.slots, id) {
+    pub(super) fn on_highlighted(&mut self, id: u64, window: HighlightWindow, shell: &mut Shell) {
+        if let Some(slot) = self.by_id_mut(id) {
             slot.view.highlight = Some(window);
-            self.shell.redraw = true;
+            shell.redraw = true;
         }
     }
 
     /// `s`: asks where to save the whole body (as received, decoded).
-    fn ask_save_body(&mut self) {
-        let Some(RequestState::Done(done)) = self.current_slot().map(|s| &s.state) else {
-            self.shell.notify(Level::Info, "Nothing to save yet: send the request first");
+    fn ask_save_body(&mut self, current: Option<&Path>, shell: &mut Shell) {
+        let Some(RequestState::Done(done)) = self.get(current).map(|s| &s.state) else {
+            shell.notify(Level::Info, "Nothing to save yet: send the request first");
             return;
         };
         let ext = match &done.body {
@@ -197,19 +245,19 @@ impl App {
                 kind: BodyKind::Image(info),
             } => match info.format {
                 "JPEG" => "jpg",
-                other => return self.prompt_save(format!("response.{}", other.to_ascii_lowercase())),
+                other => return self.prompt_save(current, shell, format!("response.{}", other.to_ascii_lowercase())),
             },
             _ => "bin",
         };
-        self.prompt_save(format!("response.{ext}"))
+        self.prompt_save(current, shell, format!("response.{ext}"))
     }
 
-    fn prompt_save(&mut self, name: String) {
-        let size = match self.current_slot().map(|s| &s.state) {
+    fn prompt_save(&mut self, current: Option<&Path>, shell: &mut Shell, name: String) {
+        let size = match self.get(current).map(|s| &s.state) {
             Some(RequestState::Done(d)) => crate::core::format_size(d.exchange.response.decoded_size),
             _ => return,
         };
-        self.shell.modal = Some(Modal::Prompt(Prompt {
+        shell.modal = Some(Modal::Prompt(Prompt {
             title: "Save body".into(),
             help: format!("Save the whole body ({size}, as received) to this file:"),
             input: TextArea::single(&name),
@@ -218,8 +266,8 @@ impl App {
     }
 
     /// Writes the body to `to` atomically, off the UI thread (it may be a 100 MB spill file).
-    pub(super) fn save_body(&mut self, to: &str) {
-        let Some(RequestState::Done(done)) = self.current_slot().map(|s| &s.state) else {
+    pub(super) fn save_body(&mut self, current: Option<&Path>, to: &str, shell: &mut Shell) {
+        let Some(RequestState::Done(done)) = self.get(current).map(|s| &s.state) else {
             return;
         };
         let exchange = done.exchange.clone();
@@ -237,25 +285,23 @@ impl App {
                 Ok(written)
             }
         };
-        let key = self.shell.jobs.unique_key();
+        let key = shell.jobs.unique_key();
         let done = to.clone();
-        self.shell
+        shell
             .jobs
             .blocking((JobKind::SaveBody, key), move |_| Message::BodySaved { to: done, result: job() });
-        if self.shell.jobs.is_running((JobKind::SaveBody, key)) {
-            self.shell.notify(Level::Info, format!("Saving the body to {}…", to.display()));
+        if shell.jobs.is_running((JobKind::SaveBody, key)) {
+            shell.notify(Level::Info, format!("Saving the body to {}…", to.display()));
         }
     }
 
-    pub(super) fn on_body_saved(&mut self, to: &Path, result: Result<u64, String>) {
+    pub(super) fn on_body_saved(to: &Path, result: Result<u64, String>, shell: &mut Shell) {
         match result {
-            Ok(n) => self.shell.notify(
+            Ok(n) => shell.notify(
                 Level::Success,
                 format!("Saved the body ({}) to {}", crate::core::format_size(n), to.display()),
             ),
-            Err(e) => self
-                .shell
-                .notify(Level::Error, format!("Could not save the body to {}: {e}", to.display())),
+            Err(e) => shell.notify(Level::Error, format!("Could not save the body to {}: {e}", to.display())),
         }
     }
 }

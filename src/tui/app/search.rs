@@ -3,15 +3,18 @@
 //! match at or below the screen as soon as it is found, and n/N work on whatever was found so far. Small bodies are
 //! scanned at once so the answer is there on Enter.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
 use super::body::LiveDoc;
+use super::response::Responses;
+use super::shell::Shell;
 use super::slot::slot_text;
 use super::viewer::{Hit, Search};
-use super::{App, Level};
+use crate::tui::events::Level;
 use crate::tui::jobs::{JobCtx, JobKind};
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
@@ -127,24 +130,24 @@ fn scan_job(doc: Arc<LiveDoc>, query: String, id: u64, slot: u64, job: &JobCtx<M
     }
 }
 
-impl App {
+impl Responses {
     /// Enter in the search field.
-    pub(super) fn run_search(&mut self) {
-        let query = match self.current_slot_mut().and_then(|s| s.view.search_input.take()) {
+    pub(super) fn run_search(&mut self, current: Option<&Path>, shell: &mut Shell) {
+        let query = match self.get_mut(current).and_then(|s| s.view.search_input.take()) {
             Some(input) => input.text(),
             None => return,
         };
-        if let Some(old) = self.current_slot_mut().and_then(|s| s.view.search.take()) {
+        if let Some(old) = self.get_mut(current).and_then(|s| s.view.search.take()) {
             old.cancel.cancel();
         }
         if query.is_empty() {
             return;
         }
-        let Some(doc) = self.current_slot().and_then(slot_text).cloned() else {
-            self.shell.notify(Level::Info, "Search works on text bodies");
+        let Some(doc) = self.get(current).and_then(slot_text).cloned() else {
+            shell.notify(Level::Info, "Search works on text bodies");
             return;
         };
-        let id = self.shell.next_id();
+        let id = shell.next_id();
         let cancel = CancellationToken::new();
         let search = Search {
             query: query.clone(),
@@ -156,7 +159,7 @@ impl App {
             jumped: false,
             cancel: cancel.clone(),
         };
-        let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
+        let Some(path) = current.map(Path::to_path_buf) else {
             return;
         };
         if let Some(slot) = self.slots.get_mut(&path) {
@@ -167,13 +170,13 @@ impl App {
         };
         // A small finished body is searched on the spot; inline jobs (synchronous tests) cannot wait for a body
         // still arriving, so they search what is there.
-        if doc.is_done() && doc.line_count() <= INLINE_LINES || self.shell.jobs.is_inline() {
+        if doc.is_done() && doc.line_count() <= INLINE_LINES || shell.jobs.is_inline() {
             let (hits, _, capped) = scan(&doc, &Needle::new(&query), 0, usize::MAX, MAX_HITS);
-            self.on_search_hits(slot_id, id, hits, true, capped);
+            self.on_search_hits(current, slot_id, id, hits, true, capped, shell);
             return;
         }
         // The newest search of a body wins (the old one stops at its next block).
-        self.shell.jobs.blocking((JobKind::Search, slot_id), move |job| {
+        shell.jobs.blocking((JobKind::Search, slot_id), move |job| {
             let cancel = cancel.clone();
             let job_cancel = job.cancel.clone();
             scan_job(doc, query, id, slot_id, job, &[cancel, job_cancel])
@@ -181,20 +184,30 @@ impl App {
     }
 
     /// The body was re-formatted: the old hits point at other lines.
-    pub(super) fn run_search_again(&mut self) {
-        let Some(query) = self.current_slot().and_then(|s| s.view.search.as_ref()).map(|s| s.query.clone()) else {
+    pub(super) fn run_search_again(&mut self, current: Option<&Path>, shell: &mut Shell) {
+        let Some(query) = self.get(current).and_then(|s| s.view.search.as_ref()).map(|s| s.query.clone()) else {
             return;
         };
-        if let Some(s) = self.current_slot_mut() {
+        if let Some(s) = self.get_mut(current) {
             s.view.search_input = Some(TextArea::single(&query));
         }
-        self.run_search();
+        self.run_search(current, shell);
     }
 
-    pub(super) fn on_search_hits(&mut self, slot_id: u64, id: u64, hits: Vec<Hit>, done: bool, capped: bool) {
-        let Some(path) = self.slot_path(slot_id) else { return };
-        let current = self.open.as_ref().is_some_and(|o| o.draft.path == path);
-        let preamble = if current { self.current_preamble_len() } else { 0 };
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn on_search_hits(
+        &mut self,
+        current: Option<&Path>,
+        slot_id: u64,
+        id: u64,
+        hits: Vec<Hit>,
+        done: bool,
+        capped: bool,
+        shell: &mut Shell,
+    ) {
+        let Some(path) = self.path_of(slot_id) else { return };
+        let is_current = current == Some(path.as_path());
+        let preamble = if is_current { self.preamble_len(current) } else { 0 };
         let Some(slot) = self.slots.get_mut(&path) else { return };
         let Some(search) = slot.view.search.as_mut().filter(|s| s.id == id) else {
             return;
@@ -202,7 +215,7 @@ impl App {
         search.hits.extend(hits);
         search.capped |= capped;
         search.running = !done;
-        self.shell.redraw = true;
+        shell.redraw = true;
         let scroll = slot.view.scroll.saturating_sub(preamble);
         let mut jump = false;
         if !search.jumped {
@@ -217,29 +230,29 @@ impl App {
             }
         }
         let (count, query) = (search.hits.len(), search.query.clone());
-        if !current {
+        if !is_current {
             return;
         }
         if jump {
-            self.step_search(0);
+            self.step_search(current, shell, 0);
         } else if done && count == 0 {
-            self.shell.notify(Level::Warning, format!("No match for `{query}`"));
+            shell.notify(Level::Warning, format!("No match for `{query}`"));
         }
     }
 
-    pub(super) fn step_search(&mut self, delta: isize) {
-        let height = (self.shell.areas.response_body.height as usize).max(1);
-        let preamble = self.current_preamble_len();
-        let wrap = self.shell.wrap;
-        let width = self.shell.areas.response_body.width.saturating_sub(8) as usize;
-        let Some(slot) = self.current_slot_mut() else { return };
+    pub(super) fn step_search(&mut self, current: Option<&Path>, shell: &mut Shell, delta: isize) {
+        let height = (shell.areas.response_body.height as usize).max(1);
+        let preamble = self.preamble_len(current);
+        let wrap = shell.wrap;
+        let width = shell.areas.response_body.width.saturating_sub(8) as usize;
+        let Some(slot) = self.get_mut(current) else { return };
         let Some(search) = slot.view.search.as_mut() else {
-            self.shell.notify(Level::Info, "Press / to search the body");
+            shell.notify(Level::Info, "Press / to search the body");
             return;
         };
         if search.hits.is_empty() {
             if search.running {
-                self.shell.notify(Level::Info, "Still searching…");
+                shell.notify(Level::Info, "Still searching…");
             }
             return;
         }
@@ -255,7 +268,7 @@ impl App {
         if !wrap && (hit.start < slot.view.hscroll || hit.start >= slot.view.hscroll + width.max(1)) {
             slot.view.hscroll = hit.start.saturating_sub(width / 3);
         }
-        self.shell.notify(Level::Info, format!("Match {index} of {total}{more}"));
+        shell.notify(Level::Info, format!("Match {index} of {total}{more}"));
     }
 }
 

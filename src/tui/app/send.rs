@@ -209,11 +209,11 @@ impl App {
         if let Some(Slot {
             state: RequestState::Sending { cancel, .. },
             ..
-        }) = self.slots.get(&path)
+        }) = self.responses.slots.get(&path)
         {
             cancel.cancel();
         }
-        let view = self.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
+        let view = self.responses.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
         // Until the prepare answers: the request as written (placeholders, so no secret).
         let line = format!("{} {}", target.def.method, target.def.url);
         let (progress_tx, progress_rx) = watch::channel(Progress::default());
@@ -229,7 +229,7 @@ impl App {
             .jobs
             .spawn(name, move |ctx| run_send(ctx, id, session, target, trust, io));
         let cancel = self.shell.jobs.token(name);
-        self.slots.insert(
+        self.responses.slots.insert(
             path,
             Slot {
                 id,
@@ -250,7 +250,7 @@ impl App {
     }
 
     pub(super) fn on_prepared(&mut self, id: u64, line: String, warnings: Vec<String>, secrets: Vec<String>) {
-        let Some(slot) = super::by_id(&mut self.slots, id) else { return };
+        let Some(slot) = self.responses.by_id_mut(id) else { return };
         if let RequestState::Sending { line: l, .. } = &mut slot.state {
             *l = line;
         }
@@ -281,7 +281,7 @@ impl App {
                 .map(|o| format!("{} {}", o.draft.method, o.draft.url))
                 .unwrap_or_default(),
         };
-        let view = self.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
+        let view = self.responses.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
         let (progress_tx, progress) = watch::channel(Progress::default());
         drop(progress_tx);
         let state = RequestState::Sending {
@@ -295,7 +295,7 @@ impl App {
             Ok(x) => Masker::new(&x.secrets),
             Err(_) => Masker::default(),
         });
-        self.slots.insert(path, Slot { id, state, view, masker });
+        self.responses.slots.insert(path, Slot { id, state, view, masker });
         self.on_http(id, result.map_err(SendError::Http), elapsed);
         self.settle();
     }
@@ -306,7 +306,7 @@ impl App {
             .keymap
             .label(crate::tui::keymap::Context::Request, crate::tui::action::Action::FetchToken);
         let spill = self.shell.limits.doc_spill();
-        let Some(slot) = super::by_id(&mut self.slots, id) else {
+        let Some(slot) = self.responses.by_id_mut(id) else {
             // The request was deleted meanwhile (its send was cancelled), or a newer send replaced this one.
             return;
         };
@@ -363,8 +363,8 @@ impl App {
         if let Some((exchange, live)) = format {
             self.format_body(id, exchange, live, spill);
         }
-        if let (Some(question), Some(path)) = (question, self.slot_path(id)) {
-            self.slots.remove(&path);
+        if let (Some(question), Some(path)) = (question, self.responses.path_of(id)) {
+            self.responses.slots.remove(&path);
             self.shell.modal = Some(super::modal::Modal::Trust(super::auth::TrustPrompt { question, path }));
         }
     }
@@ -382,11 +382,12 @@ impl App {
     }
 
     pub(super) fn on_formatted(&mut self, id: u64) {
-        let Some(slot) = super::by_id(&mut self.slots, id) else { return };
+        let Some(slot) = self.responses.by_id_mut(id) else { return };
         slot.view.highlight = None;
         self.shell.redraw = true;
         if slot.view.search.is_some() {
-            self.run_search_again();
+            self.responses
+                .run_search_again(self.open.as_ref().map(|o| o.draft.path.as_path()), &mut self.shell);
         }
     }
 }

@@ -171,12 +171,12 @@ impl App {
                     self.open = None;
                 }
                 // A send of a deleted request ends here (cancelled), not in a spinner that runs forever.
-                for (_, slot) in self.slots.iter().filter(|(p, _)| p.starts_with(path)) {
+                for (_, slot) in self.responses.slots.iter().filter(|(p, _)| p.starts_with(path)) {
                     if let RequestState::Sending { cancel, .. } = &slot.state {
                         cancel.cancel();
                     }
                 }
-                self.slots.retain(|p, _| !p.starts_with(path));
+                self.responses.slots.retain(|p, _| !p.starts_with(path));
                 self.reload_collection(ci);
                 self.shell.notify(Level::Success, format!("Deleted {}", self.workspace.rel(path)));
             }
@@ -186,7 +186,9 @@ impl App {
 
     pub(super) fn run_prompt(&mut self, purpose: PromptPurpose, text: &str) {
         if purpose == PromptPurpose::SaveBody {
-            return self.save_body(text);
+            return self
+                .responses
+                .save_body(self.open.as_ref().map(|o| o.draft.path.as_path()), text, &mut self.shell);
         }
         let result = match &purpose {
             PromptPurpose::NewRequest { folder } => {
@@ -282,15 +284,15 @@ impl App {
                 open.original.path = new;
             }
         }
-        let moved: Vec<PathBuf> = self.slots.keys().filter(|p| p.starts_with(from)).cloned().collect();
+        let moved: Vec<PathBuf> = self.responses.slots.keys().filter(|p| p.starts_with(from)).cloned().collect();
         for p in moved {
-            if let (Some(slot), Ok(rest)) = (self.slots.remove(&p), p.strip_prefix(from)) {
+            if let (Some(slot), Ok(rest)) = (self.responses.slots.remove(&p), p.strip_prefix(from)) {
                 let new = if rest.as_os_str().is_empty() {
                     to.to_path_buf()
                 } else {
                     to.join(rest)
                 };
-                self.slots.insert(new, slot);
+                self.responses.slots.insert(new, slot);
             }
         }
     }

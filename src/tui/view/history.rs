@@ -180,7 +180,7 @@ pub fn draw_response_marks(app: &App, frame: &mut Frame, area: Rect) {
     let Some(open) = &app.open else { return };
     let mut left_end = area.x + 1;
     if let Some(v) = &app.history.viewing {
-        let current = app.slots.get(&v.path).map(|sl| sl.id) == Some(v.slot) && v.path == open.draft.path;
+        let current = app.responses.slots.get(&v.path).map(|sl| sl.id) == Some(v.slot) && v.path == open.draft.path;
         if current {
             let text = format!(" history #{} · {} · read-only ", v.id, date(v.created_ms));
             let w = (text.width() as u16).min(area.width.saturating_sub(4));

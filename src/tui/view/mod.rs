@@ -89,13 +89,14 @@ impl App {
             }
         }
         let height = self.shell.areas.response_body.height as usize;
-        let lines = self.response_line_count();
+        let lines = self.responses.line_count(self.open.as_ref().map(|o| o.draft.path.as_path()));
         if let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) {
-            if let Some(slot) = self.slots.get_mut(&path) {
+            if let Some(slot) = self.responses.slots.get_mut(&path) {
                 slot.view.scroll = slot.view.scroll.min(lines.saturating_sub(height.max(1)));
             }
         }
-        self.prepare_highlight(height);
+        self.responses
+            .prepare_highlight(self.open.as_ref().map(|o| o.draft.path.as_path()), height, &mut self.shell);
     }
 }
 
@@ -154,7 +155,7 @@ pub fn hint_spans(app: &App, hints: &[(String, &str)]) -> Vec<Span<'static>> {
 
 /// The state of a request for tree badges: ⠋ sending, ✔/✖ last result.
 pub fn slot_marker(app: &App, path: &std::path::Path) -> Option<(String, Style)> {
-    let slot = app.slots.get(path)?;
+    let slot = app.responses.slots.get(path)?;
     Some(match &slot.state {
         RequestState::Sending { started, .. } => (spinner(started.elapsed()).to_string(), app.shell.styles.accent),
         RequestState::Done(d) => {

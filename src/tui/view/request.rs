@@ -65,7 +65,7 @@ fn draw_url_line(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, f
     let s = &app.shell.styles;
     let editing = open.editing.as_ref();
     let method_w = open.draft.method.width().max(4) as u16 + 1;
-    let send_hint = match app.slots.get(&open.draft.path).map(|slot| &slot.state) {
+    let send_hint = match app.responses.slots.get(&open.draft.path).map(|slot| &slot.state) {
         Some(RequestState::Sending { started, .. }) => format!("{} sending · Esc cancel ", spinner(started.elapsed())),
         _ => format!("⏎ {} send ", app.shell.keymap.label(Context::Request, Action::Send)),
     };
