@@ -12,29 +12,30 @@
 
 use std::path::{Path, PathBuf};
 
+use super::dialogs::Modal;
+use super::draft::OpenRequest;
 pub use super::history_state::*;
-use super::modal::Modal;
-use super::App;
+use super::response::Responses;
+use super::shell::Shell;
+use super::workspace::Workspace;
 use crate::core::history::{Entry, HistoryStore, Query};
 pub use crate::tui::events::{EntryPurpose, HistoryEvent};
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 use crate::tui::text_input::TextArea;
 
-impl App {
+impl HistoryState {
     /// Runs `job` off the UI thread with the database path; it answers with a history event.
-    fn history_job(&mut self, job: impl FnOnce(&Path) -> HistoryEvent + Send + 'static) {
-        let db = self.history.db.clone();
-        let key = self.shell.jobs.unique_key();
-        self.shell
-            .jobs
-            .blocking((JobKind::History, key), move |_| Message::History(job(&db)));
+    fn job(&self, shell: &mut Shell, job: impl FnOnce(&Path) -> HistoryEvent + Send + 'static) {
+        let db = self.db.clone();
+        let key = shell.jobs.unique_key();
+        shell.jobs.blocking((JobKind::History, key), move |_| Message::History(job(&db)));
     }
 
-    fn request_key(&self, path: &Path) -> Option<RequestKey> {
-        let ci = self.workspace.collection_of(path)?;
-        let c = &self.workspace.collections[ci];
-        let def = match self.open.as_ref().filter(|o| o.draft.path == path) {
+    fn request_key(ws: &Workspace, open: Option<&OpenRequest>, path: &Path) -> Option<RequestKey> {
+        let ci = ws.collection_of(path)?;
+        let c = &ws.collections[ci];
+        let def = match open.filter(|o| o.draft.path == path) {
             Some(o) => o.original.clone(),
             None => c.find_request(path)?.clone(),
         };
@@ -42,26 +43,26 @@ impl App {
     }
 
     /// Keeps the "history (N)" count of the open request current (cheap when nothing changed).
-    pub(super) fn history_upkeep(&mut self) {
-        let path = self.open.as_ref().map(|o| o.draft.path.clone());
-        if path == self.history.counted_for {
+    pub(super) fn upkeep(&mut self, ws: &Workspace, open: Option<&OpenRequest>, responses: &Responses, shell: &mut Shell) {
+        let path = open.map(|o| o.draft.path.clone());
+        if path == self.counted_for {
             return;
         }
-        self.history.counted_for = path.clone();
+        self.counted_for = path.clone();
         if let Some(path) = path {
-            self.count_history(&path);
+            self.count(ws, open, &path, shell);
         }
-        if let Some(v) = &self.history.viewing {
-            if self.responses.slots.get(&v.path).map(|s| s.id) != Some(v.slot) {
-                self.history.viewing = None;
+        if let Some(v) = &self.viewing {
+            if responses.slots.get(&v.path).map(|s| s.id) != Some(v.slot) {
+                self.viewing = None;
             }
         }
     }
 
-    pub(super) fn count_history(&mut self, path: &Path) {
-        let Some(key) = self.request_key(path) else { return };
+    pub(super) fn count(&mut self, ws: &Workspace, open: Option<&OpenRequest>, path: &Path, shell: &mut Shell) {
+        let Some(key) = Self::request_key(ws, open, path) else { return };
         let path = path.to_path_buf();
-        self.history_job(move |db| {
+        self.job(shell, move |db| {
             let count = match open_existing(db) {
                 Ok(Some(mut s)) => s
                     .list(&Query {
@@ -78,8 +79,8 @@ impl App {
     }
 
     /// Ctrl-H: the open request's history (or everything when no request is open); again: toggles the scope.
-    pub(super) fn open_history(&mut self, all: bool) {
-        let scope = match self.open.as_ref() {
+    pub(super) fn open_view(&mut self, ws: &Workspace, open: Option<&OpenRequest>, all: bool, shell: &mut Shell) {
+        let scope = match open {
             Some(o) if !all => Scope::Request {
                 path: o.draft.path.clone(),
                 name: o.draft.name.clone(),
@@ -97,15 +98,15 @@ impl App {
             error: None,
             generation: 0,
         };
-        self.shell.modal = Some(Modal::History(Box::new(view)));
-        self.relist_history();
+        shell.modal = Some(Modal::History(Box::new(view)));
+        self.relist(ws, open, shell);
     }
 
     /// Lists the entries of the open history view again (scope, search), newest answer wins.
-    pub(super) fn relist_history(&mut self) {
-        self.history.generation += 1;
-        let generation = self.history.generation;
-        let Some(Modal::History(view)) = self.shell.modal.as_mut() else {
+    pub(super) fn relist(&mut self, ws: &Workspace, open: Option<&OpenRequest>, shell: &mut Shell) {
+        self.generation += 1;
+        let generation = self.generation;
+        let Some(Modal::History(view)) = shell.modal.as_mut() else {
             return;
         };
         view.generation = generation;
@@ -114,11 +115,11 @@ impl App {
         let request = match &view.scope {
             Scope::Request { path, .. } => {
                 let path = path.clone();
-                match self.request_key(&path) {
+                match Self::request_key(ws, open, &path) {
                     Some(k) => Some(k),
                     None => {
-                        let gone = format!("{} is no longer in the workspace", self.workspace.rel(&path));
-                        if let Some(Modal::History(view)) = self.shell.modal.as_mut() {
+                        let gone = format!("{} is no longer in the workspace", ws.rel(&path));
+                        if let Some(Modal::History(view)) = shell.modal.as_mut() {
                             view.loading = false;
                             view.error = Some(gone);
                         }
@@ -128,7 +129,7 @@ impl App {
             }
             Scope::All => None,
         };
-        self.history_job(move |db| {
+        self.job(shell, move |db| {
             let result = open_existing(db).and_then(|store| match store {
                 Some(mut s) => s.list(&Query {
                     request: request.map(|k| k.to_ref()),
@@ -146,14 +147,14 @@ impl App {
     }
 
     /// Typing in the search field: list again once typing pauses.
-    pub(super) fn schedule_history_search(&mut self) {
-        self.history.generation += 1;
-        let generation = self.history.generation;
-        if let Some(Modal::History(view)) = self.shell.modal.as_mut() {
+    pub(super) fn schedule_search(&mut self, shell: &mut Shell) {
+        self.generation += 1;
+        let generation = self.generation;
+        if let Some(Modal::History(view)) = shell.modal.as_mut() {
             view.generation = generation;
             view.loading = true;
         }
-        self.shell.jobs.debounce(
+        shell.jobs.debounce(
             (JobKind::HistoryDebounce, 0),
             SEARCH_DEBOUNCE,
             Message::History(HistoryEvent::SearchDue { generation }),
@@ -161,9 +162,9 @@ impl App {
     }
 
     /// Loads entry `id` for `purpose`; the answer names the workspace request it belongs to.
-    pub(super) fn load_history_entry(&mut self, id: i64, purpose: EntryPurpose) {
-        let roots: Vec<PathBuf> = self.workspace.collections.iter().map(|c| c.root.clone()).collect();
-        self.history_job(move |db| {
+    pub(super) fn load_entry(&mut self, ws: &Workspace, id: i64, purpose: EntryPurpose, shell: &mut Shell) {
+        let roots: Vec<PathBuf> = ws.collections.iter().map(|c| c.root.clone()).collect();
+        self.job(shell, move |db| {
             let result = HistoryStore::open(db).and_then(|s| s.get(id)).map(|entry| {
                 let file = locate(&entry, &roots);
                 (Box::new(entry), file)
@@ -176,9 +177,16 @@ impl App {
     }
 
     /// Compares two entries (older first), or the last two of the view's request.
-    pub(super) fn compare_history(&mut self, pair: Option<(i64, i64)>, request: Option<PathBuf>) {
-        let key = request.and_then(|p| self.request_key(&p));
-        self.history_job(move |db| {
+    pub(super) fn compare(
+        &mut self,
+        ws: &Workspace,
+        open: Option<&OpenRequest>,
+        pair: Option<(i64, i64)>,
+        request: Option<PathBuf>,
+        shell: &mut Shell,
+    ) {
+        let key = request.and_then(|p| Self::request_key(ws, open, &p));
+        self.job(shell, move |db| {
             let result = HistoryStore::open(db).and_then(|mut s| {
                 let pair = match (pair, key) {
                     (Some(p), _) => Some(p),
@@ -203,10 +211,10 @@ impl App {
     }
 
     /// After apix renamed or moved a request file or folder: its history follows.
-    pub(super) fn history_follow_move(&mut self, from: &Path, to: &Path) {
+    pub(super) fn follow_move(&mut self, from: &Path, to: &Path, shell: &mut Shell) {
         let (from, to) = (from.to_path_buf(), to.to_path_buf());
-        self.history.counted_for = None;
-        self.history_job(move |db| HistoryEvent::Renamed {
+        self.counted_for = None;
+        self.job(shell, move |db| HistoryEvent::Renamed {
             result: match open_existing(db) {
                 Ok(Some(mut s)) => s.rename(&from, &to).map_err(|e| say(&e)),
                 Ok(None) => Ok(0),

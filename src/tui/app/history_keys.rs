@@ -1,55 +1,59 @@
 //! Keys of the history view and the diff view, and what an entry does once it is loaded: open it read-only in the
 //! response viewer, restore it into the editor (unsaved), or send it again.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::history::{EntryPurpose, HistoryEvent, HistoryView, Scope, Viewing};
+use super::dialogs::Modal;
+use super::draft::OpenRequest;
+use super::history::{EntryPurpose, HistoryEvent, HistoryView, Scope};
 use super::history_diff::DiffView;
-use super::modal::Modal;
-use super::{App, Level, Pane};
+use super::history_state::HistoryState;
+use super::shell::Shell;
+use super::target::SendTarget;
+use super::workspace::Workspace;
 use crate::core::collection::{Body, RequestDef};
 use crate::core::history::{Comparison, Entry, RecordOutcome};
 use crate::core::http::{self, HttpError, PreparedBody};
 use crate::core::pipeline::Mode;
 use crate::core::template::MASK;
 use crate::tui::action::Action;
+use crate::tui::events::Level;
 use crate::tui::jobs::JobKind;
-use crate::tui::keymap::KeyCombo;
+use crate::tui::keymap::{Context, KeyCombo};
 use crate::tui::message::Message;
 use crate::tui::text_input::InputOutcome;
 
-impl App {
-    /// Answers of history jobs: counts, lists (the newest wins), entries, comparisons.
-    pub(super) fn on_history(&mut self, ev: HistoryEvent) {
-        self.shell.redraw = true;
+impl HistoryState {
+    /// Answers of history jobs: counts, lists (the newest wins), comparisons. A loaded entry or a restored draft
+    /// concerns the editor and the viewer too: the App routes those (`Loaded`, `Restored`) itself.
+    pub(super) fn update(&mut self, ev: HistoryEvent, ws: &Workspace, open: Option<&OpenRequest>, shell: &mut Shell) {
+        shell.redraw = true;
         match ev {
             HistoryEvent::Recorded { path, result } => match result {
                 Ok(RecordOutcome::Recorded { .. }) => {
-                    if self.open.as_ref().is_some_and(|o| o.draft.path == path) {
-                        self.count_history(&path);
+                    if open.is_some_and(|o| o.draft.path == path) {
+                        self.count(ws, open, &path, shell);
                     }
-                    if matches!(self.shell.modal, Some(Modal::History(_))) {
-                        self.relist_history();
+                    if matches!(shell.modal, Some(Modal::History(_))) {
+                        self.relist(ws, open, shell);
                     }
                 }
                 Ok(_) => {}
-                Err(e) => self
-                    .shell
-                    .notify(Level::Warning, format!("The send was not recorded in history: {e}")),
+                Err(e) => shell.notify(Level::Warning, format!("The send was not recorded in history: {e}")),
             },
             HistoryEvent::Counted { path, count } => {
-                self.history.counts.insert(path, count);
+                self.counts.insert(path, count);
             }
             HistoryEvent::SearchDue { generation } => {
-                if matches!(&self.shell.modal, Some(Modal::History(v)) if v.generation == generation) {
-                    self.relist_history();
+                if matches!(&shell.modal, Some(Modal::History(v)) if v.generation == generation) {
+                    self.relist(ws, open, shell);
                 }
             }
             HistoryEvent::Listed { generation, result } => {
-                let Some(Modal::History(view)) = self.shell.modal.as_mut() else {
+                let Some(Modal::History(view)) = shell.modal.as_mut() else {
                     return;
                 };
                 if view.generation != generation {
@@ -65,42 +69,40 @@ impl App {
                     Err(e) => view.error = Some(e),
                 }
             }
-            HistoryEvent::Loaded { purpose, result } => match result {
-                Ok((entry, file)) => self.use_entry(purpose, *entry, file),
-                Err(e) => self.shell.notify(Level::Error, format!("Cannot read that history entry: {e}")),
-            },
             HistoryEvent::Compared { result } => match result {
-                Ok(c) => self.show_comparison(*c),
-                Err(e) => self.shell.notify(Level::Warning, format!("Cannot compare: {e}")),
+                Ok(c) => Self::show_comparison(*c, shell),
+                Err(e) => shell.notify(Level::Warning, format!("Cannot compare: {e}")),
             },
-            HistoryEvent::Restored {
-                path,
-                entry,
-                def,
-                masked,
-                resend,
-            } => self.on_restored(&path, entry, *def, masked, resend),
+            HistoryEvent::Loaded { .. } | HistoryEvent::Restored { .. } => {}
             HistoryEvent::Renamed { result } => {
                 if let Err(e) = result {
-                    self.shell
-                        .notify(Level::Warning, format!("The history did not follow the rename: {e}"));
+                    shell.notify(Level::Warning, format!("The history did not follow the rename: {e}"));
                 }
             }
         }
     }
 
-    pub(super) fn history_key(&mut self, mut view: Box<HistoryView>, key: KeyEvent) {
-        let action = self.shell.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn key(
+        &mut self,
+        mut view: Box<HistoryView>,
+        key: KeyEvent,
+        context: Context,
+        ws: &Workspace,
+        open: Option<&OpenRequest>,
+        shell: &mut Shell,
+    ) {
+        let action = shell.keymap.lookup(context, KeyCombo::from_event(&key));
         if view.searching {
             match view.search.handle_key(&key) {
                 InputOutcome::Handled => {
-                    self.shell.modal = Some(Modal::History(view));
-                    self.schedule_history_search();
+                    shell.modal = Some(Modal::History(view));
+                    self.schedule_search(shell);
                     return;
                 }
                 InputOutcome::Commit | InputOutcome::Leave => {
                     view.searching = false;
-                    self.shell.modal = Some(Modal::History(view));
+                    shell.modal = Some(Modal::History(view));
                     return;
                 }
                 InputOutcome::Ignored => {}
@@ -112,11 +114,11 @@ impl App {
             (KeyCode::Char('/'), _) => view.searching = true,
             (KeyCode::Tab, _) | (_, Some(Action::History)) => {
                 let all = matches!(view.scope, Scope::Request { .. });
-                self.open_history(all || self.open.is_none());
-                if let Some(Modal::History(new)) = self.shell.modal.as_mut() {
+                self.open_view(ws, open, all || open.is_none(), shell);
+                if let Some(Modal::History(new)) = shell.modal.as_mut() {
                     new.search = view.search.clone();
                 }
-                self.relist_history();
+                self.relist(ws, open, shell);
                 return;
             }
             (KeyCode::Char(' '), _) => {
@@ -132,9 +134,9 @@ impl App {
                     view.selected = (view.selected + 1).min(last);
                 }
             }
-            (KeyCode::Enter, _) => return self.take_entry(view, EntryPurpose::Open),
-            (KeyCode::Char('r'), _) => return self.take_entry(view, EntryPurpose::Restore),
-            (_, Some(Action::Send)) => return self.take_entry(view, EntryPurpose::Resend),
+            (KeyCode::Enter, _) => return self.take_entry(ws, view, shell, EntryPurpose::Open),
+            (KeyCode::Char('r'), _) => return self.take_entry(ws, view, shell, EntryPurpose::Restore),
+            (_, Some(Action::Send)) => return self.take_entry(ws, view, shell, EntryPurpose::Resend),
             (KeyCode::Char('c'), _) => {
                 let pair = match view.marked.as_slice() {
                     [a, b] => Some((*a.min(b), *a.max(b))),
@@ -145,10 +147,9 @@ impl App {
                     Scope::All => None,
                 };
                 if pair.is_none() && request.is_none() {
-                    self.shell
-                        .notify(Level::Info, "Mark two entries with Space, then press c to compare them");
+                    shell.notify(Level::Info, "Mark two entries with Space, then press c to compare them");
                 } else {
-                    self.compare_history(pair, request);
+                    self.compare(ws, open, pair, request, shell);
                 }
             }
             (_, Some(Action::Up)) => view.selected = view.selected.saturating_sub(1),
@@ -159,25 +160,25 @@ impl App {
             (_, Some(Action::PageUp | Action::HalfPageUp)) => view.selected = view.selected.saturating_sub(10),
             _ => {}
         }
-        self.shell.modal = Some(Modal::History(view));
+        shell.modal = Some(Modal::History(view));
     }
 
     /// Loads the selected entry for `purpose`; the view stays open until it arrives (unless it opens elsewhere).
-    fn take_entry(&mut self, view: Box<HistoryView>, purpose: EntryPurpose) {
+    fn take_entry(&mut self, ws: &Workspace, view: Box<HistoryView>, shell: &mut Shell, purpose: EntryPurpose) {
         let id = view.selected_entry().map(|e| e.id);
-        self.shell.modal = Some(Modal::History(view));
+        shell.modal = Some(Modal::History(view));
         match id {
-            Some(id) => self.load_history_entry(id, purpose),
-            None => self.shell.notify(Level::Info, "No entry selected"),
+            Some(id) => self.load_entry(ws, id, purpose, shell),
+            None => shell.notify(Level::Info, "No entry selected"),
         }
     }
 
-    pub(super) fn diff_key(&mut self, mut d: Box<DiffView>, key: KeyEvent) {
-        let action = self.shell.keymap.lookup(self.context(), KeyCombo::from_event(&key));
+    pub(super) fn diff_key(mut d: Box<DiffView>, key: KeyEvent, context: Context, shell: &mut Shell) {
+        let action = shell.keymap.lookup(context, KeyCombo::from_event(&key));
         let max = d.lines.len().saturating_sub(1);
         match (key.code, action) {
             (KeyCode::Esc, _) | (KeyCode::Char('q'), _) => {
-                self.shell.modal = d.back.take().map(Modal::History);
+                shell.modal = d.back.take().map(Modal::History);
                 return;
             }
             (_, Some(Action::Up)) => d.scroll = d.scroll.saturating_sub(1),
@@ -188,135 +189,92 @@ impl App {
             (_, Some(Action::PageUp | Action::HalfPageUp)) => d.scroll = d.scroll.saturating_sub(10),
             _ => {}
         }
-        self.shell.modal = Some(Modal::Diff(d));
+        shell.modal = Some(Modal::Diff(d));
     }
 
-    pub(super) fn show_comparison(&mut self, c: Comparison) {
-        let back = match self.shell.modal.take() {
+    pub(super) fn show_comparison(c: Comparison, shell: &mut Shell) {
+        let back = match shell.modal.take() {
             Some(Modal::History(v)) => Some(v),
             other => {
-                self.shell.modal = other;
+                shell.modal = other;
                 None
             }
         };
-        self.shell.modal = Some(Modal::Diff(Box::new(DiffView::new(c, back))));
+        shell.modal = Some(Modal::Diff(Box::new(DiffView::new(c, back))));
     }
+}
 
-    /// The request an entry belongs to becomes the open one (if it can without losing unsaved work).
-    fn open_for_entry(&mut self, entry: &Entry, file: Option<PathBuf>) -> Option<PathBuf> {
-        let Some(file) = file else {
-            let what = entry.source.request_path.clone().unwrap_or_else(|| "an ad hoc request".into());
-            self.shell.notify(
-                Level::Warning,
-                format!(
-                    "Entry #{} came from {what}, which is not in this workspace: `apix history show {}` prints it",
-                    entry.id, entry.id
-                ),
-            );
-            return None;
-        };
-        if self.open.as_ref().is_some_and(|o| o.draft.path == file) {
-            return Some(file);
-        }
-        if self.is_dirty() {
-            self.shell.notify(
-                Level::Warning,
-                "The open request has unsaved changes: save (Ctrl-S) or undo them first, then pick the entry again",
-            );
-            return None;
-        }
-        self.open_now(&file, false);
-        self.open.as_ref().is_some_and(|o| o.draft.path == file).then_some(file)
-    }
+/// Puts the request as sent into the open draft, off the UI thread (the draft is prepared to see what it already
+/// produces, which may read the keyring). What the draft produces is kept as written (its `{{templates}}`), as are
+/// its name, auth, options and docs. Answers with `HistoryEvent::Restored`.
+pub(super) fn restore_entry(entry: &Entry, path: PathBuf, resend: bool, open: &OpenRequest, ws: &Workspace, shell: &mut Shell) {
+    let restored = entry.to_request_def();
+    let draft = open.draft.clone();
+    let collection = ws.collections.get(open.collection);
+    let inherited: Vec<(String, String)> = collection
+        .map(|c| {
+            c.folder_chain(&draft.path)
+                .iter()
+                .flat_map(|f| f.defaults.headers.iter().filter(|h| h.enabled))
+                .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A collection with commands is not prepared for this (no command runs to restore an entry).
+    let target = collection
+        .is_some_and(|c| c.defaults().commands.is_empty())
+        .then(|| SendTarget::of(ws, open));
+    let session = shell.session.clone();
+    let (id, key) = (entry.id, shell.jobs.unique_key());
+    shell.jobs.blocking((JobKind::History, key), move |_| {
+        let current = target.and_then(|t| t.prepare(&session, Mode::Send).ok()).map(|r| r.prepared);
+        let merged = merge(&draft, restored, current.as_ref(), &inherited);
+        let masked = merged.headers.iter().filter(|h| h.value.contains(MASK)).count() + usize::from(merged.url.contains(MASK));
+        Message::History(HistoryEvent::Restored {
+            path,
+            entry: id,
+            def: Box::new(merged),
+            masked,
+            resend,
+        })
+    });
+}
 
-    pub(super) fn use_entry(&mut self, purpose: EntryPurpose, entry: Entry, file: Option<PathBuf>) {
-        let Some(path) = self.open_for_entry(&entry, file) else { return };
-        if matches!(self.shell.modal, Some(Modal::History(_))) {
-            self.shell.modal = None;
-        }
-        match purpose {
-            EntryPurpose::Open => {
-                let result = match entry.to_exchange() {
-                    Some(x) => Ok(x),
-                    None => Err(HttpError::Other {
-                        detail: entry.error.clone().unwrap_or_else(|| "no response was recorded".into()),
-                    }),
-                };
-                let elapsed = Duration::from_micros(entry.timings.total_us);
-                self.show_result(result, elapsed);
-                if let Some(slot) = self.responses.slots.get(&path) {
-                    self.history.viewing = Some(Viewing {
-                        slot: slot.id,
-                        path,
-                        id: entry.id,
-                        created_ms: entry.created_ms,
-                    });
-                }
-                self.set_focus(Pane::Response);
-            }
-            EntryPurpose::Restore | EntryPurpose::Resend => {
-                self.restore_entry(&entry, path, purpose == EntryPurpose::Resend);
-            }
-        }
+/// The restored draft arrived: it replaces the draft of `open` if that is still the request it was made for.
+/// Returns false when the request was closed or another opened meanwhile.
+pub(super) fn apply_restored(
+    open: Option<&mut OpenRequest>,
+    path: &Path,
+    entry: i64,
+    def: RequestDef,
+    masked: usize,
+    shell: &mut Shell,
+) -> bool {
+    let Some(open) = open.filter(|o| o.draft.path == path) else {
+        return false;
+    };
+    open.draft = def;
+    open.editing = None;
+    open.cursor = 0;
+    let mut said = format!("Restored entry #{entry} into the editor (unsaved; Ctrl-S saves)");
+    if masked > 0 {
+        said.push_str(&format!(
+            "; {masked} masked value(s) came back as {MASK}: type them again or use a {{{{secret}}}} reference"
+        ));
     }
+    shell.notify(if masked > 0 { Level::Warning } else { Level::Info }, said);
+    true
+}
 
-    /// Puts the request as sent into the open draft, off the UI thread (the draft is prepared to see what it
-    /// already produces, which may read the keyring). What the draft produces is kept as written (its
-    /// `{{templates}}`), as are its name, auth, options and docs.
-    fn restore_entry(&mut self, entry: &Entry, path: PathBuf, resend: bool) {
-        let restored = entry.to_request_def();
-        let Some(open) = self.open.as_ref() else { return };
-        let draft = open.draft.clone();
-        let collection = self.workspace.collections.get(open.collection);
-        let inherited: Vec<(String, String)> = collection
-            .map(|c| {
-                c.folder_chain(&draft.path)
-                    .iter()
-                    .flat_map(|f| f.defaults.headers.iter().filter(|h| h.enabled))
-                    .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        // A collection with commands is not prepared for this (no command runs to restore an entry).
-        let target = collection
-            .is_some_and(|c| c.defaults().commands.is_empty())
-            .then(|| self.open_target())
-            .flatten();
-        let session = self.shell.session.clone();
-        let (id, key) = (entry.id, self.shell.jobs.unique_key());
-        self.shell.jobs.blocking((JobKind::History, key), move |_| {
-            let current = target.and_then(|t| t.prepare(&session, Mode::Send).ok()).map(|r| r.prepared);
-            let merged = merge(&draft, restored, current.as_ref(), &inherited);
-            let masked = merged.headers.iter().filter(|h| h.value.contains(MASK)).count() + usize::from(merged.url.contains(MASK));
-            Message::History(HistoryEvent::Restored {
-                path,
-                entry: id,
-                def: Box::new(merged),
-                masked,
-                resend,
-            })
-        });
-    }
-
-    fn on_restored(&mut self, path: &std::path::Path, entry: i64, def: RequestDef, masked: usize, resend: bool) {
-        let Some(open) = self.open.as_mut().filter(|o| o.draft.path == path) else {
-            return;
-        };
-        open.draft = def;
-        open.editing = None;
-        open.cursor = 0;
-        let mut said = format!("Restored entry #{entry} into the editor (unsaved; Ctrl-S saves)");
-        if masked > 0 {
-            said.push_str(&format!(
-                "; {masked} masked value(s) came back as {MASK}: type them again or use a {{{{secret}}}} reference"
-            ));
-        }
-        self.shell.notify(if masked > 0 { Level::Warning } else { Level::Info }, said);
-        self.set_focus(Pane::Request);
-        if resend {
-            self.send_open();
-        }
-    }
+/// The exchange of an entry, for the response viewer (an error entry shows its error).
+pub(super) fn entry_result(entry: &Entry) -> (Result<crate::core::http::Exchange, HttpError>, Duration) {
+    let result = match entry.to_exchange() {
+        Some(x) => Ok(x),
+        None => Err(HttpError::Other {
+            detail: entry.error.clone().unwrap_or_else(|| "no response was recorded".into()),
+        }),
+    };
+    (result, Duration::from_micros(entry.timings.total_us))
 }
 
 /// The restored request on top of the draft: method, URL, headers and body as sent, except where the draft's own

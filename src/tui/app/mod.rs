@@ -29,6 +29,7 @@ mod search;
 mod send;
 pub mod shell;
 pub mod slot;
+mod target;
 pub mod titles;
 pub mod tree;
 mod tree_ops;
@@ -38,7 +39,7 @@ pub mod viewer;
 pub mod workspace;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -55,9 +56,11 @@ use super::keymap::{Context, Keymap};
 use super::message::Message;
 use super::theme::{Styles, ThemeSpec, DEFAULT_THEME_NAME};
 use crate::core::collection::{load_workspace, Collection};
+use crate::core::history::Entry;
 use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
 pub use crate::tui::events::Level;
+use history::{EntryPurpose, HistoryEvent};
 pub use response::Responses;
 pub use shell::Shell;
 use tree::TreeState;
@@ -279,7 +282,25 @@ impl App {
                     self.after_send(&path);
                 }
             }
-            Message::History(ev) => self.on_history(ev),
+            Message::History(HistoryEvent::Loaded { purpose, result }) => match result {
+                Ok((entry, file)) => self.use_entry(purpose, *entry, file),
+                Err(e) => self.shell.notify(Level::Error, format!("Cannot read that history entry: {e}")),
+            },
+            Message::History(HistoryEvent::Restored {
+                path,
+                entry,
+                def,
+                masked,
+                resend,
+            }) => {
+                if history_keys::apply_restored(self.open.as_mut(), &path, entry, *def, masked, &mut self.shell) {
+                    self.set_focus(Pane::Request);
+                    if resend {
+                        self.send_open();
+                    }
+                }
+            }
+            Message::History(ev) => self.history.update(ev, &self.workspace, self.open.as_ref(), &mut self.shell),
             Message::Auth(ev) => self.on_auth(ev),
             Message::Cookies(ev) => self.route_cookies(ev),
             Message::Checked { root, diagnostics } => {
@@ -333,7 +354,8 @@ impl App {
 
     /// Background reads that follow what is on screen (history count, token status); cheap when nothing changed.
     pub(super) fn upkeep(&mut self) {
-        self.history_upkeep();
+        self.history
+            .upkeep(&self.workspace, self.open.as_ref(), &self.responses, &mut self.shell);
         self.auth_upkeep();
     }
 
@@ -353,8 +375,8 @@ impl App {
             Action::Cancel => self.cancel(),
             Action::Save => self.save(),
             Action::ReloadWorkspace => self.reload_workspace(),
-            Action::History => self.open_history(false),
-            Action::HistoryAll => self.open_history(true),
+            Action::History => self.history.open_view(&self.workspace, self.open.as_ref(), false, &mut self.shell),
+            Action::HistoryAll => self.history.open_view(&self.workspace, self.open.as_ref(), true, &mut self.shell),
             Action::FetchToken => self.token_action(crate::tui::events::TokenAction::Fetch),
             Action::RefreshToken => self.token_action(crate::tui::events::TokenAction::Refresh),
             Action::ForgetToken => self.token_action(crate::tui::events::TokenAction::Forget),
@@ -463,6 +485,63 @@ impl App {
     fn current_slot_mut(&mut self) -> Option<&mut Slot> {
         let path = self.open.as_ref()?.draft.path.clone();
         self.responses.get_mut(Some(&path))
+    }
+
+    /// A history entry was loaded: its request becomes the open one (unless that would drop unsaved edits), then the
+    /// entry is shown read-only in the viewer, restored into the editor, or restored and sent.
+    fn use_entry(&mut self, purpose: EntryPurpose, entry: Entry, file: Option<PathBuf>) {
+        let Some(path) = self.open_for_entry(&entry, file) else { return };
+        if matches!(self.shell.modal, Some(Modal::History(_))) {
+            self.shell.modal = None;
+        }
+        match purpose {
+            EntryPurpose::Open => {
+                let (result, elapsed) = history_keys::entry_result(&entry);
+                self.show_result(result, elapsed);
+                if let Some(slot) = self.responses.slots.get(&path) {
+                    self.history.viewing = Some(history::Viewing {
+                        slot: slot.id,
+                        path,
+                        id: entry.id,
+                        created_ms: entry.created_ms,
+                    });
+                }
+                self.set_focus(Pane::Response);
+            }
+            EntryPurpose::Restore | EntryPurpose::Resend => {
+                if let Some(open) = self.open.as_ref() {
+                    let resend = purpose == EntryPurpose::Resend;
+                    history_keys::restore_entry(&entry, path, resend, open, &self.workspace, &mut self.shell);
+                }
+            }
+        }
+    }
+
+    /// The request an entry belongs to becomes the open one (if it can without losing unsaved work).
+    fn open_for_entry(&mut self, entry: &Entry, file: Option<PathBuf>) -> Option<PathBuf> {
+        let Some(file) = file else {
+            let what = entry.source.request_path.clone().unwrap_or_else(|| "an ad hoc request".into());
+            self.shell.notify(
+                Level::Warning,
+                format!(
+                    "Entry #{} came from {what}, which is not in this workspace: `apix history show {}` prints it",
+                    entry.id, entry.id
+                ),
+            );
+            return None;
+        };
+        if self.current_path() == Some(file.as_path()) {
+            return Some(file);
+        }
+        if self.is_dirty() {
+            self.shell.notify(
+                Level::Warning,
+                "The open request has unsaved changes: save (Ctrl-S) or undo them first, then pick the entry again",
+            );
+            return None;
+        }
+        self.open_now(&file, false);
+        (self.current_path() == Some(file.as_path())).then_some(file)
     }
 }
 

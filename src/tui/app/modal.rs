@@ -57,7 +57,7 @@ impl App {
         }
         if let Some(Modal::History(h)) = self.shell.modal.as_mut() {
             h.searching = true;
-            self.schedule_history_search();
+            self.history.schedule_search(&mut self.shell);
         }
     }
 
@@ -122,8 +122,12 @@ impl App {
             Modal::Env(e) => self.env_key(e, key),
             Modal::Prompt(p) => self.prompt_key(p, key),
             Modal::Confirm(c) => self.confirm_key(c, key),
-            Modal::History(h) => self.history_key(h, key),
-            Modal::Diff(d) => self.diff_key(d, key),
+            Modal::History(h) => {
+                let context = self.context();
+                self.history
+                    .key(h, key, context, &self.workspace, self.open.as_ref(), &mut self.shell)
+            }
+            Modal::Diff(d) => super::history_state::HistoryState::diff_key(d, key, self.context(), &mut self.shell),
             Modal::Trust(t) => self.trust_key(t, key),
             Modal::AuthFlow(f) => self.flow_key(f, key),
             Modal::Secret(s) => self.secret_key(s, key),

@@ -24,13 +24,13 @@ use tokio_util::sync::CancellationToken;
 use super::body::{classify, format_text, LiveDoc};
 use super::history::HistoryEvent;
 use super::slot::{DoneState, Failure, RequestState, Slot};
+use super::target::SendTarget;
 
 use super::{App, Level, Pane};
-use crate::core::collection::{Collection, RequestDef};
 use crate::core::format::document::SpillPolicy;
 use crate::core::http::{self, insight, Exchange, HttpError, Progress};
 use crate::core::mask::Masker;
-use crate::core::pipeline::{Hooks, Mode, Ready, SendError, Session, Target, TrustQuestion};
+use crate::core::pipeline::{Hooks, Mode, SendError, Session, TrustQuestion};
 use crate::core::template::mask_secrets;
 use crate::tui::app::body::Limits;
 use crate::tui::jobs::{JobCtx, JobKind};
@@ -65,28 +65,6 @@ impl http::BodySink for ViewerSink {
         let spill = self.spill.get_or_insert_with(|| limits.doc_spill_for(None));
         self.doc.feed(data, spill);
         Ok(())
-    }
-}
-
-/// What a background prepare needs, owned: the collection as loaded, the environment, and the request as it is in
-/// the editor (unsaved edits included).
-pub(super) struct SendTarget {
-    collection: Option<Collection>,
-    environment: Option<String>,
-    def: RequestDef,
-}
-
-impl SendTarget {
-    /// Prepares in `mode`; a trust question is not asked here (no terminal to ask on): it comes back as
-    /// `SendError::Trust` for the dialog.
-    pub(super) fn prepare(&self, session: &Session, mode: Mode) -> Result<Ready, SendError> {
-        let target = Target {
-            collection: self.collection.as_ref(),
-            environment: self.environment.as_deref(),
-            overrides: &[],
-            def: &self.def,
-        };
-        session.prepare(&target, mode, &mut |_| None)
     }
 }
 
@@ -182,12 +160,7 @@ struct SendIo {
 impl App {
     /// The open request as a background prepare needs it.
     pub(super) fn open_target(&self) -> Option<SendTarget> {
-        let open = self.open.as_ref()?;
-        Some(SendTarget {
-            collection: self.workspace.collections.get(open.collection).cloned(),
-            environment: self.workspace.env_name(open.collection).map(str::to_string),
-            def: open.draft.clone(),
-        })
+        Some(SendTarget::of(&self.workspace, self.open.as_ref()?))
     }
 
     /// Ctrl-R: send the open draft (unsaved edits included) in the background.

@@ -220,7 +220,7 @@ impl App {
                 // Keep the open request pointing at its file after a rename or move.
                 if let PromptPurpose::Rename { path: from } | PromptPurpose::Move { path: from } = &purpose {
                     self.follow_move(from, &path);
-                    self.history_follow_move(from, &path);
+                    self.history.follow_move(from, &path, &mut self.shell);
                 }
                 self.reload_collection(ci);
                 if is_request {
