@@ -67,7 +67,9 @@ impl App {
         }
         if let Some(edit) = self.open.as_mut().and_then(|o| o.editing.as_mut()) {
             edit.input.insert_str(text);
-            self.apply_field_edit();
+            if let Some(open) = self.open.as_mut() {
+                open.apply_edit();
+            }
             return;
         }
         if let Some(input) = self.current_slot_mut().and_then(|s| s.view.search_input.as_mut()) {
@@ -121,12 +123,13 @@ impl App {
                 Some(edit) => edit.input.handle_key(key),
                 None => return false,
             };
+            let Some(open) = self.open.as_mut() else { return false };
             match outcome {
-                InputOutcome::Handled => self.apply_field_edit(),
-                InputOutcome::Commit => self.commit_field_edit(),
-                InputOutcome::Leave => self.end_field_edit(),
+                InputOutcome::Handled => open.apply_edit(),
+                InputOutcome::Commit => open.commit_edit(&mut self.shell),
+                InputOutcome::Leave => open.end_edit(&mut self.shell),
                 InputOutcome::Ignored => {
-                    if !self.field_special_key(key) {
+                    if !open.field_special_key(key) {
                         if let Some(a) = fall_through(self) {
                             self.end_field_edit();
                             self.handle_action(a);

@@ -387,7 +387,11 @@ impl App {
             Action::Problems => self.shell.modal = Some(Modal::Problems(problems::ProblemsView::default())),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
-                Pane::Request => self.request_action(other),
+                Pane::Request => match self.open.as_mut() {
+                    Some(open) => open.action(other, &mut self.shell),
+                    None if other == Action::Open => self.set_focus(Pane::Tree),
+                    None => {}
+                },
                 Pane::Response => {
                     let current = self.open.as_ref().map(|o| o.draft.path.clone());
                     self.responses.action(current.as_deref(), other, &mut self.shell)
@@ -542,6 +546,18 @@ impl App {
         }
         self.open_now(&file, false);
         (self.current_path() == Some(file.as_path())).then_some(file)
+    }
+
+    /// Leaves the field being edited in the request editor, keeping its text.
+    pub(super) fn end_field_edit(&mut self) {
+        if let Some(open) = self.open.as_mut() {
+            open.end_edit(&mut self.shell);
+        }
+    }
+
+    /// The result of `Effect::ExternalEditor`: the body of the open request.
+    pub fn editor_finished(&mut self, result: Result<String, String>) {
+        OpenRequest::editor_finished(self.open.as_mut(), result, &mut self.shell);
     }
 }
 

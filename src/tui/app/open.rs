@@ -4,25 +4,24 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::auth_fields::{self, auth_fields, port_problem, AuthFieldKind};
+use super::draft::OpenRequest;
 use super::draft::{next_body, Field, RequestTab, METHODS};
-use super::{App, Effect, Level};
+use super::shell::Shell;
+use super::types::Effect;
 use crate::core::collection::{Body, KeyValue};
 use crate::tui::action::Action;
+use crate::tui::events::Level;
 
 use crate::tui::text_input::TextArea;
 
-impl App {
-    pub(super) fn request_action(&mut self, action: Action) {
-        if self.part_action(action) {
+impl OpenRequest {
+    /// An action in the Request pane (the App moves focus to the tree when no request is open).
+    pub(super) fn action(&mut self, action: Action, shell: &mut Shell) {
+        if self.part_action(action, shell) {
             return;
         }
-        let Some(open) = self.open.as_mut() else {
-            if matches!(action, Action::Open) {
-                self.set_focus(super::Pane::Tree);
-            }
-            return;
-        };
-        let half = (self.shell.areas.request_body.height as usize / 2).max(1);
+        let half = (shell.areas.request_body.height as usize / 2).max(1);
+        let open = self;
         match action {
             Action::Up => open.cursor = open.cursor.saturating_sub(1),
             Action::Down => open.cursor = (open.cursor + 1).min(open.item_count()),
@@ -42,7 +41,7 @@ impl App {
             }
             Action::EditUrl => open.begin_edit(Field::Url),
             Action::EditMethod => open.begin_edit(Field::Method),
-            Action::Open => self.edit_selected(),
+            Action::Open => open.edit_selected(shell),
             Action::AddRow => {
                 let at = open.cursor.min(open.rows().map(Vec::len).unwrap_or(0));
                 if let Some(rows) = open.rows_mut() {
@@ -50,8 +49,7 @@ impl App {
                     open.cursor = at + 1;
                     open.begin_edit(Field::Name(at));
                 } else {
-                    self.shell
-                        .notify(Level::Info, "Rows are added in Params, Headers and form or multipart bodies");
+                    shell.notify(Level::Info, "Rows are added in Params, Headers and form or multipart bodies");
                 }
             }
             Action::DeleteRow => {
@@ -64,7 +62,7 @@ impl App {
                     } else {
                         format!("`{}`", row.name)
                     };
-                    self.shell.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
+                    shell.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
                 }
             }
             Action::ToggleRow => {
@@ -82,17 +80,15 @@ impl App {
                     open.draft.body = next_body(&open.draft.body);
                     open.cursor = open.cursor.min(open.item_count());
                 }
-                _ => self
-                    .shell
-                    .notify(Level::Info, "t changes the body kind (Body tab) or the auth type (Auth tab)"),
+                _ => shell.notify(Level::Info, "t changes the body kind (Body tab) or the auth type (Auth tab)"),
             },
-            Action::ExternalEditor => self.external_editor(),
+            Action::ExternalEditor => open.external_editor(shell),
             _ => {}
         }
     }
 
-    fn edit_selected(&mut self) {
-        let Some(open) = self.open.as_mut() else { return };
+    fn edit_selected(&mut self, shell: &mut Shell) {
+        let open = self;
         if open.cursor == 0 {
             open.begin_edit(Field::Url);
             return;
@@ -109,41 +105,35 @@ impl App {
                     auth_fields::cycle_choice(&mut open.draft.auth, f.label);
                 }
                 Some(f) => open.begin_edit(Field::Auth(f.label)),
-                None => self.shell.notify(Level::Info, "Press t to choose an auth type for this request"),
+                None => shell.notify(Level::Info, "Press t to choose an auth type for this request"),
             },
             RequestTab::Docs => open.begin_edit(Field::Description),
         }
     }
 
-    pub(super) fn apply_field_edit(&mut self) {
-        if let Some(open) = self.open.as_mut() {
-            open.apply_edit();
-        }
-    }
-
     /// Enter in a single-line field: a row's name moves on to its value; everything else closes. A redirect port
     /// that is not a port stays open, with the reason.
-    pub(super) fn commit_field_edit(&mut self) {
+    pub(super) fn commit_edit(&mut self, shell: &mut Shell) {
         if let Some(problem) = self.port_problem_in_edit() {
-            self.shell.notify(Level::Error, problem);
+            shell.notify(Level::Error, problem);
             return;
         }
-        let next = self.open.as_ref().and_then(|o| o.editing.as_ref()).and_then(|e| match e.field {
+        let next = self.editing.as_ref().and_then(|e| match e.field {
             Field::Name(i) => Some(Field::Value(i)),
             _ => None,
         });
-        self.end_field_edit();
-        if let (Some(field), Some(open)) = (next, self.open.as_mut()) {
-            open.begin_edit(field);
+        self.end_edit(shell);
+        if let Some(field) = next {
+            self.begin_edit(field);
         }
     }
 
     /// Leaves the field, keeping its text; a row left with neither name nor value goes away.
-    pub(super) fn end_field_edit(&mut self) {
+    pub(super) fn end_edit(&mut self, shell: &mut Shell) {
         if let Some(problem) = self.port_problem_in_edit() {
-            self.shell.notify(Level::Error, format!("{problem}. Kept the previous port"));
+            shell.notify(Level::Error, format!("{problem}. Kept the previous port"));
         }
-        let Some(open) = self.open.as_mut() else { return };
+        let open = self;
         open.apply_edit();
         let Some(edit) = open.editing.take() else { return };
         auth_fields::tidy_auth(&mut open.draft.auth);
@@ -159,13 +149,13 @@ impl App {
     }
 
     fn port_problem_in_edit(&self) -> Option<String> {
-        let edit = self.open.as_ref()?.editing.as_ref()?;
+        let edit = self.editing.as_ref()?;
         (edit.field == Field::Auth("redirect_port")).then(|| port_problem(&edit.input.text()))?
     }
 
     /// Keys a field reacts to beyond plain text: Tab between a row's name and value, ↑/↓ through methods.
     pub(super) fn field_special_key(&mut self, key: &KeyEvent) -> bool {
-        let Some(open) = self.open.as_mut() else { return false };
+        let open = self;
         let Some(edit) = open.editing.as_mut() else { return false };
         match (edit.field, key.code) {
             (Field::Name(i), KeyCode::Tab) => {
@@ -194,13 +184,13 @@ impl App {
         }
     }
 
-    fn external_editor(&mut self) {
-        let Some(open) = self.open.as_ref() else { return };
+    fn external_editor(&mut self, shell: &mut Shell) {
+        let open = self;
         let extension = match &open.draft.body {
             Body::Json(_) | Body::None => "json",
             Body::Text { .. } => "txt",
             _ => {
-                self.shell.notify(
+                shell.notify(
                     Level::Info,
                     "Only JSON and text bodies open in $EDITOR; press t in the Body tab to change the kind",
                 );
@@ -208,16 +198,16 @@ impl App {
             }
         };
         let text = open.body_text().unwrap_or_default();
-        self.shell.effect = Some(Effect::ExternalEditor { text, extension });
+        shell.effect = Some(Effect::ExternalEditor { text, extension });
     }
 
-    /// The result of `Effect::ExternalEditor`.
-    pub fn editor_finished(&mut self, result: Result<String, String>) {
-        self.shell.redraw = true;
+    /// The result of `Effect::ExternalEditor` (the App hands it over while this request is open).
+    pub(super) fn editor_finished(this: Option<&mut OpenRequest>, result: Result<String, String>, shell: &mut Shell) {
+        shell.redraw = true;
         match result {
             Ok(text) => {
                 let text = text.strip_suffix('\n').map(str::to_string).unwrap_or(text);
-                if let Some(open) = self.open.as_mut() {
+                if let Some(open) = this {
                     open.tab = RequestTab::Body;
                     open.draft.body = match &open.draft.body {
                         Body::Text { content_type, .. } => Body::Text {
@@ -230,7 +220,7 @@ impl App {
                     open.cursor = 1;
                 }
             }
-            Err(e) => self.shell.notify(Level::Error, e),
+            Err(e) => shell.notify(Level::Error, e),
         }
     }
 }

@@ -2,9 +2,10 @@
 //! removed with `x`, switched on and off with Space, and switched between a value and a file with `f`.
 
 use super::draft::{Field, OpenRequest, RequestTab};
-use super::{App, Level};
+use super::shell::Shell;
 use crate::core::collection::{AuthDef, Body, Part};
 use crate::tui::action::Action;
+use crate::tui::events::Level;
 
 impl OpenRequest {
     /// The parts of a multipart body, when the Body tab shows one.
@@ -84,16 +85,15 @@ fn switch_kind(p: &mut Part) {
     }
 }
 
-impl App {
+impl OpenRequest {
     /// Row actions on a multipart body. False when the Body tab does not show one (the caller goes on).
-    pub(super) fn part_action(&mut self, action: Action) -> bool {
-        let Some(open) = self.open.as_mut() else { return false };
+    pub(super) fn part_action(&mut self, action: Action, shell: &mut Shell) -> bool {
+        let open = self;
         let cursor = open.cursor;
         let i = cursor.wrapping_sub(1);
         let Some(parts) = open.parts_mut() else {
             if action == Action::SwitchPartKind {
-                self.shell
-                    .notify(Level::Info, "f switches a multipart part between a value and a file (Body tab)");
+                shell.notify(Level::Info, "f switches a multipart part between a value and a file (Body tab)");
                 return true;
             }
             return false;
@@ -123,7 +123,7 @@ impl App {
                     } else {
                         format!("part `{}`", part.name)
                     };
-                    self.shell.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
+                    shell.notify(Level::Info, format!("Removed {what} (unsaved; Ctrl-S saves)"));
                 }
             }
             Action::ToggleRow => {
@@ -140,9 +140,9 @@ impl App {
                         "a value"
                     };
                     let name = p.name.clone();
-                    self.shell.notify(Level::Info, format!("Part `{name}` is now {now}"));
+                    shell.notify(Level::Info, format!("Part `{name}` is now {now}"));
                 }
-                None => self.shell.notify(
+                None => shell.notify(
                     Level::Info,
                     "Select a part first (↓), then f switches it between a value and a file",
                 ),
