@@ -86,6 +86,15 @@ impl OpenRequest {
         }
     }
 
+    /// Requests under `from` moved to `to`: this one follows if it was among them.
+    pub fn follow_move(&mut self, from: &std::path::Path, to: &std::path::Path) {
+        if let Ok(rest) = self.draft.path.strip_prefix(from) {
+            let new = moved_path(rest, to);
+            self.draft.path = new.clone();
+            self.original.path = new;
+        }
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.original != self.draft
     }
@@ -227,5 +236,14 @@ pub(super) fn next_body(body: &Body) -> Body {
         ),
         // A file body switches to none; the file keeps it until saved.
         Body::Multipart(_) | Body::File { .. } => Body::None,
+    }
+}
+
+/// Where a file `rest` below a moved folder (or the moved file itself, `rest` empty) now is.
+pub fn moved_path(rest: &std::path::Path, to: &std::path::Path) -> std::path::PathBuf {
+    if rest.as_os_str().is_empty() {
+        to.to_path_buf()
+    } else {
+        to.join(rest)
     }
 }

@@ -14,6 +14,7 @@ pub mod cookies;
 pub mod dialogs;
 pub mod draft;
 pub mod export;
+mod file_ops;
 mod files;
 pub mod history;
 pub mod history_diff;
@@ -558,6 +559,75 @@ impl App {
     /// The result of `Effect::ExternalEditor`: the body of the open request.
     pub fn editor_finished(&mut self, result: Result<String, String>) {
         OpenRequest::editor_finished(self.open.as_mut(), result, &mut self.shell);
+    }
+
+    /// Tree-pane actions; Enter on a request opens it (asking about unsaved edits first).
+    fn tree_action(&mut self, action: Action) {
+        if let Some(path) = self.tree.action(action, &self.workspace, self.open.as_ref(), &mut self.shell) {
+            self.open_request(&path, true);
+        }
+    }
+
+    /// A tree prompt was answered: the file operation, then every pane hears what moved, and the tree shows it.
+    fn run_prompt(&mut self, purpose: PromptPurpose, text: &str) {
+        if purpose == PromptPurpose::SaveBody {
+            let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+            return self.responses.save_body(current, text, &mut self.shell);
+        }
+        let Some(result) = self.workspace.run_file_prompt(&purpose, text) else {
+            return;
+        };
+        let (path, is_request) = match result {
+            Ok(made) => made,
+            Err(e) => return self.shell.notify(Level::Error, e.to_string()),
+        };
+        let Some(ci) = self.workspace.collection_of(&path) else { return };
+        let moved = matches!(purpose, PromptPurpose::Rename { .. } | PromptPurpose::Move { .. });
+        if let PromptPurpose::Rename { path: from } | PromptPurpose::Move { path: from } = &purpose {
+            self.moved(from, &path);
+        }
+        self.reload_collection(ci);
+        if let (true, true, Some(def)) = (is_request, moved, self.workspace.find_def(&path)) {
+            if let Some(open) = self.open.as_mut().filter(|o| o.draft.path == path) {
+                open.original = def.clone();
+                open.draft = def;
+                open.stamp = crate::tui::message::FileStamp::read(&path);
+            }
+        }
+        self.tree.reveal(&self.workspace.collections, &path);
+        let verb = match purpose {
+            PromptPurpose::NewRequest { .. } | PromptPurpose::NewFolder { .. } => "Created",
+            PromptPurpose::Rename { .. } => "Renamed to",
+            PromptPurpose::Duplicate { .. } => "Duplicated as",
+            PromptPurpose::Move { .. } | PromptPurpose::SaveBody => "Moved to",
+        };
+        self.shell.notify(Level::Success, format!("{verb} {}", self.workspace.rel(&path)));
+        if is_request && matches!(purpose, PromptPurpose::NewRequest { .. } | PromptPurpose::Duplicate { .. }) {
+            self.open_request(&path, true);
+        }
+    }
+
+    /// Requests under `from` are now under `to`: the editor, the viewer and history follow.
+    fn moved(&mut self, from: &Path, to: &Path) {
+        if let Some(open) = self.open.as_mut() {
+            open.follow_move(from, to);
+        }
+        self.responses.follow_move(from, to);
+        self.history.follow_move(from, to, &mut self.shell);
+    }
+
+    /// The confirmed delete of a request file or folder.
+    fn delete_now(&mut self, path: &Path) {
+        let Some(ci) = self.workspace.collection_of(path) else { return };
+        if let Err(e) = self.workspace.delete(path) {
+            return self.shell.notify(Level::Error, format!("Not deleted: {e}"));
+        }
+        if self.current_path().is_some_and(|p| p.starts_with(path)) {
+            self.open = None;
+        }
+        self.responses.forget_under(path);
+        self.reload_collection(ci);
+        self.shell.notify(Level::Success, format!("Deleted {}", self.workspace.rel(path)));
     }
 }
 

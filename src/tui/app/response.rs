@@ -62,6 +62,26 @@ impl Responses {
         })
     }
 
+    /// Requests under `from` moved to `to`: their slots follow (a send in flight keeps running under its id).
+    pub fn follow_move(&mut self, from: &Path, to: &Path) {
+        let moved: Vec<PathBuf> = self.slots.keys().filter(|p| p.starts_with(from)).cloned().collect();
+        for p in moved {
+            if let (Some(slot), Ok(rest)) = (self.slots.remove(&p), p.strip_prefix(from)) {
+                self.slots.insert(super::draft::moved_path(rest, to), slot);
+            }
+        }
+    }
+
+    /// Requests under `path` were deleted: a send of one ends here (cancelled), not in a spinner that runs forever.
+    pub fn forget_under(&mut self, path: &Path) {
+        for (_, slot) in self.slots.iter().filter(|(p, _)| p.starts_with(path)) {
+            if let RequestState::Sending { cancel, .. } = &slot.state {
+                cancel.cancel();
+            }
+        }
+        self.slots.retain(|p, _| !p.starts_with(path));
+    }
+
     /// Cancels every send in flight (quitting).
     pub fn cancel_all(&self) {
         for slot in self.slots.values() {
