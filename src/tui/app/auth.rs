@@ -11,11 +11,13 @@
 
 use std::path::Path;
 
-use super::modal::Modal;
-use super::slot::RequestState;
-use super::{App, Level};
+use super::dialogs::Modal;
+use super::shell::Shell;
+use super::slot::{RequestState, Slot};
 use crate::core::auth::AuthErrorKind;
 use crate::core::pipeline::TrustKind;
+use crate::core::pipeline::TrustQuestion;
+use crate::tui::events::Level;
 use crate::tui::jobs::JobKind;
 use crate::tui::message::Message;
 
@@ -24,40 +26,40 @@ pub use super::auth_state::*;
 pub use crate::tui::events::AuthEvent;
 pub use crate::tui::events::{TokenAction, TokenView};
 
-impl App {
+impl AuthState {
     /// Esc in a flow dialog: stop the login (a token action, or the open request's send).
-    pub(super) fn cancel_flow(&mut self) {
-        self.shell.jobs.cancel((JobKind::TokenAction, 0));
-        if let Some(RequestState::Sending { cancel, .. }) = self.current_slot().map(|s| &s.state) {
+    pub(super) fn cancel_flow(current: Option<&Slot>, shell: &mut Shell) {
+        shell.jobs.cancel((JobKind::TokenAction, 0));
+        if let Some(RequestState::Sending { cancel, .. }) = current.map(|s| &s.state) {
             cancel.cancel();
         }
     }
 
     /// After `on_http`: the token status may have changed; a login dialog of the send is over.
-    pub(super) fn after_send(&mut self, path: &Path) {
-        self.auth.tokens.remove(path);
-        if matches!(self.shell.modal, Some(Modal::AuthFlow(_))) {
-            self.shell.modal = None;
+    pub(super) fn after_send(&mut self, path: &Path, shell: &mut Shell) {
+        self.tokens.remove(path);
+        if matches!(shell.modal, Some(Modal::AuthFlow(_))) {
+            shell.modal = None;
         }
     }
 
-    pub(super) fn on_auth(&mut self, ev: AuthEvent) {
-        self.shell.redraw = true;
+    pub(super) fn update(&mut self, ev: AuthEvent, shell: &mut Shell) {
+        shell.redraw = true;
         match ev {
             AuthEvent::Token { path, env, view } => {
-                self.auth.tokens.insert(path, (env, view));
+                self.tokens.insert(path, (env, view));
             }
             AuthEvent::TokenDone { path, action, result } => {
-                if matches!(self.shell.modal, Some(Modal::AuthFlow(_))) {
-                    self.shell.modal = None;
+                if matches!(shell.modal, Some(Modal::AuthFlow(_))) {
+                    shell.modal = None;
                 }
-                self.auth.tokens.remove(&path);
+                self.tokens.remove(&path);
                 match (action, result) {
-                    (TokenAction::Forget, Ok(_)) => self.shell.notify(Level::Success, "Forgot the cached token"),
-                    (_, Ok(Some(s))) => self.shell.notify(Level::Success, format!("Token ready: {}", s.summary())),
+                    (TokenAction::Forget, Ok(_)) => shell.notify(Level::Success, "Forgot the cached token"),
+                    (_, Ok(Some(s))) => shell.notify(Level::Success, format!("Token ready: {}", s.summary())),
                     (_, Ok(None)) => {}
-                    (_, Err(e)) if e.kind == AuthErrorKind::Cancelled => self.shell.notify(Level::Info, "Login cancelled"),
-                    (_, Err(e)) => self.shell.notify(Level::Error, format!("Token not obtained: {e}")),
+                    (_, Err(e)) if e.kind == AuthErrorKind::Cancelled => shell.notify(Level::Info, "Login cancelled"),
+                    (_, Err(e)) => shell.notify(Level::Error, format!("Token not obtained: {e}")),
                 }
             }
             AuthEvent::Browser {
@@ -65,53 +67,50 @@ impl App {
                 redirect_uri,
                 opened,
                 paste,
-            } => self.shell.modal = Some(Modal::AuthFlow(FlowDialog::browser(url, redirect_uri, opened, paste))),
+            } => shell.modal = Some(Modal::AuthFlow(FlowDialog::browser(url, redirect_uri, opened, paste))),
             AuthEvent::DeviceCode { uri, code, complete } => {
-                self.shell.modal = Some(Modal::AuthFlow(FlowDialog::device(uri, code, complete)));
+                shell.modal = Some(Modal::AuthFlow(FlowDialog::device(uri, code, complete)));
             }
-            AuthEvent::Note(text) => self.shell.notify(Level::Info, text),
+            AuthEvent::Note(text) => shell.notify(Level::Info, text),
             AuthEvent::SecretStored { name, result } => match result {
-                Ok(store) => self.shell.notify(
+                Ok(store) => shell.notify(
                     Level::Success,
                     format!(
                         "Stored secret `{name}` in {}: use {{{{keyring.{name}}}}} in a request",
                         store.describe()
                     ),
                 ),
-                Err((message, hint)) => self
-                    .shell
-                    .notify(Level::Error, format!("Secret `{name}` not stored: {message}. {hint}")),
+                Err((message, hint)) => shell.notify(Level::Error, format!("Secret `{name}` not stored: {message}. {hint}")),
             },
         }
     }
 
-    /// The trust prompt's answer: yes trusts (a command, or files from outside the folder) and sends; no runs
-    /// nothing.
-    pub(super) fn answer_trust(&mut self, prompt: TrustPrompt, yes: bool) {
+    /// The trust prompt's answer: yes gives back the question to trust before sending the open request `current`
+    /// (a command, or files from outside the folder); no runs nothing.
+    pub(super) fn answer_trust(prompt: TrustPrompt, yes: bool, current: Option<&Path>, shell: &mut Shell) -> Option<TrustQuestion> {
         if !yes {
             let not = match &prompt.question.kind {
                 TrustKind::Command { command, .. } => format!("`{command}` was not run"),
                 TrustKind::OutsideFile { path, .. } => format!("{} was not read", path.display()),
             };
-            self.shell
-                .notify(Level::Info, format!("Not sent: {not} (trust it later with `apix trust`)"));
-            return;
+            shell.notify(Level::Info, format!("Not sent: {not} (trust it later with `apix trust`)"));
+            return None;
         }
-        if self.open.as_ref().is_none_or(|o| o.draft.path != prompt.path) {
-            return;
+        if current != Some(prompt.path.as_path()) {
+            return None;
         }
         let running = match &prompt.question.kind {
             TrustKind::Command { command, .. } => format!("Trusted `{command}` for this collection; running it…"),
             TrustKind::OutsideFile { .. } => "Trusted this collection to send files from outside its folder; sending…".into(),
         };
-        self.shell.notify(Level::Info, running);
-        self.send_open_trusting(Some(prompt.question));
+        shell.notify(Level::Info, running);
+        Some(prompt.question)
     }
 
     /// Stores a secret in the OS keyring off the UI thread.
-    pub(super) fn store_secret(&mut self, name: String, value: String) {
-        let key = self.shell.jobs.unique_key();
-        self.shell.jobs.blocking((JobKind::Keyring, key), move |_| {
+    pub(super) fn store_secret(name: String, value: String, shell: &mut Shell) {
+        let key = shell.jobs.unique_key();
+        shell.jobs.blocking((JobKind::Keyring, key), move |_| {
             let result = crate::core::template::sources::keyring_set(&name, &value).map_err(|e| (e.message, e.hint));
             Message::Auth(AuthEvent::SecretStored { name, result })
         });

@@ -4,23 +4,33 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use super::auth_dialog_state::*;
-use super::modal::Modal;
-use super::{App, Level};
+use std::path::Path;
+
+use super::auth_state::AuthState;
+use super::dialogs::Modal;
+use super::shell::Shell;
+use super::slot::Slot;
+use crate::core::pipeline::TrustQuestion;
+use crate::tui::events::Level;
 use crate::tui::text_input::{InputOutcome, TextArea};
 
-impl App {
-    pub(super) fn trust_key(&mut self, prompt: TrustPrompt, key: KeyEvent) {
+impl AuthState {
+    /// Keys of the trust prompt; a yes gives back the question to trust before sending `current`.
+    pub(super) fn trust_key(prompt: TrustPrompt, key: KeyEvent, current: Option<&Path>, shell: &mut Shell) -> Option<TrustQuestion> {
         match key.code {
-            KeyCode::Char('y' | 'Y') => self.answer_trust(prompt, true),
-            KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => self.answer_trust(prompt, false),
-            _ => self.shell.modal = Some(Modal::Trust(prompt)),
+            KeyCode::Char('y' | 'Y') => Self::answer_trust(prompt, true, current, shell),
+            KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => Self::answer_trust(prompt, false, current, shell),
+            _ => {
+                shell.modal = Some(Modal::Trust(prompt));
+                None
+            }
         }
     }
 
-    pub(super) fn flow_key(&mut self, mut d: FlowDialog, key: KeyEvent) {
+    pub(super) fn flow_key(mut d: FlowDialog, key: KeyEvent, current: Option<&Slot>, shell: &mut Shell) {
         if key.code == KeyCode::Esc {
-            self.cancel_flow();
-            self.shell.notify(Level::Info, "Login cancelled");
+            Self::cancel_flow(current, shell);
+            shell.notify(Level::Info, "Login cancelled");
             return;
         }
         if key.code == KeyCode::Char('o') && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -33,18 +43,14 @@ impl App {
                 if !line.trim().is_empty() {
                     let _ = tx.send(line);
                     *input = TextArea::single("");
-                    self.shell.notify(Level::Info, "Checking the pasted URL…");
+                    shell.notify(Level::Info, "Checking the pasted URL…");
                 }
             }
         }
-        self.shell.modal = Some(Modal::AuthFlow(d));
+        shell.modal = Some(Modal::AuthFlow(d));
     }
 
-    pub(super) fn open_secret_prompt(&mut self) {
-        self.shell.modal = Some(Modal::Secret(SecretPrompt::new()));
-    }
-
-    pub(super) fn secret_key(&mut self, mut p: SecretPrompt, key: KeyEvent) {
+    pub(super) fn secret_key(mut p: SecretPrompt, key: KeyEvent, shell: &mut Shell) {
         match p.input_mut().handle_key(&key) {
             InputOutcome::Leave => {}
             InputOutcome::Commit => match p.stage {
@@ -53,24 +59,23 @@ impl App {
                     if valid_secret_name(&name) {
                         p.stage = SecretStage::Value;
                     } else {
-                        self.shell
-                            .notify(Level::Warning, "A secret name uses letters, digits and - _ . (e.g. github_token)");
+                        shell.notify(Level::Warning, "A secret name uses letters, digits and - _ . (e.g. github_token)");
                     }
-                    self.shell.modal = Some(Modal::Secret(p));
+                    shell.modal = Some(Modal::Secret(p));
                 }
                 SecretStage::Value => {
                     let value = p.value.text();
                     if value.is_empty() {
-                        self.shell.notify(Level::Warning, "Type the secret's value, or Esc to cancel");
-                        self.shell.modal = Some(Modal::Secret(p));
+                        shell.notify(Level::Warning, "Type the secret's value, or Esc to cancel");
+                        shell.modal = Some(Modal::Secret(p));
                         return;
                     }
                     let name = p.name.text().trim().to_string();
-                    self.shell.notify(Level::Info, format!("Storing `{name}` in the OS keyring…"));
-                    self.store_secret(name, value);
+                    shell.notify(Level::Info, format!("Storing `{name}` in the OS keyring…"));
+                    Self::store_secret(name, value, shell);
                 }
             },
-            _ => self.shell.modal = Some(Modal::Secret(p)),
+            _ => shell.modal = Some(Modal::Secret(p)),
         }
     }
 }

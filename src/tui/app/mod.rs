@@ -61,6 +61,7 @@ use crate::core::history::Entry;
 use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
 pub use crate::tui::events::Level;
+use crate::tui::events::TokenAction;
 use history::{EntryPurpose, HistoryEvent};
 pub use response::Responses;
 pub use shell::Shell;
@@ -280,7 +281,7 @@ impl App {
                 let path = self.responses.path_of(id);
                 self.on_http(id, *result, elapsed);
                 if let Some(path) = path {
-                    self.after_send(&path);
+                    self.auth.after_send(&path, &mut self.shell);
                 }
             }
             Message::History(HistoryEvent::Loaded { purpose, result }) => match result {
@@ -302,7 +303,7 @@ impl App {
                 }
             }
             Message::History(ev) => self.history.update(ev, &self.workspace, self.open.as_ref(), &mut self.shell),
-            Message::Auth(ev) => self.on_auth(ev),
+            Message::Auth(ev) => self.auth.update(ev, &mut self.shell),
             Message::Cookies(ev) => self.route_cookies(ev),
             Message::Checked { root, diagnostics } => {
                 self.workspace.problems.checked(root, diagnostics);
@@ -357,7 +358,7 @@ impl App {
     pub(super) fn upkeep(&mut self) {
         self.history
             .upkeep(&self.workspace, self.open.as_ref(), &self.responses, &mut self.shell);
-        self.auth_upkeep();
+        self.auth.upkeep(&self.workspace, self.open.as_ref(), &mut self.shell);
     }
 
     pub fn handle_action(&mut self, action: Action) {
@@ -378,10 +379,16 @@ impl App {
             Action::ReloadWorkspace => self.reload_workspace(),
             Action::History => self.history.open_view(&self.workspace, self.open.as_ref(), false, &mut self.shell),
             Action::HistoryAll => self.history.open_view(&self.workspace, self.open.as_ref(), true, &mut self.shell),
-            Action::FetchToken => self.token_action(crate::tui::events::TokenAction::Fetch),
-            Action::RefreshToken => self.token_action(crate::tui::events::TokenAction::Refresh),
-            Action::ForgetToken => self.token_action(crate::tui::events::TokenAction::Forget),
-            Action::StoreSecret => self.open_secret_prompt(),
+            Action::FetchToken => self
+                .auth
+                .token_action(TokenAction::Fetch, &self.workspace, self.open.as_ref(), &mut self.shell),
+            Action::RefreshToken => self
+                .auth
+                .token_action(TokenAction::Refresh, &self.workspace, self.open.as_ref(), &mut self.shell),
+            Action::ForgetToken => self
+                .auth
+                .token_action(TokenAction::Forget, &self.workspace, self.open.as_ref(), &mut self.shell),
+            Action::StoreSecret => self.shell.modal = Some(Modal::Secret(auth::SecretPrompt::new())),
             Action::CopyCurl => self.copy_curl(false),
             Action::CopyCurlSecrets => self.copy_curl(true),
             Action::Cookies => self.open_cookies(),

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::auth_state::AuthState;
 pub use super::dialogs::*;
 use super::tree::request_label;
 use super::{App, Level, Pane};
@@ -128,9 +129,17 @@ impl App {
                     .key(h, key, context, &self.workspace, self.open.as_ref(), &mut self.shell)
             }
             Modal::Diff(d) => super::history_state::HistoryState::diff_key(d, key, self.context(), &mut self.shell),
-            Modal::Trust(t) => self.trust_key(t, key),
-            Modal::AuthFlow(f) => self.flow_key(f, key),
-            Modal::Secret(s) => self.secret_key(s, key),
+            Modal::Trust(t) => {
+                let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+                if let Some(question) = AuthState::trust_key(t, key, current, &mut self.shell) {
+                    self.send_open_trusting(Some(question));
+                }
+            }
+            Modal::AuthFlow(f) => {
+                let current = self.open.as_ref().and_then(|o| self.responses.slots.get(&o.draft.path));
+                AuthState::flow_key(f, key, current, &mut self.shell)
+            }
+            Modal::Secret(s) => AuthState::secret_key(s, key, &mut self.shell),
             Modal::Cookies(mut d) => {
                 if d.handle_key(key, &mut self.shell.jobs, &self.shell.session) {
                     self.shell.modal = Some(Modal::Cookies(d));
