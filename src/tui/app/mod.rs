@@ -42,6 +42,7 @@ pub mod workspace;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -58,6 +59,7 @@ use super::message::Message;
 use super::theme::{Styles, ThemeSpec, DEFAULT_THEME_NAME};
 use crate::core::collection::{load_workspace, Collection};
 use crate::core::history::Entry;
+use crate::core::http::{Exchange, HttpError};
 use crate::core::pipeline::Session;
 use crate::core::template::DemoUrlFn;
 pub use crate::tui::events::Level;
@@ -276,10 +278,10 @@ impl App {
                 line,
                 warnings,
                 secrets,
-            } => self.on_prepared(id, line, warnings, secrets),
+            } => self.responses.on_prepared(id, line, warnings, secrets, &mut self.shell),
             Message::Http { id, result, elapsed } => {
                 let path = self.responses.path_of(id);
-                self.on_http(id, *result, elapsed);
+                self.responses.on_http(id, *result, elapsed, &mut self.shell);
                 if let Some(path) = path {
                     self.auth.after_send(&path, &mut self.shell);
                 }
@@ -311,7 +313,10 @@ impl App {
             }
             Message::TrustReview(review) => self.route_trust_review(review),
             Message::Notice(level, text) => self.shell.notify(level, text),
-            Message::Formatted { id } => self.on_formatted(id),
+            Message::Formatted { id } => {
+                let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+                self.responses.on_formatted(current, id, &mut self.shell)
+            }
             Message::Highlighted { id, window } => self.responses.on_highlighted(id, *window, &mut self.shell),
             Message::SearchHits {
                 id,
@@ -635,6 +640,43 @@ impl App {
         self.responses.forget_under(path);
         self.reload_collection(ci);
         self.shell.notify(Level::Success, format!("Deleted {}", self.workspace.rel(path)));
+    }
+
+    /// The open request as a background prepare needs it.
+    fn open_target(&self) -> Option<target::SendTarget> {
+        Some(target::SendTarget::of(&self.workspace, self.open.as_ref()?))
+    }
+
+    /// Ctrl-R: send the open draft (unsaved edits included) in the background.
+    pub(super) fn send_open(&mut self) {
+        self.send_open_trusting(None);
+    }
+
+    /// [`send_open`](Self::send_open) after the user said yes to `trust`.
+    pub(super) fn send_open_trusting(&mut self, trust: Option<crate::core::pipeline::TrustQuestion>) {
+        self.end_field_edit();
+        let Some(target) = self.open_target() else {
+            let hint = "Open a request first: select it in the tree and press Enter";
+            return self.shell.notify(Level::Info, hint);
+        };
+        self.responses.start_send(target, trust, &mut self.shell);
+        if self.shell.areas.narrow && self.focus == Pane::Tree {
+            self.focus = Pane::Response;
+        }
+    }
+
+    /// Shows a finished exchange (or failure) for the open request as if it had just been sent, formatting the
+    /// body right away. For previews of history entries and for tests and snapshots with hand-made exchanges.
+    pub fn show_result(&mut self, result: Result<Exchange, HttpError>, elapsed: Duration) {
+        self.show_result_with(result, elapsed, body::LiveDoc::new());
+    }
+
+    /// [`show_result`](Self::show_result) with a body document already fed while the body arrived (benchmarks).
+    pub fn show_result_with(&mut self, result: Result<Exchange, HttpError>, elapsed: Duration, body: Arc<body::LiveDoc>) {
+        let Some(open) = self.open.as_ref() else { return };
+        let (path, line) = (open.draft.path.clone(), format!("{} {}", open.draft.method, open.draft.url));
+        self.responses.show_result(path, line, result, elapsed, body, &mut self.shell);
+        self.settle();
     }
 }
 

@@ -22,17 +22,19 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::body::{classify, format_text, LiveDoc};
-use super::history::HistoryEvent;
+use super::history_state::HistoryEvent;
 use super::slot::{DoneState, Failure, RequestState, Slot};
 use super::target::SendTarget;
 
-use super::{App, Level, Pane};
+use super::response::Responses;
+use super::shell::Shell;
 use crate::core::format::document::SpillPolicy;
 use crate::core::http::{self, insight, Exchange, HttpError, Progress};
 use crate::core::mask::Masker;
 use crate::core::pipeline::{Hooks, Mode, SendError, Session, TrustQuestion};
 use crate::core::template::mask_secrets;
 use crate::tui::app::body::Limits;
+use crate::tui::events::Level;
 use crate::tui::jobs::{JobCtx, JobKind};
 use crate::tui::message::Message;
 
@@ -157,36 +159,20 @@ struct SendIo {
     limits: Limits,
 }
 
-impl App {
-    /// The open request as a background prepare needs it.
-    pub(super) fn open_target(&self) -> Option<SendTarget> {
-        Some(SendTarget::of(&self.workspace, self.open.as_ref()?))
-    }
-
-    /// Ctrl-R: send the open draft (unsaved edits included) in the background.
-    pub(super) fn send_open(&mut self) {
-        self.send_open_trusting(None);
-    }
-
-    /// [`send_open`](Self::send_open) after the user said yes to `trust`.
-    pub(super) fn send_open_trusting(&mut self, trust: Option<TrustQuestion>) {
-        self.end_field_edit();
-        let Some(target) = self.open_target() else {
-            self.shell
-                .notify(Level::Info, "Open a request first: select it in the tree and press Enter");
-            return;
-        };
+impl Responses {
+    /// Sends `target` in the background (after the user said yes to `trust`, if given); its slot shows the send.
+    pub(super) fn start_send(&mut self, target: SendTarget, trust: Option<TrustQuestion>, shell: &mut Shell) {
         let path = target.def.path.clone();
-        let id = self.shell.next_id();
+        let id = shell.next_id();
         // A new send replaces the previous one of the same request.
         if let Some(Slot {
             state: RequestState::Sending { cancel, .. },
             ..
-        }) = self.responses.slots.get(&path)
+        }) = self.slots.get(&path)
         {
             cancel.cancel();
         }
-        let view = self.responses.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
+        let view = self.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
         // Until the prepare answers: the request as written (placeholders, so no secret).
         let line = format!("{} {}", target.def.method, target.def.url);
         let (progress_tx, progress_rx) = watch::channel(Progress::default());
@@ -194,15 +180,13 @@ impl App {
         let io = SendIo {
             body: body.clone(),
             progress: progress_tx,
-            limits: self.shell.limits.clone(),
+            limits: shell.limits.clone(),
         };
-        let session = self.shell.session.clone();
+        let session = shell.session.clone();
         let name = (JobKind::Send, id);
-        self.shell
-            .jobs
-            .spawn(name, move |ctx| run_send(ctx, id, session, target, trust, io));
-        let cancel = self.shell.jobs.token(name);
-        self.responses.slots.insert(
+        shell.jobs.spawn(name, move |ctx| run_send(ctx, id, session, target, trust, io));
+        let cancel = shell.jobs.token(name);
+        self.slots.insert(
             path,
             Slot {
                 id,
@@ -217,44 +201,37 @@ impl App {
                 masker: Arc::default(),
             },
         );
-        if self.shell.areas.narrow && self.focus == Pane::Tree {
-            self.focus = Pane::Response;
-        }
     }
 
-    pub(super) fn on_prepared(&mut self, id: u64, line: String, warnings: Vec<String>, secrets: Vec<String>) {
-        let Some(slot) = self.responses.by_id_mut(id) else { return };
+    pub(super) fn on_prepared(&mut self, id: u64, line: String, warnings: Vec<String>, secrets: Vec<String>, shell: &mut Shell) {
+        let Some(slot) = self.by_id_mut(id) else { return };
         if let RequestState::Sending { line: l, .. } = &mut slot.state {
             *l = line;
         }
         slot.masker = Arc::new(Masker::new(&secrets));
-        self.shell.redraw = true;
+        shell.redraw = true;
         if !warnings.is_empty() {
-            self.shell.notify(Level::Warning, warnings.join(" · "));
+            shell.notify(Level::Warning, warnings.join(" · "));
         }
     }
 
-    /// Shows a finished exchange (or failure) for the open request as if it had just been sent, formatting the
-    /// body right away. For previews of history entries and for tests and snapshots with hand-made exchanges.
-    pub fn show_result(&mut self, result: Result<Exchange, HttpError>, elapsed: Duration) {
-        self.show_result_with(result, elapsed, LiveDoc::new());
-    }
-
-    /// [`show_result`](Self::show_result) with a body document already fed while the body arrived (benchmarks).
-    pub fn show_result_with(&mut self, result: Result<Exchange, HttpError>, elapsed: Duration, body: Arc<LiveDoc>) {
-        let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) else {
-            return;
-        };
-        let id = self.shell.next_id();
+    /// Shows a finished exchange (or failure) in the slot of `path` as if it had just been sent, the body fed in
+    /// `body` already; `line` is the request line said when there is no exchange.
+    pub(super) fn show_result(
+        &mut self,
+        path: PathBuf,
+        line: String,
+        result: Result<Exchange, HttpError>,
+        elapsed: Duration,
+        body: Arc<LiveDoc>,
+        shell: &mut Shell,
+    ) {
+        let id = shell.next_id();
         let line = match &result {
             Ok(ex) => format!("{} {}", ex.request.method, ex.request.url),
-            Err(_) => self
-                .open
-                .as_ref()
-                .map(|o| format!("{} {}", o.draft.method, o.draft.url))
-                .unwrap_or_default(),
+            Err(_) => line,
         };
-        let view = self.responses.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
+        let view = self.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
         let (progress_tx, progress) = watch::channel(Progress::default());
         drop(progress_tx);
         let state = RequestState::Sending {
@@ -268,18 +245,16 @@ impl App {
             Ok(x) => Masker::new(&x.secrets),
             Err(_) => Masker::default(),
         });
-        self.responses.slots.insert(path, Slot { id, state, view, masker });
-        self.on_http(id, result.map_err(SendError::Http), elapsed);
-        self.settle();
+        self.slots.insert(path, Slot { id, state, view, masker });
+        self.on_http(id, result.map_err(SendError::Http), elapsed, shell);
     }
 
-    pub(super) fn on_http(&mut self, id: u64, result: Result<Exchange, SendError>, elapsed: Duration) {
-        let login_key = self
-            .shell
+    pub(super) fn on_http(&mut self, id: u64, result: Result<Exchange, SendError>, elapsed: Duration, shell: &mut Shell) {
+        let login_key = shell
             .keymap
             .label(crate::tui::keymap::Context::Request, crate::tui::action::Action::FetchToken);
-        let spill = self.shell.limits.doc_spill();
-        let Some(slot) = self.responses.by_id_mut(id) else {
+        let spill = shell.limits.doc_spill();
+        let Some(slot) = self.by_id_mut(id) else {
             // The request was deleted meanwhile (its send was cancelled), or a newer send replaced this one.
             return;
         };
@@ -306,9 +281,8 @@ impl App {
             }
             Err(e) if e.is_cancelled() => {
                 slot.state = RequestState::Cancelled { after: elapsed, line };
-                self.shell.redraw = true;
-                self.shell
-                    .notify(Level::Info, format!("Cancelled after {}", crate::core::format_duration(elapsed)));
+                shell.redraw = true;
+                shell.notify(Level::Info, format!("Cancelled after {}", crate::core::format_duration(elapsed)));
                 return;
             }
             Err(SendError::Trust {
@@ -328,39 +302,41 @@ impl App {
                         RequestState::Failed(f) => f.message.clone(),
                         _ => String::new(),
                     };
-                    self.shell.notify(Level::Error, format!("Not sent: {message}"));
+                    shell.notify(Level::Error, format!("Not sent: {message}"));
                 }
             }
         }
-        self.shell.redraw = true;
+        shell.redraw = true;
         if let Some((exchange, live)) = format {
-            self.format_body(id, exchange, live, spill);
+            Self::format_body(id, exchange, live, spill, shell);
         }
-        if let (Some(question), Some(path)) = (question, self.responses.path_of(id)) {
-            self.responses.slots.remove(&path);
-            self.shell.modal = Some(super::modal::Modal::Trust(super::auth::TrustPrompt { question, path }));
+        if let (Some(question), Some(path)) = (question, self.path_of(id)) {
+            self.slots.remove(&path);
+            shell.modal = Some(super::dialogs::Modal::Trust(super::auth_dialog_state::TrustPrompt {
+                question,
+                path,
+            }));
         }
     }
 
     /// Formats a complete text body: small ones on the spot (sub-millisecond), larger ones as a job.
-    fn format_body(&mut self, id: u64, exchange: Arc<Exchange>, live: Arc<LiveDoc>, spill: SpillPolicy) {
+    fn format_body(id: u64, exchange: Arc<Exchange>, live: Arc<LiveDoc>, spill: SpillPolicy, shell: &mut Shell) {
         if exchange.response.decoded_size <= INLINE_FORMAT {
             format_text(&exchange.response, &live, &spill);
             return;
         }
-        self.shell.jobs.blocking((JobKind::Format, id), move |_| {
+        shell.jobs.blocking((JobKind::Format, id), move |_| {
             format_text(&exchange.response, &live, &spill);
             Message::Formatted { id }
         });
     }
 
-    pub(super) fn on_formatted(&mut self, id: u64) {
-        let Some(slot) = self.responses.by_id_mut(id) else { return };
+    pub(super) fn on_formatted(&mut self, current: Option<&Path>, id: u64, shell: &mut Shell) {
+        let Some(slot) = self.by_id_mut(id) else { return };
         slot.view.highlight = None;
-        self.shell.redraw = true;
+        shell.redraw = true;
         if slot.view.search.is_some() {
-            self.responses
-                .run_search_again(self.open.as_ref().map(|o| o.draft.path.as_path()), &mut self.shell);
+            self.run_search_again(current, shell);
         }
     }
 }
