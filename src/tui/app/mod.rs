@@ -330,7 +330,10 @@ impl App {
                     .on_search_hits(current.as_deref(), id, search, hits, done, capped, &mut self.shell)
             }
             Message::BodySaved { to, result } => Responses::on_body_saved(&to, result, &mut self.shell),
-            Message::CurlReady { path, reveal, result } => self.on_curl_ready(path, reveal, result),
+            Message::CurlReady { path, reveal, result } => {
+                let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+                export::on_curl_ready(current, path, reveal, result, &mut self.shell)
+            }
             Message::PollFiles => {
                 // Collections are checked off the start-up path: at the first file poll, after the first frame.
                 self.workspace
@@ -394,8 +397,10 @@ impl App {
                 .auth
                 .token_action(TokenAction::Forget, &self.workspace, self.open.as_ref(), &mut self.shell),
             Action::StoreSecret => self.shell.modal = Some(Modal::Secret(auth::SecretPrompt::new())),
-            Action::CopyCurl => self.copy_curl(false),
-            Action::CopyCurlSecrets => self.copy_curl(true),
+            Action::CopyCurl | Action::CopyCurlSecrets => {
+                self.end_field_edit();
+                export::copy_curl(self.open_target(), action == Action::CopyCurlSecrets, &mut self.shell)
+            }
             Action::Cookies => self.open_cookies(),
             Action::Problems => self.shell.modal = Some(Modal::Problems(problems::ProblemsView::default())),
             other => match self.focus {

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::auth_state::AuthState;
 pub use super::dialogs::*;
+use super::export;
 use super::tree::request_label;
 use super::{App, Level, Pane};
 use crate::tui::action::Action;
@@ -275,7 +276,10 @@ impl App {
         match (c.purpose, choice) {
             (_, 'c') => {}
             (ConfirmPurpose::Delete(path), 'y') => self.delete_now(&path),
-            (ConfirmPurpose::CopySecrets, 'y') => self.copy_curl_now(true),
+            (ConfirmPurpose::CopySecrets, 'y') => {
+                self.end_field_edit();
+                export::copy_curl_now(self.open_target(), true, &mut self.shell)
+            }
             (ConfirmPurpose::Unsaved(after), 's') if self.save_now() => self.after_unsaved(after),
             (ConfirmPurpose::Unsaved(after), 'd') => {
                 if let Some(open) = self.open.as_mut() {
