@@ -1,74 +1,153 @@
-//! Opening, saving and reloading request files, and noticing when one changed on disk behind our back. apix never
-//! overwrites a file silently: a change on disk is reported, and the person chooses reload or keep-mine.
+//! Request files on disk, for the editor and the workspace: saving, reloading, and noticing when the open file
+//! changed behind our back. apix never overwrites a file silently: a change on disk is reported, and the person
+//! chooses reload or keep-mine. The App strings these together (`open_request`, `save`, `on_disk_changed`).
 
 use std::path::Path;
 
+use super::dialogs::{AfterUnsaved, Confirm, ConfirmPurpose, Modal};
 use super::draft::OpenRequest;
-use super::modal::{AfterUnsaved, Confirm, ConfirmPurpose, Modal};
-use super::{App, Level, Pane};
-use crate::core::collection::{load_collection, load_workspace, save_request, Folder, Node, RequestDef};
+use super::shell::Shell;
+use super::workspace::Workspace;
+use crate::core::collection::{load_collection, load_workspace, save_request, Folder, Node, RequestDef, SaveError};
+use crate::tui::events::Level;
 use crate::tui::jobs::JobKind;
 use crate::tui::message::{FileStamp, Message};
 
-impl App {
-    /// Opens `path`, asking first if the current request has unsaved changes.
-    pub fn open_request(&mut self, path: &Path, focus: bool) {
-        if self.open.as_ref().is_some_and(|o| o.draft.path == path) {
-            if focus {
-                self.set_focus(Pane::Request);
+/// What a change of the open file on disk asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum DiskChange {
+    /// Nothing to do (already known, ignored, or being asked about).
+    None,
+    /// No unsaved edits: read the file again.
+    Reload,
+    /// Unsaved edits: ask which version wins.
+    Ask,
+}
+
+impl Workspace {
+    /// Ctrl-L: reads every collection again (new files from a `git pull`, say). Returns the number of requests.
+    pub(super) fn reload(&mut self, shell: &mut Shell) -> usize {
+        self.collections = load_workspace(&self.dir);
+        for c in &self.collections {
+            if !self.envs.contains_key(&c.root) {
+                self.envs.insert(c.root.clone(), c.default_environment().map(|e| e.name.clone()));
             }
+        }
+        for c in &self.collections {
+            self.problems.mark_stale(&c.root);
+        }
+        self.problems.check_stale(&self.collections, &mut shell.jobs);
+        self.collections.iter().map(|c| c.requests().len()).sum()
+    }
+
+    /// Reloads one collection after a change made through apix (create, rename, delete…).
+    pub(super) fn reload_collection(&mut self, ci: usize, shell: &mut Shell) {
+        if let Some(c) = self.collections.get_mut(ci) {
+            *c = load_collection(&c.root.clone());
+            self.problems.mark_stale(&c.root);
+        }
+        self.problems.check_stale(&self.collections, &mut shell.jobs);
+    }
+
+    /// `def` was saved: the loaded collection takes it, and is checked again.
+    pub(super) fn saved(&mut self, ci: usize, def: &RequestDef, shell: &mut Shell) {
+        if let Some(c) = self.collections.get_mut(ci) {
+            replace_request(&mut c.tree, def);
+            self.problems.mark_stale(&c.root);
+        }
+        self.problems.check_stale(&self.collections, &mut shell.jobs);
+    }
+}
+
+impl OpenRequest {
+    /// The file changed on disk since it was loaded (and not to a version the person chose to ignore).
+    pub(super) fn changed_on_disk(&self) -> bool {
+        let on_disk = FileStamp::read(&self.draft.path);
+        on_disk.is_some() && on_disk != self.stamp && on_disk != self.ignored
+    }
+
+    /// Writes the draft through the core (only changed fields are rewritten); returns what was saved.
+    pub(super) fn write(&mut self) -> Result<RequestDef, SaveError> {
+        save_request(&self.draft)?;
+        self.original = self.draft.clone();
+        self.stamp = FileStamp::read(&self.draft.path);
+        self.ignored = None;
+        Ok(self.draft.clone())
+    }
+
+    /// The file as loaded again replaces the draft.
+    pub(super) fn reloaded(&mut self, def: RequestDef) {
+        self.stamp = FileStamp::read(&def.path);
+        self.original = def.clone();
+        self.draft = def;
+        self.editing = None;
+        self.cursor = self.cursor.min(self.item_count());
+        self.ignored = None;
+    }
+
+    /// About once a second (from the loop's timer): compares the file with what was loaded, off the UI thread.
+    pub(super) fn poll(&self, shell: &mut Shell) {
+        let name = (JobKind::DiskPoll, 0);
+        if shell.jobs.is_running(name) {
             return;
+        }
+        let path = self.draft.path.clone();
+        let (known, ignored) = (self.stamp, self.ignored);
+        shell.jobs.blocking(name, move |_| {
+            let stamp = FileStamp::read(&path);
+            let changed = stamp != known && (stamp.is_none() || stamp != ignored);
+            let stamp = if changed { stamp } else { known };
+            Message::DiskChanged { path, stamp }
+        });
+    }
+
+    /// The poll found `stamp` for `path`. A deleted file is said once (Ctrl-S writes it back).
+    pub(super) fn disk_changed(&mut self, path: &Path, stamp: Option<FileStamp>, ws: &Workspace, shell: &mut Shell) -> DiskChange {
+        if self.draft.path != path || stamp == self.stamp || (stamp.is_some() && stamp == self.ignored) {
+            return DiskChange::None;
+        }
+        let asking = matches!(
+            shell.modal,
+            Some(Modal::Confirm(Confirm {
+                purpose: ConfirmPurpose::DiskChanged { .. },
+                ..
+            }))
+        );
+        if asking {
+            return DiskChange::None;
+        }
+        shell.redraw = true;
+        if stamp.is_none() {
+            if self.ignored.is_none() {
+                let name = ws.rel(path);
+                shell.notify(
+                    Level::Warning,
+                    format!("{name} was deleted or moved on disk; Ctrl-S writes your version back"),
+                );
+            }
+            self.stamp = None;
+            return DiskChange::None;
         }
         if self.is_dirty() {
-            self.confirm_unsaved(AfterUnsaved::Open(path.to_path_buf(), focus));
-            return;
+            DiskChange::Ask
+        } else {
+            DiskChange::Reload
         }
-        self.open_now(path, focus);
     }
 
-    pub(super) fn open_now(&mut self, path: &Path, focus: bool) {
-        let Some(ci) = self.workspace.collection_of(path) else { return };
-        let Some(def) = self.workspace.collections[ci].find_request(path).cloned() else {
-            self.shell.notify(
-                Level::Error,
-                format!(
-                    "{} could not be loaded; {} in the tree says why",
-                    self.workspace.rel(path),
-                    self.shell
-                        .keymap
-                        .label(crate::tui::keymap::Context::Tree, crate::tui::action::Action::Problems)
-                ),
-            );
-            return;
-        };
-        self.end_field_edit();
-        let tab = self.open.as_ref().map(|o| o.tab);
-        let mut open = OpenRequest::new(ci, def, FileStamp::read(path));
-        if let Some(tab) = tab {
-            open.tab = tab;
-        }
-        self.open = Some(open);
-        // Once per session per collection: what it reads from outside itself, if something needs trust.
-        if let Some(c) = self.workspace.collections.get(ci) {
-            if self.auth.reviewed.insert(c.root.clone()) {
-                super::trust_review::start(c, &self.shell.session.trust, &mut self.shell.jobs);
-            }
-        }
-        self.tree.reveal(&self.workspace.collections, path);
-        if focus {
-            self.set_focus(Pane::Request);
-        }
-        self.shell.redraw = true;
+    /// "keep mine": remember the disk version we chose to ignore, so we do not ask again for it.
+    pub(super) fn keep_mine(&mut self) {
+        self.ignored = FileStamp::read(&self.draft.path);
     }
 
-    pub(super) fn confirm_unsaved(&mut self, after: AfterUnsaved) {
-        let Some(open) = self.open.as_ref() else { return };
-        let name = self.workspace.rel(&open.draft.path);
+    /// Asks what to do with the unsaved edits before `after` (quit, or open another request).
+    pub(super) fn confirm_unsaved(&self, after: AfterUnsaved, ws: &Workspace, shell: &mut Shell) {
+        let name = ws.rel(&self.draft.path);
         let (title, verb) = match &after {
             AfterUnsaved::Quit => ("Quit with unsaved changes?", "quit"),
             AfterUnsaved::Open(..) => ("Unsaved changes", "switch"),
         };
-        self.shell.modal = Some(Modal::Confirm(Confirm {
+        shell.modal = Some(Modal::Confirm(Confirm {
             title: title.into(),
             lines: vec![format!("{name} has changes that are not saved.")],
             choices: vec![
@@ -80,178 +159,13 @@ impl App {
         }));
     }
 
-    /// Ctrl-S.
-    pub(super) fn save(&mut self) {
-        self.end_field_edit();
-        let Some(open) = self.open.as_ref() else {
-            self.shell.notify(Level::Info, "Nothing to save: no request is open");
-            return;
-        };
-        let path = open.draft.path.clone();
-        let on_disk = FileStamp::read(&path);
-        if on_disk.is_some() && on_disk != open.stamp && on_disk != open.ignored {
-            self.confirm_disk_change(&path, true);
-            return;
-        }
-        self.save_now();
-    }
-
-    /// Writes the draft through the core (only changed fields are rewritten). Returns true on success.
-    pub(super) fn save_now(&mut self) -> bool {
-        let Some(open) = self.open.as_mut() else { return false };
-        match save_request(&open.draft) {
-            Ok(()) => {
-                open.original = open.draft.clone();
-                open.stamp = FileStamp::read(&open.draft.path);
-                let def = open.draft.clone();
-                let ci = open.collection;
-                open.ignored = None;
-                if let Some(c) = self.workspace.collections.get_mut(ci) {
-                    replace_request(&mut c.tree, &def);
-                    self.workspace.problems.mark_stale(&c.root);
-                }
-                self.workspace
-                    .problems
-                    .check_stale(&self.workspace.collections, &mut self.shell.jobs);
-                self.tree.rebuild(&self.workspace.collections);
-                self.shell
-                    .notify(Level::Success, format!("Saved {}", self.workspace.rel(&def.path)));
-                true
-            }
-            Err(e) => {
-                self.shell.notify(Level::Error, format!("Not saved: {e}"));
-                false
-            }
-        }
-    }
-
-    /// Ctrl-L: read every collection again (new files from a `git pull`, say). The open draft is kept.
-    pub(super) fn reload_workspace(&mut self) {
-        self.workspace.collections = load_workspace(&self.workspace.dir);
-        for c in &self.workspace.collections {
-            if !self.workspace.envs.contains_key(&c.root) {
-                self.workspace
-                    .envs
-                    .insert(c.root.clone(), c.default_environment().map(|e| e.name.clone()));
-            }
-        }
-        if let Some(open) = self.open.as_mut() {
-            match self.workspace.collections.iter().position(|c| open.draft.path.starts_with(&c.root)) {
-                Some(ci) => open.collection = ci,
-                None => self.open = None,
-            }
-        }
-        for c in &self.workspace.collections {
-            self.workspace.problems.mark_stale(&c.root);
-        }
-        self.workspace
-            .problems
-            .check_stale(&self.workspace.collections, &mut self.shell.jobs);
-        self.tree.rebuild(&self.workspace.collections);
-        let n = self.workspace.collections.iter().map(|c| c.requests().len()).sum::<usize>();
-        self.shell.notify(
-            Level::Success,
-            format!("Reloaded {} collection(s), {n} requests", self.workspace.collections.len()),
-        );
-    }
-
-    /// Reloads one collection after a change made through apix (create, rename, delete…).
-    pub(super) fn reload_collection(&mut self, ci: usize) {
-        if let Some(c) = self.workspace.collections.get_mut(ci) {
-            *c = load_collection(&c.root.clone());
-            self.workspace.problems.mark_stale(&c.root);
-        }
-        self.workspace
-            .problems
-            .check_stale(&self.workspace.collections, &mut self.shell.jobs);
-        self.tree.rebuild(&self.workspace.collections);
-    }
-
-    /// Reads the open file again, dropping the draft.
-    pub(super) fn reload_open_from_disk(&mut self) {
-        let Some(open) = self.open.as_ref() else { return };
-        let (ci, path) = (open.collection, open.draft.path.clone());
-        self.reload_collection(ci);
-        match self.workspace.collections.get(ci).and_then(|c| c.find_request(&path)).cloned() {
-            Some(def) => {
-                if let Some(open) = self.open.as_mut() {
-                    open.original = def.clone();
-                    open.draft = def;
-                    open.stamp = FileStamp::read(&path);
-                    open.editing = None;
-                    open.cursor = open.cursor.min(open.item_count());
-                    open.ignored = None;
-                }
-            }
-            None => self.shell.notify(
-                Level::Error,
-                format!(
-                    "{} no longer loads; run `apix check` to see why (your edits are gone)",
-                    self.workspace.rel(&path)
-                ),
-            ),
-        }
-    }
-
-    /// About once a second (from the loop's timer): compare the open file with what we loaded, off the UI thread.
-    pub(super) fn poll_files(&mut self) {
-        let name = (JobKind::DiskPoll, 0);
-        if self.shell.jobs.is_running(name) {
-            return;
-        }
-        let Some(open) = self.open.as_ref() else { return };
-        let path = open.draft.path.clone();
-        let known = open.stamp;
-        let ignored = open.ignored;
-        self.shell.jobs.blocking(name, move |_| {
-            let stamp = FileStamp::read(&path);
-            let changed = stamp != known && (stamp.is_none() || stamp != ignored);
-            let stamp = if changed { stamp } else { known };
-            Message::DiskChanged { path, stamp }
-        });
-    }
-
-    pub(super) fn on_disk_changed(&mut self, path: &Path, stamp: Option<FileStamp>) {
-        let Some(open) = self.open.as_ref() else { return };
-        if open.draft.path != path || stamp == open.stamp || (stamp.is_some() && stamp == open.ignored) {
-            return;
-        }
-        if matches!(
-            self.shell.modal,
-            Some(Modal::Confirm(Confirm {
-                purpose: ConfirmPurpose::DiskChanged { .. },
-                ..
-            }))
-        ) {
-            return;
-        }
-        self.shell.redraw = true;
-        let name = self.workspace.rel(path);
-        if stamp.is_none() {
-            if self.open.as_ref().is_some_and(|o| o.ignored.is_none()) {
-                self.shell.notify(
-                    Level::Warning,
-                    format!("{name} was deleted or moved on disk; Ctrl-S writes your version back"),
-                );
-            }
-            if let Some(open) = self.open.as_mut() {
-                open.stamp = None;
-            }
-            return;
-        }
-        if !self.is_dirty() {
-            self.reload_open_from_disk();
-            self.shell.notify(Level::Info, format!("{name} changed on disk; reloaded"));
-            return;
-        }
-        self.confirm_disk_change(path, false);
-    }
-
-    fn confirm_disk_change(&mut self, path: &Path, saving: bool) {
-        let name = self.workspace.rel(path);
+    /// Asks which version wins when the file changed on disk and there are unsaved edits (`saving`: on Ctrl-S).
+    pub(super) fn confirm_disk_change(&self, saving: bool, ws: &Workspace, shell: &mut Shell) {
+        let path = &self.draft.path;
+        let name = ws.rel(path);
         let mut lines = vec![format!("{name} changed on disk since you opened it (another editor, a git pull?).")];
         lines.push("You also have unsaved changes here. Which version do you want?".into());
-        self.shell.modal = Some(Modal::Confirm(Confirm {
+        shell.modal = Some(Modal::Confirm(Confirm {
             title: "File changed on disk".into(),
             lines,
             choices: vec![
@@ -271,13 +185,6 @@ impl App {
                 saving,
             },
         }));
-    }
-
-    /// "keep mine": remember the disk version we chose to ignore, so we do not ask again for it.
-    pub(super) fn keep_mine(&mut self, path: &Path) {
-        if let Some(open) = self.open.as_mut() {
-            open.ignored = FileStamp::read(path);
-        }
     }
 }
 

@@ -339,7 +339,9 @@ impl App {
                 self.workspace
                     .problems
                     .check_stale(&self.workspace.collections, &mut self.shell.jobs);
-                self.poll_files();
+                if let Some(open) = self.open.as_ref() {
+                    open.poll(&mut self.shell);
+                }
             }
             Message::DiskChanged { path, stamp } => self.on_disk_changed(&path, stamp),
             Message::Tick => {
@@ -448,7 +450,9 @@ impl App {
 
     fn request_quit(&mut self) {
         if self.is_dirty() {
-            self.confirm_unsaved(dialogs::AfterUnsaved::Quit);
+            if let Some(open) = self.open.as_ref() {
+                open.confirm_unsaved(dialogs::AfterUnsaved::Quit, &self.workspace, &mut self.shell);
+            }
         } else {
             self.responses.cancel_all();
             self.shell.quit = true;
@@ -682,6 +686,130 @@ impl App {
         let (path, line) = (open.draft.path.clone(), format!("{} {}", open.draft.method, open.draft.url));
         self.responses.show_result(path, line, result, elapsed, body, &mut self.shell);
         self.settle();
+    }
+
+    /// Opens `path`, asking first if the current request has unsaved changes.
+    pub fn open_request(&mut self, path: &Path, focus: bool) {
+        if self.current_path() == Some(path) {
+            if focus {
+                self.set_focus(Pane::Request);
+            }
+        } else if let Some(open) = self.open.as_ref().filter(|o| o.is_dirty()) {
+            open.confirm_unsaved(
+                dialogs::AfterUnsaved::Open(path.to_path_buf(), focus),
+                &self.workspace,
+                &mut self.shell,
+            );
+        } else {
+            self.open_now(path, focus);
+        }
+    }
+
+    fn open_now(&mut self, path: &Path, focus: bool) {
+        let Some(ci) = self.workspace.collection_of(path) else { return };
+        let Some(def) = self.workspace.find_def(path) else {
+            let key = self.shell.keymap.label(Context::Tree, Action::Problems);
+            let name = self.workspace.rel(path);
+            return self
+                .shell
+                .notify(Level::Error, format!("{name} could not be loaded; {key} in the tree says why"));
+        };
+        self.end_field_edit();
+        let mut open = OpenRequest::new(ci, def, crate::tui::message::FileStamp::read(path));
+        if let Some(previous) = self.open.as_ref() {
+            open.tab = previous.tab;
+        }
+        self.open = Some(open);
+        // Once per session per collection: what it reads from outside itself, if something needs trust.
+        if let Some(c) = self.workspace.collections.get(ci) {
+            if self.auth.reviewed.insert(c.root.clone()) {
+                trust_review::start(c, &self.shell.session.trust, &mut self.shell.jobs);
+            }
+        }
+        self.tree.reveal(&self.workspace.collections, path);
+        if focus {
+            self.set_focus(Pane::Request);
+        }
+        self.shell.redraw = true;
+    }
+
+    /// Ctrl-S: asks first when the file changed on disk meanwhile.
+    fn save(&mut self) {
+        self.end_field_edit();
+        match self.open.as_ref() {
+            None => self.shell.notify(Level::Info, "Nothing to save: no request is open"),
+            Some(open) if open.changed_on_disk() => open.confirm_disk_change(true, &self.workspace, &mut self.shell),
+            Some(_) => {
+                self.save_now();
+            }
+        }
+    }
+
+    /// Writes the open request. Returns true on success.
+    fn save_now(&mut self) -> bool {
+        let Some(open) = self.open.as_mut() else { return false };
+        match open.write() {
+            Ok(def) => {
+                self.workspace.saved(open.collection, &def, &mut self.shell);
+                self.tree.rebuild(&self.workspace.collections);
+                let name = self.workspace.rel(&def.path);
+                self.shell.notify(Level::Success, format!("Saved {name}"));
+                true
+            }
+            Err(e) => {
+                self.shell.notify(Level::Error, format!("Not saved: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Ctrl-L: every collection read again; the open draft is kept (closed if its collection went away).
+    fn reload_workspace(&mut self) {
+        let n = self.workspace.reload(&mut self.shell);
+        if let Some(open) = self.open.as_mut() {
+            match self.workspace.collection_of(&open.draft.path) {
+                Some(ci) => open.collection = ci,
+                None => self.open = None,
+            }
+        }
+        self.tree.rebuild(&self.workspace.collections);
+        let said = format!("Reloaded {} collection(s), {n} requests", self.workspace.collections.len());
+        self.shell.notify(Level::Success, said);
+    }
+
+    fn reload_collection(&mut self, ci: usize) {
+        self.workspace.reload_collection(ci, &mut self.shell);
+        self.tree.rebuild(&self.workspace.collections);
+    }
+
+    /// Reads the open file again, dropping the draft.
+    fn reload_open_from_disk(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let (ci, path) = (open.collection, open.draft.path.clone());
+        self.reload_collection(ci);
+        match (self.workspace.find_def(&path), self.open.as_mut()) {
+            (Some(def), Some(open)) => open.reloaded(def),
+            (Some(_), None) => {}
+            (None, _) => {
+                let name = self.workspace.rel(&path);
+                let said = format!("{name} no longer loads; run `apix check` to see why (your edits are gone)");
+                self.shell.notify(Level::Error, said);
+            }
+        }
+    }
+
+    /// The disk poll's answer for the open file.
+    fn on_disk_changed(&mut self, path: &Path, stamp: Option<crate::tui::message::FileStamp>) {
+        let Some(open) = self.open.as_mut() else { return };
+        match open.disk_changed(path, stamp, &self.workspace, &mut self.shell) {
+            files::DiskChange::None => {}
+            files::DiskChange::Ask => open.confirm_disk_change(false, &self.workspace, &mut self.shell),
+            files::DiskChange::Reload => {
+                self.reload_open_from_disk();
+                let name = self.workspace.rel(path);
+                self.shell.notify(Level::Info, format!("{name} changed on disk; reloaded"));
+            }
+        }
     }
 }
 

@@ -293,7 +293,9 @@ impl App {
                 self.shell.notify(Level::Info, "Reloaded from disk");
             }
             (ConfirmPurpose::DiskChanged { path, saving }, 'k') => {
-                self.keep_mine(&path);
+                if let Some(open) = self.open.as_mut().filter(|o| o.draft.path == path) {
+                    open.keep_mine();
+                }
                 if saving {
                     self.save_now();
                 } else {
