@@ -4,7 +4,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
-use super::{App, Pane};
+use super::{modal, App, Pane};
 use crate::tui::action::Action;
 use crate::tui::keymap::{Context, KeyCombo};
 use crate::tui::text_input::InputOutcome;
@@ -56,7 +56,7 @@ impl App {
         self.shell.redraw = true;
         if let Some(input) = self.shell.modal.as_mut().and_then(|m| m.input_mut()) {
             input.insert_str(text);
-            self.after_modal_input();
+            modal::after_input(&mut self.history, &mut self.shell);
             return;
         }
         if let Some(input) = self.tree.filter_input.as_mut() {

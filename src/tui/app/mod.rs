@@ -306,12 +306,12 @@ impl App {
             }
             Message::History(ev) => self.history.update(ev, &self.workspace, self.open.as_ref(), &mut self.shell),
             Message::Auth(ev) => self.auth.update(ev, &mut self.shell),
-            Message::Cookies(ev) => self.route_cookies(ev),
+            Message::Cookies(ev) => modal::on_cookies(ev, &mut self.shell),
             Message::Checked { root, diagnostics } => {
                 self.workspace.problems.checked(root, diagnostics);
                 self.shell.redraw = true;
             }
-            Message::TrustReview(review) => self.route_trust_review(review),
+            Message::TrustReview(review) => modal::on_trust_review(review, &mut self.shell),
             Message::Notice(level, text) => self.shell.notify(level, text),
             Message::Formatted { id } => {
                 let current = self.open.as_ref().map(|o| o.draft.path.as_path());
@@ -376,8 +376,8 @@ impl App {
         match action {
             Action::Quit => self.request_quit(),
             Action::Help => self.shell.modal = Some(Modal::Help { scroll: 0 }),
-            Action::Palette => self.open_palette(),
-            Action::SwitchEnv => self.open_env_picker(),
+            Action::Palette => modal::open_palette(&self.workspace, &mut self.shell),
+            Action::SwitchEnv => modal::open_env_picker(&self.workspace, self.current_collection(), &mut self.shell),
             Action::NextPane => self.cycle_focus(1),
             Action::PrevPane => self.cycle_focus(-1),
             Action::FocusTree => self.set_focus(Pane::Tree),
@@ -403,7 +403,7 @@ impl App {
                 self.end_field_edit();
                 export::copy_curl(self.open_target(), action == Action::CopyCurlSecrets, &mut self.shell)
             }
-            Action::Cookies => self.open_cookies(),
+            Action::Cookies => modal::open_cookies(&self.workspace, self.open.as_ref(), &mut self.shell),
             Action::Problems => self.shell.modal = Some(Modal::Problems(problems::ProblemsView::default())),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
@@ -808,6 +808,81 @@ impl App {
                 self.reload_open_from_disk();
                 let name = self.workspace.rel(path);
                 self.shell.notify(Level::Info, format!("{name} changed on disk; reloaded"));
+            }
+        }
+    }
+
+    /// A key while a dialog is up; then what the dialog decided.
+    fn modal_key(&mut self, key: crossterm::event::KeyEvent) {
+        let around = modal::Around {
+            ws: &mut self.workspace,
+            history: &mut self.history,
+            open: self.open.as_ref(),
+            slot: self.open.as_ref().and_then(|o| self.responses.slots.get(&o.draft.path)),
+            context: self.focus.context(),
+            focus: self.focus,
+        };
+        match modal::handle_key(key, around, &mut self.shell) {
+            modal::DialogOutcome::Done => {}
+            modal::DialogOutcome::Action(action, pane) => {
+                if let Some(pane) = pane {
+                    self.set_focus(pane);
+                }
+                self.handle_action(action);
+            }
+            modal::DialogOutcome::Open(path) => self.open_request(&path, true),
+            modal::DialogOutcome::Prompted(purpose, text) => self.run_prompt(purpose, &text),
+            modal::DialogOutcome::Confirmed(purpose, choice) => self.confirmed(purpose, choice),
+            modal::DialogOutcome::Trusted(question) => self.send_open_trusting(Some(question)),
+        }
+    }
+
+    /// A confirmation's answer (delete, copy with secrets, unsaved edits, a file changed on disk).
+    fn confirmed(&mut self, purpose: ConfirmPurpose, choice: char) {
+        match (purpose, choice) {
+            (ConfirmPurpose::Delete(path), 'y') => self.delete_now(&path),
+            (ConfirmPurpose::CopySecrets, 'y') => {
+                self.end_field_edit();
+                export::copy_curl_now(self.open_target(), true, &mut self.shell)
+            }
+            (ConfirmPurpose::Unsaved(after), 's') if self.save_now() => self.after_unsaved(after),
+            (ConfirmPurpose::Unsaved(after), 'd') => {
+                if let Some(open) = self.open.as_mut() {
+                    open.draft = open.original.clone();
+                    open.editing = None;
+                }
+                self.after_unsaved(after);
+            }
+            (ConfirmPurpose::DiskChanged { .. }, 'r') => {
+                self.reload_open_from_disk();
+                self.shell.notify(Level::Info, "Reloaded from disk");
+            }
+            (ConfirmPurpose::DiskChanged { path, saving }, 'k') => {
+                if let Some(open) = self.open.as_mut().filter(|o| o.draft.path == path) {
+                    open.keep_mine();
+                }
+                if saving {
+                    self.save_now();
+                } else {
+                    let said = "Kept your version; Ctrl-S will write it over the file on disk";
+                    self.shell.notify(Level::Info, said);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn after_unsaved(&mut self, after: dialogs::AfterUnsaved) {
+        match after {
+            dialogs::AfterUnsaved::Quit => {
+                self.responses.cancel_all();
+                self.shell.quit = true;
+            }
+            dialogs::AfterUnsaved::Open(path, focus) => {
+                self.open_now(&path, focus);
+                if !focus {
+                    self.set_focus(Pane::Tree);
+                }
             }
         }
     }
