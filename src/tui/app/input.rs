@@ -1,11 +1,19 @@
 //! From terminal events to actions: overlays first, then the field being edited, then the keymap. Mouse clicks
 //! focus and select; the wheel scrolls whatever is under the pointer.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Position;
 
-use super::{modal, App, Pane};
+use std::path::{Path, PathBuf};
+
+use super::draft::{OpenRequest, RequestTab};
+use super::response::Responses;
+use super::shell::Shell;
+use super::tree::TreeState;
+use super::viewer::ResponseTab;
+use super::workspace::Workspace;
 use crate::tui::action::Action;
+use crate::tui::keymap::Keymap;
 use crate::tui::keymap::{Context, KeyCombo};
 use crate::tui::text_input::InputOutcome;
 
@@ -19,254 +27,160 @@ const THROUGH_FIELDS: [Action; 6] = [
     Action::Help,
 ];
 
-impl App {
-    pub fn handle_event(&mut self, ev: Event) {
-        match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
-            Event::Mouse(m) => self.handle_mouse(m),
-            Event::Paste(text) => self.handle_paste(&text),
-            Event::Resize(..) => self.shell.redraw = true,
-            _ => {}
-        }
-    }
+/// What a text field did with a key.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum FieldKey {
+    /// The field used it (or it did nothing).
+    Used,
+    /// The field closed and the key is a global action (Ctrl-R, Ctrl-S…): run it.
+    Through(Action),
+    /// The tree filter's Enter chose this request: open it.
+    Open(PathBuf),
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent) {
-        self.key(key);
-        self.settle();
-    }
+/// The global action of a key that passes through a field, if it is one (plain characters never are).
+pub(super) fn fall_through(keymap: &Keymap, key: &KeyEvent) -> Option<Action> {
+    keymap
+        .lookup(Context::Global, KeyCombo::from_event(key))
+        .filter(|a| THROUGH_FIELDS.contains(a) && !(matches!(key.code, KeyCode::Char(_)) && key.modifiers.is_empty()))
+}
 
-    fn key(&mut self, key: KeyEvent) {
-        self.shell.redraw = true;
-        if self.shell.modal.is_some() {
-            self.modal_key(key);
-            self.upkeep();
-            return;
-        }
-        if self.text_field_key(&key) {
-            self.upkeep();
-            return;
-        }
-        let combo = KeyCombo::from_event(&key);
-        if let Some(action) = self.shell.keymap.lookup(self.context(), combo) {
-            self.handle_action(action);
-        }
-    }
-
-    fn handle_paste(&mut self, text: &str) {
-        self.shell.redraw = true;
-        if let Some(input) = self.shell.modal.as_mut().and_then(|m| m.input_mut()) {
-            input.insert_str(text);
-            modal::after_input(&mut self.history, &mut self.shell);
-            return;
-        }
-        if let Some(input) = self.tree.filter_input.as_mut() {
-            input.insert_str(text);
-            let f = input.text();
-            self.tree.set_filter(&self.workspace.collections, &f);
-            return;
-        }
-        if let Some(edit) = self.open.as_mut().and_then(|o| o.editing.as_mut()) {
-            edit.input.insert_str(text);
-            if let Some(open) = self.open.as_mut() {
-                open.apply_edit();
-            }
-            return;
-        }
-        if let Some(input) = self.current_slot_mut().and_then(|s| s.view.search_input.as_mut()) {
-            input.insert_str(text);
-        }
-    }
-
-    /// Gives the key to the field being edited, if any. Returns true when it was used up.
-    fn text_field_key(&mut self, key: &KeyEvent) -> bool {
-        let fall_through = |app: &App| {
-            app.shell
-                .keymap
-                .lookup(Context::Global, KeyCombo::from_event(key))
-                .filter(|a| THROUGH_FIELDS.contains(a) && !(matches!(key.code, KeyCode::Char(_)) && key.modifiers.is_empty()))
+impl TreeState {
+    /// A key in the tree's filter field (open while `filter_input` is).
+    pub(super) fn filter_key(&mut self, key: &KeyEvent, ws: &Workspace, keymap: &Keymap) -> FieldKey {
+        let Some(input) = self.filter_input.as_mut() else {
+            return FieldKey::Used;
         };
-        if let Some(input) = self.tree.filter_input.as_mut() {
-            match input.handle_key(key) {
-                InputOutcome::Handled => {
-                    let f = input.text();
-                    self.tree.set_filter(&self.workspace.collections, &f);
-                }
-                InputOutcome::Commit => {
-                    self.tree.filter_input = None;
-                    // Enter on a match opens it and shows it in the whole tree again.
-                    if let Some(path) = self.tree.selected_row().filter(|r| r.is_request()).map(|r| r.path.clone()) {
-                        self.tree.set_filter(&self.workspace.collections, "");
-                        self.tree.reveal(&self.workspace.collections, &path);
-                        self.tree_action(Action::Open);
-                    }
-                }
-                InputOutcome::Leave => {
-                    self.tree.filter_input = None;
-                    self.tree.set_filter(&self.workspace.collections, "");
-                }
-                InputOutcome::Ignored => match key.code {
-                    KeyCode::Up | KeyCode::Down => {
-                        self.tree.move_by(if key.code == KeyCode::Up { -1 } else { 1 });
-                    }
-                    _ => {
-                        if let Some(a) = fall_through(self) {
-                            self.tree.filter_input = None;
-                            self.handle_action(a);
-                        }
-                    }
-                },
+        match input.handle_key(key) {
+            InputOutcome::Handled => {
+                let f = input.text();
+                self.set_filter(&ws.collections, &f);
             }
-            return true;
-        }
-        if self.open.as_ref().is_some_and(|o| o.editing.is_some()) {
-            let outcome = match self.open.as_mut().and_then(|o| o.editing.as_mut()) {
-                Some(edit) => edit.input.handle_key(key),
-                None => return false,
-            };
-            let Some(open) = self.open.as_mut() else { return false };
-            match outcome {
-                InputOutcome::Handled => open.apply_edit(),
-                InputOutcome::Commit => open.commit_edit(&mut self.shell),
-                InputOutcome::Leave => open.end_edit(&mut self.shell),
-                InputOutcome::Ignored => {
-                    if !open.field_special_key(key) {
-                        if let Some(a) = fall_through(self) {
-                            self.end_field_edit();
-                            self.handle_action(a);
-                        }
-                    }
+            InputOutcome::Commit => {
+                self.filter_input = None;
+                // Enter on a match opens it and shows it in the whole tree again.
+                if let Some(path) = self.selected_row().filter(|r| r.is_request()).map(|r| r.path.clone()) {
+                    self.set_filter(&ws.collections, "");
+                    self.reveal(&ws.collections, &path);
+                    return FieldKey::Open(path);
                 }
             }
-            return true;
-        }
-        let searching = self.current_slot().is_some_and(|s| s.view.search_input.is_some());
-        if searching && self.focus == Pane::Response {
-            let outcome = match self.current_slot_mut().and_then(|s| s.view.search_input.as_mut()) {
-                Some(input) => input.handle_key(key),
-                None => return false,
-            };
-            match outcome {
-                InputOutcome::Handled => {}
-                InputOutcome::Commit => {
-                    let current = self.open.as_ref().map(|o| o.draft.path.as_path());
-                    self.responses.run_search(current, &mut self.shell)
+            InputOutcome::Leave => {
+                self.filter_input = None;
+                self.set_filter(&ws.collections, "");
+            }
+            InputOutcome::Ignored => match key.code {
+                KeyCode::Up | KeyCode::Down => {
+                    self.move_by(if key.code == KeyCode::Up { -1 } else { 1 });
                 }
-                InputOutcome::Leave => {
-                    if let Some(s) = self.current_slot_mut() {
+                _ => {
+                    if let Some(a) = fall_through(keymap, key) {
+                        self.filter_input = None;
+                        return FieldKey::Through(a);
+                    }
+                }
+            },
+        }
+        FieldKey::Used
+    }
+
+    /// A click on tree line `y` (the first inner line of `area` is the filter line): selects; a request opens.
+    pub(super) fn click(&mut self, pos: Position, area: ratatui::layout::Rect, ws: &Workspace) -> Option<PathBuf> {
+        let first = area.y + 2;
+        if pos.y < first {
+            return None;
+        }
+        let index = self.scroll + (pos.y - first) as usize;
+        if index >= self.rows.len() {
+            return None;
+        }
+        let was = self.selected;
+        self.selected = index;
+        let row = &self.rows[index];
+        if row.is_request() {
+            return Some(row.path.clone());
+        }
+        if was == index {
+            self.toggle(&ws.collections);
+        }
+        None
+    }
+}
+
+impl OpenRequest {
+    /// A key in the field being edited (open while `editing` is).
+    pub(super) fn field_key(&mut self, key: &KeyEvent, shell: &mut Shell) -> FieldKey {
+        let Some(edit) = self.editing.as_mut() else { return FieldKey::Used };
+        match edit.input.handle_key(key) {
+            InputOutcome::Handled => self.apply_edit(),
+            InputOutcome::Commit => self.commit_edit(shell),
+            InputOutcome::Leave => self.end_edit(shell),
+            InputOutcome::Ignored => {
+                if !self.field_special_key(key) {
+                    if let Some(a) = fall_through(&shell.keymap, key) {
+                        self.end_edit(shell);
+                        return FieldKey::Through(a);
+                    }
+                }
+            }
+        }
+        FieldKey::Used
+    }
+
+    /// A click in the Request pane: a tab title switches tabs; a row selects it.
+    pub(super) fn click(&mut self, pos: Position, tabs: ratatui::layout::Rect, titles: &[String]) {
+        if pos.y == tabs.y {
+            if let Some(i) = tab_at(titles, tabs.x, pos.x) {
+                self.tab = RequestTab::ALL[i];
+                self.cursor = 0;
+                self.scroll = 0;
+            }
+        } else if pos.y > tabs.y {
+            let row = (pos.y - tabs.y - 1) as usize;
+            // Below the tab's own header line (auth type, multipart summary), if it has one.
+            let target = (self.scroll + row + 1).checked_sub(self.header_rows()).filter(|t| *t > 0);
+            if let Some(target) = target.filter(|t| *t <= self.item_count()) {
+                self.cursor = target;
+            }
+        } else {
+            self.cursor = 0;
+        }
+    }
+}
+
+impl Responses {
+    /// A key in the body search field of the request on display, if that field is open. None: no field is open.
+    pub(super) fn search_key(&mut self, current: Option<&Path>, key: &KeyEvent, shell: &mut Shell) -> Option<FieldKey> {
+        let input = self.get_mut(current)?.view.search_input.as_mut()?;
+        match input.handle_key(key) {
+            InputOutcome::Handled => {}
+            InputOutcome::Commit => self.run_search(current, shell),
+            InputOutcome::Leave => {
+                if let Some(s) = self.get_mut(current) {
+                    s.view.search_input = None;
+                }
+            }
+            InputOutcome::Ignored => {
+                if let Some(a) = fall_through(&shell.keymap, key) {
+                    if let Some(s) = self.get_mut(current) {
                         s.view.search_input = None;
                     }
-                }
-                InputOutcome::Ignored => {
-                    if let Some(a) = fall_through(self) {
-                        if let Some(s) = self.current_slot_mut() {
-                            s.view.search_input = None;
-                        }
-                        self.handle_action(a);
-                    }
+                    return Some(FieldKey::Through(a));
                 }
             }
-            return true;
         }
-        false
+        Some(FieldKey::Used)
     }
 
-    fn handle_mouse(&mut self, m: MouseEvent) {
-        let pos = Position::new(m.column, m.row);
-        if self.shell.modal.is_some() {
+    /// A click on the Response pane's tab line switches tabs.
+    pub(super) fn click(&mut self, current: Option<&Path>, pos: Position, tabs: ratatui::layout::Rect) {
+        if pos.y != tabs.y {
             return;
         }
-        let inside = |r: Option<Rect>| r.is_some_and(|r| r.contains(pos));
-        let tree_visible = !self.shell.areas.narrow || self.focus == Pane::Tree;
-        let pane = if tree_visible && inside(self.shell.areas.tree) {
-            Some(Pane::Tree)
-        } else if inside(Some(self.shell.areas.request)) {
-            Some(Pane::Request)
-        } else if inside(Some(self.shell.areas.response)) {
-            Some(Pane::Response)
-        } else {
-            None
-        };
-        let Some(pane) = pane else { return };
-        match m.kind {
-            MouseEventKind::Down(MouseButton::Left) => {
-                self.shell.redraw = true;
-                self.set_focus(pane);
-                self.click(pane, pos);
-            }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                self.shell.redraw = true;
-                let down = m.kind == MouseEventKind::ScrollDown;
-                let previous = self.focus;
-                self.focus = pane;
-                for _ in 0..3 {
-                    self.handle_action(if down { Action::Down } else { Action::Up });
-                }
-                if pane == Pane::Tree || previous != Pane::Tree || !self.shell.areas.narrow {
-                    self.focus = previous;
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn click(&mut self, pane: Pane, pos: Position) {
-        match pane {
-            Pane::Tree => {
-                let Some(area) = self.shell.areas.tree else { return };
-                // The first inner line is the filter line.
-                let first = area.y + 2;
-                if pos.y < first {
-                    return;
-                }
-                let index = self.tree.scroll + (pos.y - first) as usize;
-                if index < self.tree.rows.len() {
-                    let was = self.tree.selected;
-                    self.tree.selected = index;
-                    let row = &self.tree.rows[index];
-                    if row.is_request() {
-                        self.tree_action(Action::Open);
-                    } else if was == index {
-                        self.tree.toggle(&self.workspace.collections);
-                    }
-                }
-            }
-            Pane::Request => {
-                let tabs = self.shell.areas.request_tabs;
-                if pos.y == tabs.y {
-                    if let Some(i) = tab_at(
-                        &super::titles::request_tab_titles(self.open.as_ref(), self.open_collection()),
-                        tabs.x,
-                        pos.x,
-                    ) {
-                        if let Some(open) = self.open.as_mut() {
-                            open.tab = super::RequestTab::ALL[i];
-                            open.cursor = 0;
-                            open.scroll = 0;
-                        }
-                    }
-                } else if pos.y > tabs.y {
-                    let row = (pos.y - tabs.y - 1) as usize;
-                    if let Some(open) = self.open.as_mut() {
-                        // Below the tab's own header line (auth type, multipart summary), if it has one.
-                        let target = (open.scroll + row + 1).checked_sub(open.header_rows()).filter(|t| *t > 0);
-                        if let Some(target) = target.filter(|t| *t <= open.item_count()) {
-                            open.cursor = target;
-                        }
-                    }
-                } else if let Some(open) = self.open.as_mut() {
-                    open.cursor = 0;
-                }
-            }
-            Pane::Response => {
-                let tabs = self.shell.areas.response_tabs;
-                if pos.y == tabs.y {
-                    let titles = super::titles::response_tab_titles(self.current_slot().map(|s| &s.state));
-                    if let Some(i) = tab_at(&titles, tabs.x, pos.x) {
-                        if let Some(slot) = self.current_slot_mut() {
-                            slot.view.set_tab(super::ResponseTab::ALL[i]);
-                        }
-                    }
-                }
+        let titles = super::titles::response_tab_titles(self.get(current).map(|s| &s.state));
+        if let Some(i) = tab_at(&titles, tabs.x, pos.x) {
+            if let Some(slot) = self.get_mut(current) {
+                slot.view.set_tab(ResponseTab::ALL[i]);
             }
         }
     }

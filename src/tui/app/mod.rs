@@ -51,9 +51,13 @@ pub use draft::{Field, FieldEdit, OpenRequest, RequestTab};
 pub use slot::{DoneState, Failure, RequestState, Slot};
 pub use viewer::{HighlightWindow, Hit, ResponseTab, ResponseView, Search};
 
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
 use super::action::Action;
 use super::config::Config;
 use super::jobs::Jobs;
+use super::keymap::KeyCombo;
 use super::keymap::{Context, Keymap};
 use super::message::Message;
 use super::theme::{Styles, ThemeSpec, DEFAULT_THEME_NAME};
@@ -883,6 +887,134 @@ impl App {
                 if !focus {
                     self.set_focus(Pane::Tree);
                 }
+            }
+        }
+    }
+
+    pub fn handle_event(&mut self, ev: Event) {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
+            Event::Mouse(m) => self.handle_mouse(m),
+            Event::Paste(text) => self.handle_paste(&text),
+            Event::Resize(..) => self.shell.redraw = true,
+            _ => {}
+        }
+    }
+
+    /// A key: the dialog on top, else the field being edited, else the keymap of the focused pane.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        self.shell.redraw = true;
+        if self.shell.modal.is_some() {
+            self.modal_key(key);
+            self.upkeep();
+        } else if self.text_field_key(&key) {
+            self.upkeep();
+        } else if let Some(action) = self.shell.keymap.lookup(self.context(), KeyCombo::from_event(&key)) {
+            self.handle_action(action);
+        }
+        self.settle();
+    }
+
+    fn handle_paste(&mut self, text: &str) {
+        self.shell.redraw = true;
+        if let Some(input) = self.shell.modal.as_mut().and_then(|m| m.input_mut()) {
+            input.insert_str(text);
+            modal::after_input(&mut self.history, &mut self.shell);
+        } else if let Some(input) = self.tree.filter_input.as_mut() {
+            input.insert_str(text);
+            let f = input.text();
+            self.tree.set_filter(&self.workspace.collections, &f);
+        } else if let Some(open) = self.open.as_mut().filter(|o| o.editing.is_some()) {
+            if let Some(edit) = open.editing.as_mut() {
+                edit.input.insert_str(text);
+            }
+            open.apply_edit();
+        } else if let Some(input) = self.current_slot_mut().and_then(|s| s.view.search_input.as_mut()) {
+            input.insert_str(text);
+        }
+    }
+
+    /// Gives the key to the field being edited, if any. Returns true when it was used up.
+    fn text_field_key(&mut self, key: &KeyEvent) -> bool {
+        let outcome = if self.tree.filter_input.is_some() {
+            self.tree.filter_key(key, &self.workspace, &self.shell.keymap)
+        } else if let Some(open) = self.open.as_mut().filter(|o| o.editing.is_some()) {
+            open.field_key(key, &mut self.shell)
+        } else if self.focus == Pane::Response {
+            let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+            match self.responses.search_key(current, key, &mut self.shell) {
+                Some(outcome) => outcome,
+                None => return false,
+            }
+        } else {
+            return false;
+        };
+        match outcome {
+            input::FieldKey::Used => {}
+            input::FieldKey::Through(action) => self.handle_action(action),
+            input::FieldKey::Open(path) => self.open_request(&path, true),
+        }
+        true
+    }
+
+    /// A click focuses and selects; the wheel scrolls whatever is under the pointer.
+    fn handle_mouse(&mut self, m: MouseEvent) {
+        let pos = Position::new(m.column, m.row);
+        if self.shell.modal.is_some() {
+            return;
+        }
+        let areas = self.shell.areas;
+        let inside = |r: Option<Rect>| r.is_some_and(|r| r.contains(pos));
+        let tree_visible = !areas.narrow || self.focus == Pane::Tree;
+        let pane = if tree_visible && inside(areas.tree) {
+            Pane::Tree
+        } else if inside(Some(areas.request)) {
+            Pane::Request
+        } else if inside(Some(areas.response)) {
+            Pane::Response
+        } else {
+            return;
+        };
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.shell.redraw = true;
+                self.set_focus(pane);
+                self.click(pane, pos);
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                self.shell.redraw = true;
+                let down = m.kind == MouseEventKind::ScrollDown;
+                let previous = self.focus;
+                self.focus = pane;
+                for _ in 0..3 {
+                    self.handle_action(if down { Action::Down } else { Action::Up });
+                }
+                if pane == Pane::Tree || previous != Pane::Tree || !areas.narrow {
+                    self.focus = previous;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn click(&mut self, pane: Pane, pos: Position) {
+        let areas = self.shell.areas;
+        match pane {
+            Pane::Tree => {
+                let Some(area) = areas.tree else { return };
+                if let Some(path) = self.tree.click(pos, area, &self.workspace) {
+                    self.open_request(&path, true);
+                }
+            }
+            Pane::Request => {
+                let titles = titles::request_tab_titles(self.open.as_ref(), self.open_collection());
+                if let Some(open) = self.open.as_mut() {
+                    open.click(pos, areas.request_tabs, &titles);
+                }
+            }
+            Pane::Response => {
+                let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+                self.responses.click(current, pos, areas.response_tabs);
             }
         }
     }
