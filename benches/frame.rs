@@ -120,7 +120,7 @@ fn frames(c: &mut Criterion) {
         let lines = app.responses.line_count(app.current_path());
         for (at, action) in [("top", Action::Top), ("middle", Action::HalfPageDown), ("end", Action::Bottom)] {
             app.handle_action(Action::Top);
-            term.draw(|f| app.render(f)).unwrap();
+            term.draw(|f| apix::tui::view::render(&mut app, f)).unwrap();
             app.handle_action(action);
             if at == "middle" {
                 if let Some(slot) = app
@@ -132,7 +132,7 @@ fn frames(c: &mut Criterion) {
                     slot.view.scroll = lines / 2;
                 }
             }
-            term.draw(|f| app.render(f)).unwrap();
+            term.draw(|f| apix::tui::view::render(&mut app, f)).unwrap();
             if at == "end" {
                 let screen = term.backend().to_string();
                 assert!(screen.contains(&format!("{lines} }}")), "not at the end:\n{screen}");
@@ -140,7 +140,7 @@ fn frames(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new(format!("render at {at}"), shape), |b| {
                 b.iter(|| {
                     app.request_redraw();
-                    term.draw(|f| app.render(f)).map(|_| ()).unwrap_or(())
+                    term.draw(|f| apix::tui::view::render(&mut app, f)).map(|_| ()).unwrap_or(())
                 })
             });
         }
@@ -153,7 +153,7 @@ fn frames(c: &mut Criterion) {
                 if let Some(slot) = app.responses.slots.get_mut(&path) {
                     slot.view.scroll = i;
                 }
-                term.draw(|f| app.render(f)).map(|_| ()).unwrap_or(())
+                term.draw(|f| apix::tui::view::render(&mut app, f)).map(|_| ()).unwrap_or(())
             })
         });
     }
@@ -184,7 +184,7 @@ fn first_screen(c: &mut Criterion) {
                     let start = Instant::now();
                     live.feed(&chunks[chunks.len() - 1], &spill);
                     app.show_result_with(Ok(ex), Duration::from_millis(1), live);
-                    term.draw(|f| app.render(f)).unwrap();
+                    term.draw(|f| apix::tui::view::render(&mut app, f)).unwrap();
                     total += start.elapsed();
                 }
                 total

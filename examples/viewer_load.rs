@@ -81,7 +81,7 @@ async fn run() {
     app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     app.set_focus(Pane::Response);
     let mut term = Terminal::new(TestBackend::new(120, 32)).expect("a test terminal");
-    term.draw(|f| app.draw(f)).expect("draw");
+    term.draw(|f| apix::tui::view::draw(&app, f)).expect("draw");
     let rss_before = status_kib("VmRSS:");
 
     // Keys are injected from another task through the app's own channel, as terminal input would arrive.
@@ -119,7 +119,7 @@ async fn run() {
         };
         if app.take_redraw() {
             let t = Instant::now();
-            term.draw(|f| app.draw(f)).expect("draw");
+            term.draw(|f| apix::tui::view::draw(&app, f)).expect("draw");
             draw_time += t.elapsed();
             frames += 1;
             let now = Instant::now();

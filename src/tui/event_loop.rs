@@ -64,7 +64,7 @@ pub async fn run<B: Backend, H: Host>(
             term.autoresize().map_err(failed)?;
             let area = term.get_frame().area();
             app.layout(area);
-            term.draw(|f| app.draw(f)).map_err(failed)?;
+            term.draw(|f| crate::tui::view::draw(app, f)).map_err(failed)?;
             host.drawn();
         }
         host.observe(app);

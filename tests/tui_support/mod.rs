@@ -124,13 +124,13 @@ impl Harness {
 /// One frame as text (one quoted line per terminal row).
 pub fn render(app: &mut App, width: u16, height: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
-    term.draw(|f| app.render(f)).unwrap();
+    term.draw(|f| apix::tui::view::render(app, f)).unwrap();
     term.backend().to_string()
 }
 
 /// The frame's cells, for style checks.
 pub fn render_buffer(app: &mut App, width: u16, height: u16) -> ratatui::buffer::Buffer {
     let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
-    term.draw(|f| app.render(f)).unwrap();
+    term.draw(|f| apix::tui::view::render(app, f)).unwrap();
     term.backend().buffer().clone()
 }

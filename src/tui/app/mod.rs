@@ -2,6 +2,7 @@
 //! `handle_message` (what happened). No terminal is needed: tests build an `App`, feed it keys and messages, and
 //! draw it on a `TestBackend`.
 
+pub mod areas;
 pub mod auth;
 mod auth_dialog_state;
 mod auth_dialogs;
@@ -1017,6 +1018,23 @@ impl App {
                 self.responses.click(current, pos, areas.response_tabs);
             }
         }
+    }
+
+    /// The layout step for a frame of `area`: where each pane goes, scroll positions fitted to the new size, and
+    /// highlight jobs for the windows that will show. `view::draw` then draws without changing anything.
+    pub fn layout(&mut self, area: Rect) {
+        let areas = Areas::compute(area, self.focus);
+        self.shell.areas = areas;
+        if let Some(t) = areas.tree {
+            self.tree.keep_visible(t.height.saturating_sub(3) as usize);
+        }
+        if let Some(open) = self.open.as_mut() {
+            open.fit(areas.request_body.height as usize);
+        }
+        let current = self.open.as_ref().map(|o| o.draft.path.as_path());
+        self.responses.fit(current, areas.response_body.height as usize, &mut self.shell);
+        // Jobs the layout started that ran inline (synchronous tests) are applied before drawing.
+        self.settle();
     }
 }
 

@@ -87,6 +87,24 @@ impl OpenRequest {
         }
     }
 
+    /// Keeps the cursor's row visible in a body of `body_h` lines (the layout step).
+    pub(super) fn fit(&mut self, body_h: usize) {
+        let items = self.item_count();
+        self.cursor = self.cursor.min(items);
+        let h = body_h.saturating_sub(self.header_rows()).max(1);
+        if self.cursor > 0 {
+            let i = self.cursor - 1;
+            if i < self.scroll {
+                self.scroll = i;
+            } else if i >= self.scroll + h {
+                self.scroll = i + 1 - h;
+            }
+        }
+        if let Some(edit) = self.editing.as_mut() {
+            edit.input.set_height(body_h.saturating_sub(1).max(1));
+        }
+    }
+
     fn edit_selected(&mut self, shell: &mut Shell) {
         let open = self;
         if open.cursor == 0 {

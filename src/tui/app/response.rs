@@ -82,6 +82,16 @@ impl Responses {
         self.slots.retain(|p, _| !p.starts_with(path));
     }
 
+    /// The layout step for a body of `height` lines: the scroll position in range, highlighting asked for the
+    /// window that will show.
+    pub fn fit(&mut self, current: Option<&Path>, height: usize, shell: &mut Shell) {
+        let lines = self.line_count(current);
+        if let Some(slot) = self.get_mut(current) {
+            slot.view.scroll = slot.view.scroll.min(lines.saturating_sub(height.max(1)));
+        }
+        self.prepare_highlight(current, height, shell);
+    }
+
     /// Cancels every send in flight (quitting).
     pub fn cancel_all(&self) {
         for slot in self.slots.values() {

@@ -1,6 +1,6 @@
 //! Drawing: one file per pane. Two steps per frame: `App::layout` places the panes for the frame's size, fits
 //! scroll positions to it and asks for the highlight windows that will be visible (the only state that follows the
-//! frame); `App::draw(&self)` then renders from the state as it is, changing nothing and starting nothing.
+//! frame); [`draw`] then renders from the state as it is, changing nothing and starting nothing.
 
 mod auth;
 pub mod body;
@@ -8,7 +8,6 @@ mod cookies;
 mod dialog;
 mod diff;
 mod history;
-mod layout;
 mod problems;
 pub mod request;
 pub mod response;
@@ -25,79 +24,33 @@ use ratatui::Frame;
 use super::app::{App, Pane, RequestState};
 use crate::tui::safe_text::para;
 
-impl App {
-    /// The layout step for a frame of `area`: where each pane goes, scroll positions fitted to the new size, and
-    /// highlight jobs for the windows that will show.
-    pub fn layout(&mut self, area: Rect) {
-        self.shell.areas = layout::compute(self, area);
-        self.fit_to_frame();
-        // Jobs the layout started that ran inline (synchronous tests) are applied before drawing.
-        self.settle();
-    }
+/// [`App::layout`] for the frame's size, then [`draw`]: for callers that hold a frame (tests, benchmarks).
+pub fn render(app: &mut App, frame: &mut Frame) {
+    app.layout(frame.area());
+    draw(app, frame);
+}
 
-    /// [`layout`](Self::layout) for the frame's size, then [`draw`](Self::draw): for callers that hold a frame
-    /// (tests, benchmarks).
-    pub fn render(&mut self, frame: &mut Frame) {
-        self.layout(frame.area());
-        self.draw(frame);
+/// Draws one frame from the state as it is, after [`App::layout`] for this size. Usable on any backend,
+/// including `TestBackend`.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if app.shell.areas.too_small {
+        draw_too_small(app, frame, area);
+        return;
     }
-
-    /// Draws one frame from the state as it is, after [`layout`](Self::layout) for this size. Usable on any
-    /// backend, including `TestBackend`.
-    pub fn draw(&self, frame: &mut Frame) {
-        let area = frame.area();
-        let app: &App = self;
-        if app.shell.areas.too_small {
-            draw_too_small(app, frame, area);
-            return;
+    frame.render_widget(Block::new().style(app.shell.styles.base), area);
+    status::draw_header(app, frame, Rect::new(area.x, area.y, area.width, 1));
+    status::draw_footer(app, frame, Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1));
+    request::draw(app, frame, app.shell.areas.request);
+    response::draw(app, frame, app.shell.areas.response);
+    history::draw_response_marks(app, frame, app.shell.areas.response);
+    if let Some(tree_area) = app.shell.areas.tree {
+        if app.shell.areas.narrow {
+            frame.render_widget(Clear, tree_area);
         }
-        frame.render_widget(Block::new().style(app.shell.styles.base), area);
-        status::draw_header(app, frame, Rect::new(area.x, area.y, area.width, 1));
-        status::draw_footer(app, frame, Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1));
-        request::draw(app, frame, app.shell.areas.request);
-        response::draw(app, frame, app.shell.areas.response);
-        history::draw_response_marks(app, frame, app.shell.areas.response);
-        if let Some(tree_area) = app.shell.areas.tree {
-            if app.shell.areas.narrow {
-                frame.render_widget(Clear, tree_area);
-            }
-            tree::draw(app, frame, tree_area);
-        }
-        dialog::draw(app, frame, area);
+        tree::draw(app, frame, tree_area);
     }
-
-    /// Keeps selections visible and scroll positions in range for the frame just laid out.
-    fn fit_to_frame(&mut self) {
-        if let Some(t) = self.shell.areas.tree {
-            self.tree.keep_visible(t.height.saturating_sub(3) as usize);
-        }
-        let body_h = self.shell.areas.request_body.height as usize;
-        if let Some(open) = self.open.as_mut() {
-            let items = open.item_count();
-            open.cursor = open.cursor.min(items);
-            let h = body_h.saturating_sub(open.header_rows()).max(1);
-            if open.cursor > 0 {
-                let i = open.cursor - 1;
-                if i < open.scroll {
-                    open.scroll = i;
-                } else if i >= open.scroll + h {
-                    open.scroll = i + 1 - h;
-                }
-            }
-            if let Some(edit) = open.editing.as_mut() {
-                edit.input.set_height(body_h.saturating_sub(1).max(1));
-            }
-        }
-        let height = self.shell.areas.response_body.height as usize;
-        let lines = self.responses.line_count(self.open.as_ref().map(|o| o.draft.path.as_path()));
-        if let Some(path) = self.open.as_ref().map(|o| o.draft.path.clone()) {
-            if let Some(slot) = self.responses.slots.get_mut(&path) {
-                slot.view.scroll = slot.view.scroll.min(lines.saturating_sub(height.max(1)));
-            }
-        }
-        self.responses
-            .prepare_highlight(self.open.as_ref().map(|o| o.draft.path.as_path()), height, &mut self.shell);
-    }
+    dialog::draw(app, frame, area);
 }
 
 fn draw_too_small(app: &App, frame: &mut Frame, area: Rect) {
