@@ -29,6 +29,7 @@ pub mod problems;
 pub mod response;
 mod search;
 mod send;
+mod setup;
 pub mod shell;
 pub mod slot;
 mod target;
@@ -40,9 +41,8 @@ mod types;
 pub mod viewer;
 pub mod workspace;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -56,17 +56,12 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, M
 use ratatui::layout::{Position, Rect};
 
 use super::action::Action;
-use super::config::Config;
-use super::jobs::Jobs;
+use super::keymap::Context;
 use super::keymap::KeyCombo;
-use super::keymap::{Context, Keymap};
 use super::message::Message;
-use super::theme::{Styles, ThemeSpec, DEFAULT_THEME_NAME};
-use crate::core::collection::{load_workspace, Collection};
+use crate::core::collection::Collection;
 use crate::core::history::Entry;
 use crate::core::http::{Exchange, HttpError};
-use crate::core::pipeline::Session;
-use crate::core::template::DemoUrlFn;
 pub use crate::tui::events::Level;
 use crate::tui::events::TokenAction;
 use history::{EntryPurpose, HistoryEvent};
@@ -95,132 +90,10 @@ pub struct App {
 }
 
 impl App {
+    /// Everything the app needs from `opts` (the config, theme, keys, history and token folders are read here);
+    /// `tx` is where background jobs answer.
     pub fn new(opts: AppOptions, tx: UnboundedSender<Message>) -> App {
-        let (config, mut problems) = Config::load(&opts.config_dir);
-        let (keymap, key_problems) = Keymap::with_overrides(&config.keys);
-        problems.extend(key_problems);
-        let theme_name = opts
-            .theme
-            .clone()
-            .or(config.theme.clone())
-            .unwrap_or_else(|| DEFAULT_THEME_NAME.to_string());
-        let (spec, theme_problem) = ThemeSpec::load(&theme_name, &opts.config_dir);
-        problems.extend(theme_problem);
-        let styles = Styles::new(&spec, opts.color_mode);
-        let (history_config, history_problems) =
-            crate::core::history::HistoryConfig::from_file(&opts.config_dir.join(crate::core::history::CONFIG_FILE));
-        problems.extend(history_problems);
-
-        let limits = body::Limits::from_config(&config);
-        // Bodies a killed apix left behind (a SIGKILL skips their cleanup): removed off the UI thread.
-        let spill_dir = limits.spill_dir.clone();
-        std::thread::spawn(move || crate::core::fsutil::remove_stale_temp_files(&spill_dir));
-        let workspace = load_workspace(&opts.dir);
-        let tree = TreeState::new(&workspace);
-        let mut envs = HashMap::new();
-        for c in &workspace {
-            let chosen = match &opts.env {
-                Some(name) if c.environment(name).is_some() => Some(name.clone()),
-                Some(name) => {
-                    problems.push(format!("collection `{}` has no environment `{name}`", c.name));
-                    default_env(c)
-                }
-                None => default_env(c),
-            };
-            envs.insert(c.root.clone(), chosen);
-        }
-
-        let demo_url = Arc::new(Mutex::new(None));
-        let inner = opts.demo.clone().unwrap_or_else(crate::embedded::provider);
-        let seen = demo_url.clone();
-        let demo: DemoUrlFn = Arc::new(move || {
-            let r = inner();
-            if let (Ok(url), Ok(mut slot)) = (&r, seen.lock()) {
-                *slot = Some(url.clone());
-            }
-            r
-        });
-
-        let history = history_state::HistoryState::new(opts.data_dir.join(crate::core::history::DB_FILE), history_config);
-        let auth = auth_state::AuthState::new(tx.clone(), opts.data_dir.join("tokens"));
-        let mut session = Session::default();
-        session.demo = Some(demo);
-        session.auth = auth.ctx.clone();
-        session.spill = Some((limits.memory_cap, limits.spill_dir.clone()));
-        // The same jar folder as `apix send` (the data dir's `cookies`), moved with the data dir in tests.
-        session.cookie_dir = Some(opts.data_dir.join("cookies"));
-        session.history = Some((history.config.clone(), history.db.clone()));
-        let mut app = App {
-            workspace: Workspace {
-                dir: opts.dir,
-                collections: workspace,
-                envs,
-                problems: problems::Problems::default(),
-            },
-            tree,
-            focus: Pane::Tree,
-            open: None,
-            responses: Responses::default(),
-            history,
-            auth,
-            shell: Shell {
-                modal: None,
-                notice: None,
-                keymap,
-                styles,
-                wrap: false,
-                limits,
-                areas: Areas::default(),
-                quit: false,
-                terminated_by: None,
-                clipboard: export::ClipboardSink::Terminal,
-                session,
-                jobs: Jobs::new(opts.executor, tx),
-                log: opts.log,
-                demo_url,
-                next_id: 1,
-                redraw: true,
-                effect: None,
-            },
-        };
-        for c in &app.workspace.collections {
-            app.workspace.problems.seed(&c.root, c.diagnostics.clone());
-        }
-        if app.workspace.collections.is_empty() {
-            app.shell.notify(
-                Level::Warning,
-                format!(
-                    "No collections in {}: a collection is a folder with a collection.toml (try `apix collections`)",
-                    app.workspace.dir.display()
-                ),
-            );
-        } else if let Some(first) = app
-            .workspace
-            .collections
-            .iter()
-            .flat_map(|c| c.diagnostics.iter())
-            .find(|d| d.is_error())
-        {
-            let count = app
-                .workspace
-                .collections
-                .iter()
-                .flat_map(|c| c.diagnostics.iter())
-                .filter(|d| d.is_error())
-                .count();
-            app.shell.notify(
-                Level::Warning,
-                format!(
-                    "{count} problem(s) in the collection files; first: {} ({} in the tree lists them)",
-                    first.message,
-                    app.shell.keymap.label(Context::Tree, Action::Problems)
-                ),
-            );
-        }
-        if !problems.is_empty() {
-            app.shell.notify(Level::Warning, problems.join(" · "));
-        }
-        app
+        setup::build(opts, tx)
     }
 
     /// Something changed since the last draw.
@@ -1036,8 +909,4 @@ impl App {
         // Jobs the layout started that ran inline (synchronous tests) are applied before drawing.
         self.settle();
     }
-}
-
-fn default_env(c: &Collection) -> Option<String> {
-    c.default_environment().map(|e| e.name.clone())
 }
