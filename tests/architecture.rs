@@ -372,3 +372,41 @@ fn the_cycle_finder_finds_a_cycle_and_its_use_trees() {
         .collect();
     assert_eq!(names, ["m/a.rs", "m/b.rs", "m/mod.rs"]);
 }
+
+/// The TUI's router stays a router: `App` holds the workspace, focus, the panes' state and the shared Shell (at
+/// most ~10 fields), and every `impl App` block is in `src/tui/app/mod.rs`; behaviour lives in the panes'
+/// components (`Responses`, `OpenRequest`, `TreeState`, `HistoryState`, `AuthState`, the dialogs), which take the
+/// Shell and what they read as arguments.
+#[test]
+fn the_app_is_a_router_with_few_fields_and_one_impl_block() {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let home = src.join("tui/app/mod.rs");
+    let mut elsewhere = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let blocks = text
+            .lines()
+            .filter(|l| {
+                let l = l.trim_start();
+                l.starts_with("impl App {") || l.starts_with("impl App{") || l.starts_with("impl<") && l.contains(" App ")
+            })
+            .count();
+        if blocks > 0 && f != &home {
+            elsewhere.push(f.strip_prefix(root()).unwrap_or(f).display().to_string());
+        }
+    }
+    assert!(elsewhere.is_empty(), "impl App outside src/tui/app/mod.rs: {elsewhere:?}");
+
+    let text = std::fs::read_to_string(&home).unwrap();
+    let start = text.find("pub struct App {").expect("the App struct is defined in app/mod.rs");
+    let body = &text[start..start + text[start..].find("\n}\n").unwrap()];
+    let fields = body
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//") && l.contains(':'))
+        .count();
+    assert!(fields <= 10, "App has {fields} fields; keep pane state in the panes' components");
+}

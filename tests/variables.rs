@@ -55,6 +55,8 @@ fn values_merge_across_layers_with_auth_and_headers_inherited() {
         overrides: &overrides,
         demo_url: None,
         masked_preview: false,
+        secrets: None,
+        trust: None,
     };
 
     let get = c.find_request(&d.path().join("shop/orders/get.toml")).unwrap();
@@ -111,6 +113,8 @@ fn unknown_variable_names_variable_environment_and_every_use() {
         overrides: &[],
         demo_url: None,
         masked_preview: false,
+        secrets: None,
+        trust: None,
     };
     let get = c.find_request(&d.path().join("shop/orders/get.toml")).unwrap();
     let e = prepare(&ctx, get).unwrap_err();
@@ -139,6 +143,8 @@ fn unknown_variable_names_variable_environment_and_every_use() {
         overrides: &[],
         demo_url: None,
         masked_preview: false,
+        secrets: None,
+        trust: None,
     };
     let e = prepare(&ctx, list).unwrap_err();
     assert!(e.to_string().contains("`page_size`"), "{e}");
@@ -155,6 +161,8 @@ fn missing_secret_says_where_to_put_it() {
         overrides: &[],
         demo_url: None,
         masked_preview: false,
+        secrets: None,
+        trust: None,
     };
     let get = c.find_request(&d.path().join("shop/users/get.toml")).unwrap();
     let e = prepare(&ctx, get).unwrap_err();

@@ -56,6 +56,8 @@ impl Run {
             overrides: &[],
             demo_url: None,
             masked_preview: false,
+            secrets: None,
+            trust: None,
         };
         prepare(&ctx, def).unwrap_or_else(|e| panic!("prepare {rel}: {e}"))
     }

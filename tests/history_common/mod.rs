@@ -98,6 +98,8 @@ pub async fn prepare_and_send(c: &Collection, def: &RequestDef, base_url: &str) 
         overrides: &overrides,
         demo_url: None,
         masked_preview: false,
+        secrets: None,
+        trust: None,
     };
     let prepared = prepare(&ctx, def).unwrap_or_else(|e| panic!("prepare: {e}"));
     let result = http::send(&prepared, CancellationToken::new(), None).await;

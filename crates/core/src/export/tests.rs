@@ -34,6 +34,8 @@ fn with_auth(auth: AuthDef) -> Prepared {
         overrides: &[],
         demo_url: None,
         masked_preview: false,
+        secrets: None,
+        trust: None,
     };
     prepare(&ctx, &def).unwrap()
 }

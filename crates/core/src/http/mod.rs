@@ -17,9 +17,10 @@ pub(crate) mod spill;
 pub mod status;
 pub mod timing;
 
+pub use client::ClientPool;
 pub use error::{HttpError, TimeoutPhase, TlsProblem};
 pub use prepare::{prepare, PendingAuth, PrepareContext, PrepareError, Prepared, PreparedBody, SendOptions};
 pub use record::{Exchange, RedirectHop, ResponseRecord, SentRequest, SpilledBody, SPILL_HEAD};
-pub use send::{send, send_with_sink, BodySink, ChunkSink, Progress, ResponseHead};
+pub use send::{send, send_pooled, send_with_sink, BodySink, ChunkSink, Progress, ResponseHead};
 pub use status::{insight, StatusInsight};
 pub use timing::Timings;

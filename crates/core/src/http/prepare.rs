@@ -153,6 +153,10 @@ pub struct PrepareContext<'a> {
     pub demo_url: Option<DemoUrlFn>,
     /// For a masked preview (`y` in the TUI, `apix export curl`): secrets that cannot be had stand as ••••••.
     pub masked_preview: bool,
+    /// A run's secrets, looked up once for all its requests (None: looked up for each request).
+    pub secrets: Option<crate::template::sources::SecretCache>,
+    /// Which commands may run for `{{cmd.NAME}}` (None: the data dir's trust.json).
+    pub trust: Option<crate::template::trust::TrustStore>,
 }
 
 struct Env<'r, 'a> {
@@ -308,8 +312,9 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         folders: chain.clone(),
         collection_root: ctx.collection.map(|c| c.root.as_path()),
         demo_url: ctx.demo_url.clone(),
-        trust: Default::default(),
+        trust: ctx.trust.clone().unwrap_or_default(),
         masked_preview: ctx.masked_preview,
+        secrets: ctx.secrets.clone(),
     };
     let mut env = Env {
         resolver: Resolver::new(scope),

@@ -89,6 +89,17 @@ pub async fn send_with_sink(
     progress: Option<watch::Sender<Progress>>,
     sink: Option<ChunkSink<'_>>,
 ) -> Result<Exchange, HttpError> {
+    send_pooled(prepared, None, cancel, progress, sink).await
+}
+
+/// Like [`send_with_sink`], over the kept-alive connections of `pool` when given (a run of many sends).
+pub async fn send_pooled(
+    prepared: &Prepared,
+    pool: Option<&super::client::ClientPool>,
+    cancel: CancellationToken,
+    progress: Option<watch::Sender<Progress>>,
+    sink: Option<ChunkSink<'_>>,
+) -> Result<Exchange, HttpError> {
     if let Some(pending) = &prepared.pending_auth {
         // Sending without the auth step would go out without credentials and come back as a puzzling 401.
         return Err(HttpError::InvalidRequest {
@@ -101,7 +112,7 @@ pub async fn send_with_sink(
     tokio::select! {
         biased;
         _ = cancel.cancelled() => Err(HttpError::Cancelled),
-        r = send_inner(prepared, progress, sink) => r,
+        r = send_inner(prepared, pool, progress, sink) => r,
     }
 }
 
@@ -203,16 +214,18 @@ fn build_client(
     opts: &super::options::SendOptions,
     probe: &super::timing::SharedProbe,
     ca: Option<&[u8]>,
+    pooled: bool,
 ) -> Result<reqwest::Client, HttpError> {
     let invalid = |e: super::client::ClientError| HttpError::InvalidRequest { what: e.0 };
-    super::client::builder(opts, ca)
+    let mut b = super::client::builder(opts, ca)
         .map_err(invalid)?
         .dns_resolver(Arc::new(TimedResolver { probe: probe.clone() }))
-        .connector_layer(TimingLayer { probe: probe.clone() })
+        .connector_layer(TimingLayer { probe: probe.clone() });
+    if !pooled {
         // One connection per exchange: its timings (DNS, connect, TLS) are this request's own.
-        .pool_max_idle_per_host(0)
-        .build()
-        .map_err(|e| HttpError::InvalidRequest { what: e.to_string() })
+        b = b.pool_max_idle_per_host(0);
+    }
+    b.build().map_err(|e| HttpError::InvalidRequest { what: e.to_string() })
 }
 
 /// The chain of URLs a too-long or looping redirect went through, for the error.
@@ -227,18 +240,26 @@ fn too_many(max: u32, hops: &[RedirectHop], first: &Url, next: &Url) -> HttpErro
 
 async fn send_inner(
     p: &Prepared,
+    pool: Option<&super::client::ClientPool>,
     progress: Option<watch::Sender<Progress>>,
     mut sink: Option<ChunkSink<'_>>,
 ) -> Result<Exchange, HttpError> {
     let opts = &p.options;
-    let probe = new_probe();
     let ca = match &opts.ca_file {
         Some(path) => Some(tokio::fs::read(path).await.map_err(|e| HttpError::InvalidRequest {
             what: format!("cannot read the CA file {}: {e}", path.display()),
         })?),
         None => None,
     };
-    let client = build_client(opts, &probe, ca.as_deref())?;
+    let (client, probe) = match pool {
+        Some(pool) => pool.client(opts, |probe| build_client(opts, probe, ca.as_deref(), true))?,
+        None => {
+            let probe = new_probe();
+            (build_client(opts, &probe, ca.as_deref(), false)?, probe)
+        }
+    };
+    let origin = p.url.origin().ascii_serialization();
+    let may_reuse = pool.is_some_and(|pool| pool.has_reached(&origin));
     let jar = if opts.cookies {
         let jar = opts.cookie_jar.clone().unwrap_or_else(CookieJar::in_memory);
         jar.refresh();
@@ -335,7 +356,7 @@ async fn send_inner(
             Ok(Ok(r)) => r,
             Ok(Err(e)) => return Err(classify(&e, &host, port, opts.connect_timeout)),
             Err(_) => {
-                let connected = probe.lock().map(|p| p.connected).unwrap_or(false);
+                let connected = may_reuse || probe.lock().map(|p| p.connected).unwrap_or(false);
                 return Err(HttpError::Timeout {
                     phase: if connected { header_phase } else { TimeoutPhase::Connect },
                     after: started.elapsed(),
@@ -597,7 +618,13 @@ async fn send_inner(
         .lock()
         .map(|p| (p.dns, p.connect, p.dns_host.clone()))
         .unwrap_or((None, None, None));
-    if probe.0.is_none() {
+    if let Some(pool) = pool {
+        pool.reached(origin);
+    }
+    let reused = may_reuse && probe.1.is_none();
+    if reused {
+        notes.push("connection reused (kept alive from an earlier request of this run): no DNS, connect or TLS time".into());
+    } else if probe.0.is_none() {
         notes.push(
             if p.url.host().is_some_and(|h| !matches!(h, url::Host::Domain(_))) || host == "localhost" && probe.2.is_none() {
                 "no DNS lookup: the host is an IP address".to_string()

@@ -89,6 +89,10 @@ pub struct Session {
     /// History, when it is on for this front end: the settings and the database.
     pub history: Option<(Arc<HistoryConfig>, PathBuf)>,
     pub trust: TrustStore,
+    /// For a run of many sends ([`Session::for_run`]): kept-alive connections, one client per connection setting.
+    pub pool: Option<http::ClientPool>,
+    /// For a run of many sends: each keyring entry read and each command run once.
+    pub secrets: Option<crate::template::sources::SecretCache>,
     jars: Jars,
 }
 
@@ -101,6 +105,8 @@ impl Default for Session {
             spill: None,
             history: None,
             trust: TrustStore::default(),
+            pool: None,
+            secrets: None,
             jars: Jars::default(),
         }
     }
@@ -120,6 +126,15 @@ impl std::fmt::Debug for Session {
 const MAX_QUESTIONS: usize = 64;
 
 impl Session {
+    /// This session set up for a run of many sends one after another (`apix run`, an evaluation): connections
+    /// kept alive between requests to the same host, and secrets (keyring entries, commands) looked up once for
+    /// the whole run. Per-send timing stays the send's own; a reused connection is said in its timing notes.
+    pub fn for_run(mut self) -> Session {
+        self.pool = Some(http::ClientPool::default());
+        self.secrets = Some(Default::default());
+        self
+    }
+
     /// Resolves `target`. When a command or an outside file needs trust, `ask` is asked (None: nobody to ask, e.g.
     /// no terminal or a background job); on yes the trust is recorded and the prepare runs again. Blocking.
     pub fn prepare(
@@ -135,6 +150,8 @@ impl Session {
             overrides: target.overrides,
             demo_url: self.demo.clone(),
             masked_preview: mode == Mode::MaskedPreview,
+            secrets: self.secrets.clone(),
+            trust: Some(self.trust.clone()),
         };
         let mut asked = 0;
         tracing::debug!(request = %target.def.path.display(), environment = ?target.environment, ?mode, "prepare");
@@ -234,7 +251,8 @@ impl Session {
             tap: record.as_ref().map(|r| HistoryTap::new(&prepared, r.max_body_size())),
         };
         let use_sink = tee.front.is_some() || tee.tap.is_some();
-        let result = http::send_with_sink(&prepared, cancel, progress, use_sink.then_some(&mut tee as http::ChunkSink)).await;
+        let sink = use_sink.then_some(&mut tee as http::ChunkSink);
+        let result = http::send_pooled(&prepared, self.pool.as_ref(), cancel, progress, sink).await;
         if let (Some(r), Some(tap)) = (record.as_mut(), tee.tap.take()) {
             r.streamed = tap.finish();
         }

@@ -82,6 +82,8 @@ pub struct Scope<'a> {
     /// would need a command nobody trusted yet stands as [`MASK`] instead of stopping the resolution; nothing is
     /// asked and no untrusted command runs.
     pub masked_preview: bool,
+    /// A run's secrets, looked up once for all its requests (None: looked up for each request).
+    pub secrets: Option<super::sources::SecretCache>,
 }
 
 pub struct Resolver<'a> {
@@ -240,8 +242,12 @@ impl<'a> Resolver<'a> {
             message: e.message,
             hint: e.hint,
         };
+        let once = |key: String, lookup: &dyn Fn() -> Result<String, super::sources::SourceError>| match &self.scope.secrets {
+            Some(cache) => cache.get_or(&key, lookup),
+            None => lookup(),
+        };
         if let Some(name) = full.strip_prefix("keyring.") {
-            return super::sources::keyring_get(name).map_err(failed);
+            return once(full.to_string(), &|| super::sources::keyring_get(name)).map_err(failed);
         }
         let name = full.trim_start_matches("cmd.");
         let (Some(root), Some(top)) = (self.scope.collection_root, self.scope.folders.first()) else {
@@ -265,7 +271,8 @@ impl<'a> Resolver<'a> {
                 collection: root.to_path_buf(),
             });
         }
-        super::sources::run_command(root, name, &command.value).map_err(failed)
+        let key = format!("cmd\u{0}{}\u{0}{}", root.display(), command.value);
+        once(key, &|| super::sources::run_command(root, name, &command.value)).map_err(failed)
     }
 
     fn env_secret(&mut self, var: &str) -> Result<String, ResolveFailure> {

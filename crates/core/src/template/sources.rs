@@ -278,6 +278,35 @@ mod session {
 }
 
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Secrets looked up once per run: a session that sends many requests (`apix run`, an evaluation) reads each
+/// keyring entry and runs each command once, whatever the process-wide memo of command outputs says. Values stay in
+/// this process's memory only, and go with the session.
+#[derive(Clone, Default)]
+pub struct SecretCache(std::sync::Arc<Mutex<HashMap<String, String>>>);
+
+impl SecretCache {
+    /// The value under `key`, looked up with `lookup` the first time (a failed lookup is not kept).
+    pub fn get_or(&self, key: &str, lookup: impl FnOnce() -> Result<String, SourceError>) -> Result<String, SourceError> {
+        if let Some(v) = self.0.lock().ok().and_then(|m| m.get(key).cloned()) {
+            return Ok(v);
+        }
+        let value = lookup()?;
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(key.to_string(), value.clone());
+        }
+        Ok(value)
+    }
+
+    /// How many secrets were looked up so far.
+    pub fn len(&self) -> usize {
+        self.0.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 const MEMO_TTL: Duration = Duration::from_secs(300);
 
 type Memo = HashMap<(PathBuf, String), (String, Instant)>;
