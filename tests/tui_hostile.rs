@@ -66,7 +66,7 @@ async fn server_text_is_drawn_visibly_in_body_headers_and_status() {
         &format!("name = \"Evil problem\"\nurl = \"{}/problem\"\n", server.url()),
     );
     h.app.set_focus(Pane::Tree);
-    h.ctrl('l');
+    h.reload().await;
     for name in ["evil text", "evil problem"] {
         h.open(name);
         h.ctrl('r');
@@ -125,7 +125,7 @@ async fn an_echoed_credential_is_masked_in_the_viewer_its_search_and_headers() {
         "name = \"Echo secret\"\nmethod = \"POST\"\nurl = \"{{base_url}}/echo\"\n[query]\nkey = \"{{env.ECHO_TOKEN}}\"\n[auth]\ntype = \"bearer\"\ntoken = \"{{env.ECHO_TOKEN}}\"\n[body]\njson = '{\"token\": \"{{env.ECHO_TOKEN}}\"}'\n",
     );
     h.app.set_focus(Pane::Tree);
-    h.ctrl('l');
+    h.reload().await;
     h.open("echo secret");
     h.ctrl('r');
     h.wait_for(
@@ -188,7 +188,7 @@ async fn the_redirects_tab_says_which_credentials_stayed_behind() {
         ),
     );
     h.app.set_focus(Pane::Tree);
-    h.ctrl('l');
+    h.reload().await;
     h.open("hop to another origin");
     h.ctrl('r');
     h.wait_for("the redirect", done).await;
@@ -218,7 +218,7 @@ async fn the_cookie_jar_can_be_seen_masked_and_cleared() {
         "name = \"Set cookie\"\nurl = \"{{base_url}}/cookies/set\"\n[query]\nsession = \"cookie-value-98765\"\n",
     );
     h.app.set_focus(Pane::Tree);
-    h.ctrl('l');
+    h.reload().await;
     h.open("set cookie");
     h.ctrl('r');
     h.wait_for("the cookie", done).await;
@@ -234,6 +234,11 @@ async fn the_cookie_jar_can_be_seen_masked_and_cleared() {
     assert!(screen.contains("session"), "{screen}");
     assert!(screen.contains("127.0.0.1"), "{screen}");
     assert!(!screen.contains("cookie-value-98765"), "values are masked:\n{screen}");
+    // At 80 columns a row still shows the name, the domain and the masked value inside the dialog.
+    let narrow = h.render(80, 24);
+    let row = narrow.lines().find(|l| l.contains("127.0.0.1") && l.contains("session ")).unwrap_or_default();
+    assert!(row.contains("= ••••••"), "{narrow}");
+    assert!(narrow.contains("Esc close  · values masked"), "{narrow}");
     // The jar is the one `apix send` uses: in the data dir, per collection and environment.
     assert!(h.tmp.path().join("data/cookies").is_dir());
     h.ch('X');

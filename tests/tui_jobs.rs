@@ -19,9 +19,9 @@ fn slow_request(h: &Harness, ms: u32) -> std::path::PathBuf {
     path
 }
 
-fn reload_and_open(h: &mut Harness) {
+async fn reload_and_open(h: &mut Harness) {
     h.app.set_focus(Pane::Tree);
-    h.ctrl('l');
+    h.reload().await;
     h.open("slow one");
 }
 
@@ -30,7 +30,7 @@ async fn a_request_moved_while_sending_finishes_in_its_new_place() {
     let server = DemoServer::start(0).unwrap();
     let mut h = Harness::new(Some(server.url()));
     let path = slow_request(&h, 800);
-    reload_and_open(&mut h);
+    reload_and_open(&mut h).await;
     assert_eq!(h.app.open.as_ref().map(|o| o.draft.path.clone()), Some(path.clone()));
     h.ctrl('r');
     assert!(matches!(h.app.current_slot().map(|s| &s.state), Some(RequestState::Sending { .. })));
@@ -71,7 +71,7 @@ async fn a_request_deleted_while_sending_is_cancelled() {
     let server = DemoServer::start(0).unwrap();
     let mut h = Harness::new(Some(server.url()));
     let path = slow_request(&h, 20_000);
-    reload_and_open(&mut h);
+    reload_and_open(&mut h).await;
     h.ctrl('r');
     let cancel = match h.app.current_slot().map(|s| &s.state) {
         Some(RequestState::Sending { cancel, .. }) => cancel.clone(),

@@ -99,6 +99,10 @@ async fn open_send_cancel_send_quit_through_the_real_loop() {
     .unwrap();
     let steps = vec![
         ctrl('l'),
+        Step::Until(
+            "the collections to be read again",
+            Box::new(|app: &App| app.shell.notice.as_ref().is_some_and(|n| n.text.starts_with("Reloaded"))),
+        ),
         Step::Text("/slow one"),
         key(KeyCode::Enter),
         Step::Until(

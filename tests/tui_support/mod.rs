@@ -85,6 +85,15 @@ impl Harness {
         }
     }
 
+    /// Ctrl-L, then waits until the collections were read again (a background job).
+    pub async fn reload(&mut self) {
+        self.ctrl('l');
+        self.wait_for("the reload", |app| {
+            app.shell.notice.as_ref().is_some_and(|n| n.text.starts_with("Reloaded"))
+        })
+        .await;
+    }
+
     /// Opens a request through the UI: filter the tree, Enter.
     pub fn open(&mut self, filter: &str) {
         self.app.set_focus(apix::tui::app::Pane::Tree);

@@ -23,6 +23,16 @@ fn expiry(at: Option<i64>) -> String {
     }
 }
 
+/// `text` cut to `n` characters, with … when cut.
+fn clip(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(n.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &CookiesDialog) {
     let s = &app.shell.styles;
     let popup_area = popup(area, 100, 18);
@@ -43,8 +53,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &CookiesDialog) {
             )));
         }
         Some(Ok(list)) => {
+            // Narrow terminals (80 columns) get the columns that tell cookies apart: name, domain, expiry date.
+            let wide = inner.width >= 100;
             lines.push(Line::from(Span::styled(
-                format!(" {:<24} {:<26} {:<10} {:<19} flags", "name", "domain", "path", "expires"),
+                if wide {
+                    format!(" {:<24} {:<26} {:<10} {:<19} flags", "name", "domain", "path", "expires")
+                } else {
+                    format!(" {:<20} {:<22} {:<10}", "name", "domain", "expires")
+                },
                 s.muted,
             )));
             let rows = (inner.height as usize).saturating_sub(3).max(1);
@@ -60,14 +76,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &CookiesDialog) {
                 if c.host_only {
                     flags.push("host-only");
                 }
-                let text = format!(
-                    " {:<24} {:<26} {:<10} {:<19} {}  = {MASK}",
-                    c.name,
-                    c.domain,
-                    c.path,
-                    expiry(c.expires),
-                    flags.join(" ")
-                );
+                let text = if wide {
+                    format!(
+                        " {:<24} {:<26} {:<10} {:<19} {}  = {MASK}",
+                        c.name,
+                        c.domain,
+                        c.path,
+                        expiry(c.expires),
+                        flags.join(" ")
+                    )
+                } else {
+                    let date: String = expiry(c.expires).chars().take(10).collect();
+                    format!(" {:<20} {:<22} {:<10} = {MASK}", clip(&c.name, 20), clip(&c.domain, 22), date)
+                };
                 let style = if i == d.selected { s.selection } else { s.base };
                 lines.push(Line::from(Span::styled(text, style)));
             }
@@ -88,7 +109,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &CookiesDialog) {
             Span::styled(" clear all  ", s.muted),
             Span::styled("Esc", s.key),
             Span::styled(
-                " close  · values are credentials: shown masked (apix cookies list --reveal)",
+                if inner.width >= 100 {
+                    " close  · values are credentials: shown masked (apix cookies list --reveal)"
+                } else {
+                    " close  · values masked"
+                },
                 s.muted,
             ),
         ])),
