@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-15}"
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
-APIX="$PWD/target/release/apix"
+APIX="${APIX_BIN:-$PWD/target/release/apix}"
 # A history of its own, so the figures do not depend on (or add to) the user's.
 APIX_DATA_DIR="$(mktemp -d)"
 export APIX_DATA_DIR

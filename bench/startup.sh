@@ -2,13 +2,14 @@
 # Opens the TUI (release build) in tmux on a generated workspace of 5,000 requests in 300 folders and reports the
 # time to the first frame (polling capture-pane every 5 ms, so it includes shell start-up) and the idle memory
 # (VmRSS / VmHWM after 2 s). Targets: first interactive frame <= 150 ms, idle memory <= 20 MB. Needs tmux.
+# APIX_BIN=path measures another build (an older one, to compare side by side).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
 WS=$(mktemp -d)
 DATA=$(mktemp -d)
 trap 'rm -rf "$WS" "$DATA"; tmux -L apix-bench kill-server 2>/dev/null || true' EXIT
-python3 - "$WS" "$DATA" "$PWD/target/release/apix" <<'PY'
+python3 - "$WS" "$DATA" "${APIX_BIN:-$PWD/target/release/apix}" <<'PY'
 import os, subprocess, sys, time
 ws, data, apix = sys.argv[1:4]
 root = os.path.join(ws, "big")

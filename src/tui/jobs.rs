@@ -72,6 +72,8 @@ pub enum JobKind {
     TrustReview,
     /// Let a notice expire.
     Notice,
+    /// Read every collection again (Ctrl-L).
+    Reload,
 }
 
 /// A job's name: its kind and key.

@@ -56,6 +56,8 @@ pub enum Message {
     },
     /// Time to check whether the open file changed on disk (sent about once a second).
     PollFiles,
+    /// Ctrl-L read every collection again, off the UI thread.
+    WorkspaceLoaded(Vec<crate::core::collection::Collection>),
     /// The open file is no longer what we loaded (`None`: it was deleted).
     DiskChanged { path: PathBuf, stamp: Option<FileStamp> },
     /// Something is animating (a spinner): redraw.

@@ -19,6 +19,7 @@ pub mod events;
 pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;
+pub mod memory;
 pub mod message;
 pub mod safe_text;
 pub mod terminal;

@@ -56,6 +56,7 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, M
 use ratatui::layout::{Position, Rect};
 
 use super::action::Action;
+use super::jobs::JobKind;
 use super::keymap::Context;
 use super::keymap::KeyCombo;
 use super::message::Message;
@@ -187,6 +188,9 @@ impl App {
             Message::Cookies(ev) => modal::on_cookies(ev, &mut self.shell),
             Message::Checked { root, diagnostics } => {
                 self.workspace.problems.checked(root, diagnostics);
+                if !self.workspace.problems.checking() {
+                    crate::tui::memory::release_free_memory();
+                }
                 self.shell.redraw = true;
             }
             Message::TrustReview(review) => modal::on_trust_review(review, &mut self.shell),
@@ -221,6 +225,7 @@ impl App {
                     open.poll(&mut self.shell);
                 }
             }
+            Message::WorkspaceLoaded(collections) => self.workspace_loaded(collections),
             Message::DiskChanged { path, stamp } => self.on_disk_changed(&path, stamp),
             Message::Tick => {
                 if self.is_animating() {
@@ -641,9 +646,17 @@ impl App {
         }
     }
 
-    /// Ctrl-L: every collection read again; the open draft is kept (closed if its collection went away).
+    /// Ctrl-L: every collection read again, in the background.
     fn reload_workspace(&mut self) {
-        let n = self.workspace.reload(&mut self.shell);
+        self.workspace.start_reload(&mut self.shell);
+        if self.shell.jobs.is_running((JobKind::Reload, 0)) {
+            self.shell.notify(Level::Info, "Reading the collections again…");
+        }
+    }
+
+    /// The collections as read again; the open draft is kept (closed if its collection went away).
+    fn workspace_loaded(&mut self, collections: Vec<Collection>) {
+        let n = self.workspace.reloaded(collections, &mut self.shell);
         if let Some(open) = self.open.as_mut() {
             match self.workspace.collection_of(&open.draft.path) {
                 Some(ci) => open.collection = ci,
