@@ -374,3 +374,30 @@ async fn file_changed_on_disk_is_noticed() {
     let saved = std::fs::read_to_string(&path).unwrap();
     assert!(saved.contains("/x"), "{saved}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_header_fits_80_columns_with_a_long_breadcrumb_and_the_demo_running() {
+    let server = DemoServer::start(0).unwrap();
+    let mut h = Harness::new(Some(server.url()));
+    h.open("deflate-encoded");
+    h.ctrl('r');
+    h.wait_for("the response", |app| {
+        matches!(app.current_slot().map(|s| &s.state), Some(RequestState::Done(_)))
+    })
+    .await;
+    // Wide: everything, the demo server's address included.
+    let wide = h.render(140, 32);
+    let top = wide.lines().next().unwrap_or_default().to_string();
+    assert!(top.contains("Demo API › big and odd bodies › deflate-encoded JSON"), "{top}");
+    assert!(top.contains("demo API on 127.0.0.1"), "{top}");
+    // 80 columns: the address goes, the request's name stays, and nothing runs into `env:`.
+    let narrow = h.render(80, 24);
+    let top = narrow.lines().next().unwrap_or_default().to_string();
+    assert!(top.contains("deflate-encoded JSON"), "{top}");
+    assert!(top.contains("  env: local"), "{top}");
+    assert!(!top.contains("demo API on"), "{top}");
+    // 60 columns: the breadcrumb loses its front first.
+    let tiny = h.render(60, 24);
+    let top = tiny.lines().next().unwrap_or_default().to_string();
+    assert!(top.contains("… › ") && top.contains(" env: local"), "{top}");
+}

@@ -236,7 +236,10 @@ async fn the_cookie_jar_can_be_seen_masked_and_cleared() {
     assert!(!screen.contains("cookie-value-98765"), "values are masked:\n{screen}");
     // At 80 columns a row still shows the name, the domain and the masked value inside the dialog.
     let narrow = h.render(80, 24);
-    let row = narrow.lines().find(|l| l.contains("127.0.0.1") && l.contains("session ")).unwrap_or_default();
+    let row = narrow
+        .lines()
+        .find(|l| l.contains("127.0.0.1") && l.contains("session "))
+        .unwrap_or_default();
     assert!(row.contains("= ••••••"), "{narrow}");
     assert!(narrow.contains("Esc close  · values masked"), "{narrow}");
     // The jar is the one `apix send` uses: in the data dir, per collection and environment.

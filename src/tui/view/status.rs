@@ -14,16 +14,9 @@ use crate::tui::safe_text::para;
 
 pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     let s = &app.shell.styles;
-    let mut left = vec![Span::styled(" apix ", s.title_focus), Span::raw(" ")];
-    if let Some(open) = &app.open {
-        if let Some(c) = app.workspace.collections.get(open.collection) {
-            let mut crumbs: Vec<String> = vec![c.name.clone()];
-            crumbs.extend(c.folder_chain(&open.draft.path).iter().skip(1).map(|f| f.name.clone()));
-            crumbs.push(open.draft.name.clone());
-            left.push(Span::styled(crumbs.join(" › "), s.title));
-        }
-    }
+    let width = area.width as usize;
     let mut right: Vec<Span> = Vec::new();
+    let mut demo = None;
     if let Some(ci) = app.current_collection() {
         let env = app.workspace.env_name(ci).unwrap_or("none");
         right.push(Span::styled("env: ", s.muted));
@@ -40,6 +33,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         }
         if let Some(url) = app.demo_running() {
             let host = url.trim_start_matches("http://").to_string();
+            demo = Some(right.len());
             right.push(Span::styled(format!(" (demo API on {host})"), s.muted));
         }
     }
@@ -50,15 +44,53 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     right.push(Span::raw("   "));
     right.push(Span::styled(app.shell.keymap.label(app.context(), Action::Help), s.key));
     right.push(Span::styled(" help ", s.muted));
-    let right_w: usize = right.iter().map(|sp| sp.content.width()).sum();
-    let left_w: usize = left.iter().map(|sp| sp.content.width()).sum();
-    let pad = (area.width as usize).saturating_sub(left_w + right_w);
-    let mut spans = left;
+    let mut crumbs: Vec<String> = Vec::new();
+    if let Some(open) = &app.open {
+        if let Some(c) = app.workspace.collections.get(open.collection) {
+            crumbs.push(c.name.clone());
+            crumbs.extend(c.folder_chain(&open.draft.path).iter().skip(1).map(|f| f.name.clone()));
+            crumbs.push(open.draft.name.clone());
+        }
+    }
+    const BRAND: usize = 7; // " apix " and a space
+    let width_of = |spans: &[Span]| spans.iter().map(|sp| sp.content.width()).sum::<usize>();
+    let crumbs_w = |c: &[String]| c.iter().map(|x| x.width()).sum::<usize>() + 3 * c.len().saturating_sub(1);
+    // Too wide for one line: the demo server's address goes first, then the breadcrumb loses its front.
+    if let Some(i) = demo.filter(|_| BRAND + crumbs_w(&crumbs) + width_of(&right) + 2 > width) {
+        right.remove(i);
+    }
+    let room = width.saturating_sub(BRAND + width_of(&right) + 2);
+    let mut crumb_text = crumbs.join(" › ");
+    while crumbs.len() > 1 && crumbs_w(&crumbs) > room {
+        crumbs.remove(0);
+        crumb_text = format!("… › {}", crumbs.join(" › "));
+    }
+    if crumb_text.width() > room {
+        crumb_text = clip(&crumb_text, room);
+    }
+    let mut spans = vec![Span::styled(" apix ", s.title_focus), Span::raw(" ")];
+    if !crumb_text.is_empty() {
+        spans.push(Span::styled(crumb_text, s.title));
+    }
+    let pad = width.saturating_sub(width_of(&spans) + width_of(&right));
     if pad > 0 {
         spans.push(Span::raw(" ".repeat(pad)));
     }
     spans.extend(right);
     frame.render_widget(para(Line::from(spans)), area);
+}
+
+/// `text` cut to `room` columns, ending in … when cut.
+fn clip(text: &str, room: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > room {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn hints(app: &App) -> Vec<(String, &'static str)> {
