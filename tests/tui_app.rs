@@ -401,3 +401,31 @@ async fn the_header_fits_80_columns_with_a_long_breadcrumb_and_the_demo_running(
     let top = tiny.lines().next().unwrap_or_default().to_string();
     assert!(top.contains("… › ") && top.contains(" env: local"), "{top}");
 }
+
+#[test]
+fn a_new_folder_shows_at_once_under_the_name_typed() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    h.app.set_focus(Pane::Tree);
+    h.ch('N');
+    h.type_text("Anything endpoints");
+    h.press(KeyCode::Enter);
+    let folder = h.path("users/anything-endpoints");
+    assert!(folder.is_dir());
+    // Its folder.toml keeps the name as typed, and makes the empty folder part of the collection.
+    let marker = std::fs::read_to_string(folder.join("folder.toml")).unwrap();
+    assert_eq!(marker.trim(), "name = \"Anything endpoints\"");
+    let row = h.app.tree.selected_row().cloned().expect("the new folder is selected");
+    assert_eq!((row.name.as_str(), row.path.as_path()), ("Anything endpoints", folder.as_path()));
+    assert!(h.render(120, 32).contains("Anything endpoints"));
+    // A request made there lands in it.
+    h.ch('n');
+    h.type_text("Echo anything");
+    h.press(KeyCode::Enter);
+    assert!(folder.join("echo-anything.toml").is_file());
+    assert_eq!(open_name(&h), "Echo anything");
+    // And the folder is still there after Ctrl-L.
+    h.app.set_focus(Pane::Tree);
+    h.ctrl('l');
+    assert!(h.app.tree.select_path(&folder));
+}

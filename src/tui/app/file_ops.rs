@@ -25,7 +25,7 @@ impl Workspace {
             }
             PromptPurpose::NewFolder { parent } => {
                 let path = parent.join(file_name_for(text).trim_end_matches(".toml"));
-                create_folder(&path).map(|()| (path, false))
+                create_folder(&path, text).map(|()| (path, false))
             }
             PromptPurpose::Rename { path } => self.rename(path, text),
             PromptPurpose::Duplicate { path } => {

@@ -513,13 +513,19 @@ pub fn delete_path(path: &Path) -> Result<(), SaveError> {
 }
 
 /// Creates a folder (with no `folder.toml`: defaults are optional).
-pub fn create_folder(path: &Path) -> Result<(), SaveError> {
+pub fn create_folder(path: &Path, name: &str) -> Result<(), SaveError> {
     if path.exists() {
         return Err(SaveError::Exists {
             path: path.display().to_string(),
         });
     }
-    fs::create_dir_all(path).map_err(|e| io_err(path, e))
+    fs::create_dir_all(path).map_err(|e| io_err(path, e))?;
+    // The folder's `folder.toml` keeps the name as typed (the folder name is a file-system form of it), and makes
+    // an empty folder a folder of the collection: one with no TOML file in it is not loaded.
+    let mut doc = toml_edit::DocumentMut::new();
+    doc["name"] = toml_edit::value(name.trim());
+    let marker = path.join(super::load::FOLDER_FILE);
+    crate::fsutil::write_atomic(&marker, doc.to_string().as_bytes()).map_err(|e| io_err(&marker, e))
 }
 
 /// A file name for a request called `name`: lower-case words joined by dashes, `.toml` appended.
