@@ -336,7 +336,11 @@ async fn connection_refused_is_a_readable_panel() {
     assert!(!screen.contains("Refused {"), "raw detail shown first:\n{screen}");
     h.app.set_focus(Pane::Response);
     h.ch('d');
-    assert!(h.render(120, 32).contains("Refused"));
+    // The error in full is said in words, step by step, never as a debug dump.
+    let detail = h.render(120, 32);
+    assert!(detail.contains("what failed: "), "{detail}");
+    assert!(detail.contains("error: Connection refused by 127.0.0.1:9"), "{detail}");
+    assert!(!detail.contains("Refused {") && !detail.contains("port: 9"), "{detail}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -247,7 +247,7 @@ impl Action {
             Action::SearchNext => "Next match",
             Action::SearchPrev => "Previous match",
             Action::ToggleWrap => "Wrap long lines on/off",
-            Action::ToggleDetail => "Show / hide the raw error detail",
+            Action::ToggleDetail => "Show / hide the error in full (each cause, what to do)",
             Action::ScrollLeft => "Scroll left",
             Action::ScrollRight => "Scroll right",
             Action::SaveBody => "Save the response body to a file",

@@ -75,9 +75,30 @@ impl Failure {
             hint,
             request_line: if sent { line } else { None },
             elapsed: if sent { elapsed } else { None },
-            detail: format!("{e:#?}"),
+            detail: detail_in_words(e),
         }
     }
+}
+
+/// The whole error, step by step in words (what failed, the error, each cause it came from, the fix): what `d`
+/// shows behind the short panel, instead of a debug dump.
+pub fn detail_in_words(e: &SendError) -> String {
+    let mut lines = vec![format!("what failed: {}", e.title()), format!("error: {e}")];
+    let mut seen = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        // A wrapper that says what its cause says adds nothing.
+        if text != seen {
+            lines.push(format!("caused by: {text}"));
+        }
+        seen = text;
+        cause = c.source();
+    }
+    if let Some(fix) = e.fix() {
+        lines.push(format!("what to do: {}", fix.text()));
+    }
+    lines.join("\n")
 }
 
 #[derive(Debug)]

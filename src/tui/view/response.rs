@@ -234,12 +234,15 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
     }
     let key = app.shell.keymap.label(Context::Response, Action::ToggleDetail);
     if slot.view.detail {
-        lines.push(Line::from(Span::styled(format!("   Raw detail ({key} hides it):"), s.muted)));
+        lines.push(Line::from(Span::styled(format!("   In full ({key} hides it):"), s.muted)));
         for l in m.mask(&f.detail).lines() {
-            lines.push(Line::from(Span::styled(format!("   {l}"), s.muted)));
+            for (i, w) in wrap_indented(l, width, 3).into_iter().enumerate() {
+                let w = if i == 0 { w } else { format!("  {w}") };
+                lines.push(Line::from(Span::styled(w, s.muted)));
+            }
         }
     } else {
-        lines.push(Line::from(Span::styled(format!("   {key} shows the raw detail"), s.muted)));
+        lines.push(Line::from(Span::styled(format!("   {key} shows the error in full"), s.muted)));
     }
     let para = para(lines).scroll((slot.view.scroll as u16, 0));
     frame.render_widget(para, area);
