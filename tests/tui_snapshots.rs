@@ -212,3 +212,52 @@ fn unsaved_changes_prompt() {
     h.ch('q');
     insta::assert_snapshot!(h.render(120, 32));
 }
+
+/// The frame as text with each row that has a reverse-video cell marked `▶`, the rest `·` (how a 16-colour terminal
+/// shows the selection).
+fn reverse_marked(buf: &ratatui::buffer::Buffer, area: ratatui::layout::Rect) -> String {
+    let mut out = String::new();
+    for y in area.y..area.bottom() {
+        let row: String = (area.x..area.right()).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let reversed = (area.x..area.right()).any(|x| buf[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED));
+        out.push_str(if reversed { "▶ " } else { "· " });
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn sixteen_colour_selection_is_reverse_video_and_methods_stay_apart() {
+    let mut h = Harness::with_mode(None, ColorMode::Ansi16);
+    h.app.set_focus(Pane::Tree);
+    while h.app.tree.selected_row().map(|r| r.name.as_str()) != Some("users") {
+        let before = h.app.tree.selected;
+        h.ch('j');
+        assert_ne!(before, h.app.tree.selected, "never reached the users folder");
+    }
+    h.ch('l');
+    h.ch('j');
+    let buf = tui_support::render_buffer(&mut h.app, 100, 24);
+    let tree = h.app.shell.areas.tree.expect("the tree is shown");
+    let marked = reverse_marked(&buf, tree);
+    insta::assert_snapshot!(marked);
+    // Exactly the selected row is in reverse video.
+    let rows: Vec<&str> = marked.lines().filter(|l| l.starts_with('▶')).collect();
+    assert_eq!(rows.len(), 1, "{marked}");
+    assert!(rows[0].contains("List users"), "{marked}");
+    // GET and POST badges keep colours of their own (a theme's shades fall to one grey in 16 colours).
+    let mut fg_of = std::collections::HashMap::new();
+    for y in tree.y..tree.bottom() {
+        let row: String = (tree.x..tree.right()).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        for m in ["GET", "POST", "DELETE"] {
+            if let Some(col) = row.find(&format!("{m} ")) {
+                let x = tree.x + row[..col].chars().count() as u16;
+                fg_of.entry(m).or_insert(buf[(x, y)].fg);
+            }
+        }
+    }
+    assert!(fg_of.len() >= 2, "{fg_of:?}\n{marked}");
+    let distinct: std::collections::HashSet<_> = fg_of.values().collect();
+    assert_eq!(distinct.len(), fg_of.len(), "{fg_of:?}");
+}

@@ -1,7 +1,8 @@
 //! Themes: a small palette in a TOML file (`themes/*.toml`, or the config dir's `themes/`), from which every style
-//! derives. Colour depth follows the terminal: truecolor when `COLORTERM` says so, the 16 ANSI colours otherwise,
-//! and none at all under `NO_COLOR` (then selection and focus use reverse video and bold, and every state also has
-//! a symbol or a word).
+//! derives. Colour depth follows the terminal: truecolor when `COLORTERM` says so, 256 colours when `TERM` ends in
+//! `256color` (tmux, ssh, macOS Terminal), the 16 ANSI colours otherwise, and none at all under `NO_COLOR`. With 16
+//! colours or none, selection uses reverse video (a theme's grey selection would vanish), and methods and JSON take
+//! fixed ANSI colours that stay apart; every state also has a symbol or a word.
 
 use std::path::{Path, PathBuf};
 
@@ -21,26 +22,59 @@ pub const DEFAULT_THEME_NAME: &str = "dark";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorMode {
     TrueColor,
+    /// The xterm 256-colour palette (`TERM=*-256color` without `COLORTERM=truecolor`).
+    Ansi256,
     Ansi16,
     NoColor,
 }
 
 impl ColorMode {
-    /// From `NO_COLOR` and `COLORTERM`, as the conventions say.
+    /// From `NO_COLOR`, `COLORTERM` and `TERM`, as the conventions say.
     pub fn detect() -> ColorMode {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let colorterm = std::env::var("COLORTERM").unwrap_or_default().to_ascii_lowercase();
-        ColorMode::from_env(no_color, &colorterm)
+        let term = std::env::var("TERM").unwrap_or_default().to_ascii_lowercase();
+        ColorMode::from_env(no_color, &colorterm, &term)
     }
 
-    pub fn from_env(no_color: bool, colorterm: &str) -> ColorMode {
+    pub fn from_env(no_color: bool, colorterm: &str, term: &str) -> ColorMode {
         if no_color {
             ColorMode::NoColor
         } else if colorterm == "truecolor" || colorterm == "24bit" {
             ColorMode::TrueColor
+        } else if term.ends_with("256color") || term.ends_with("256") {
+            ColorMode::Ansi256
         } else {
             ColorMode::Ansi16
         }
+    }
+}
+
+/// The xterm 256-colour index nearest to `c`: the 6×6×6 cube or the 24-step grey ramp.
+pub fn nearest_256(c: Rgb) -> u8 {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let level = |v: u8| {
+        LEVELS
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, l)| (i32::from(**l) - i32::from(v)).abs())
+            .map(|(i, _)| i as u8)
+            .unwrap_or(0)
+    };
+    let (r, g, b) = (level(c.0), level(c.1), level(c.2));
+    let cube = Rgb(LEVELS[r as usize], LEVELS[g as usize], LEVELS[b as usize]);
+    let avg = (u16::from(c.0) + u16::from(c.1) + u16::from(c.2)) / 3;
+    let step = (avg.saturating_sub(3) / 10).min(23) as u8;
+    let grey_v = 8 + 10 * step;
+    let grey = Rgb(grey_v, grey_v, grey_v);
+    let dist = |a: Rgb| {
+        let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
+        d(a.0, c.0) + d(a.1, c.1) + d(a.2, c.2)
+    };
+    if dist(grey) < dist(cube) {
+        232 + step
+    } else {
+        16 + 36 * r + 6 * g + b
     }
 }
 
@@ -108,6 +142,7 @@ impl PaletteColor {
             (_, ColorMode::NoColor) | (PaletteColor::Default, _) => None,
             (PaletteColor::Ansi(c), _) => Some(c),
             (PaletteColor::Rgb(rgb), ColorMode::TrueColor) => Some(Color::Rgb(rgb.0, rgb.1, rgb.2)),
+            (PaletteColor::Rgb(rgb), ColorMode::Ansi256) => Some(Color::Indexed(nearest_256(rgb))),
             (PaletteColor::Rgb(rgb), ColorMode::Ansi16) => Some(nearest_ansi(rgb)),
         }
     }
@@ -278,9 +313,12 @@ impl Styles {
             base = base.bg(bg);
         }
         let no_color = mode == ColorMode::NoColor;
+        // With 16 colours a theme's selection grey falls to fg 7 / bg 0, which many terminals draw like the rest:
+        // reverse video is seen everywhere.
+        let few_colors = matches!(mode, ColorMode::NoColor | ColorMode::Ansi16);
         let mut selection = Style::new();
         match (spec.selection_bg.to_color(mode), spec.selection_fg.to_color(mode)) {
-            (Some(bg), fg) => {
+            (Some(bg), fg) if !few_colors => {
                 selection = selection.bg(bg);
                 if let Some(fg) = fg {
                     selection = selection.fg(fg);
@@ -288,13 +326,18 @@ impl Styles {
             }
             _ => selection = selection.add_modifier(Modifier::REVERSED),
         }
-        let selection_dim = if no_color {
+        let selection_dim = if few_colors {
             Style::new().add_modifier(Modifier::UNDERLINED)
         } else {
             selection.add_modifier(Modifier::DIM)
         };
         let bold = |s: Style| s.add_modifier(Modifier::BOLD);
-        let methods = spec.methods.map(|c| bold(fg_of(c)));
+        let methods = if mode == ColorMode::Ansi16 {
+            // Fixed ANSI colours: the theme's shades would mostly fall to the same grey.
+            [Color::Green, Color::Yellow, Color::Blue, Color::Magenta, Color::Red, Color::Cyan].map(|c| bold(Style::new().fg(c)))
+        } else {
+            spec.methods.map(|c| bold(fg_of(c)))
+        };
         Styles {
             mode,
             syntax_theme: spec.syntax.clone(),
@@ -324,7 +367,14 @@ impl Styles {
             },
             search_current: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             methods,
-            json: (!no_color).then(|| json_theme_colors(&spec.syntax)),
+            json: (!no_color).then(|| {
+                let colors = json_theme_colors(&spec.syntax);
+                if mode == ColorMode::Ansi16 {
+                    ansi16_json(colors)
+                } else {
+                    colors
+                }
+            }),
         }
     }
 
@@ -361,6 +411,17 @@ impl Styles {
     }
 }
 
+/// JSON in 16 colours: keys, strings, numbers, booleans and null each in an ANSI colour of its own (the values
+/// are the ANSI palette's, so they map onto those colours exactly); punctuation stays the theme's.
+fn ansi16_json(mut c: JsonColors) -> JsonColors {
+    c.key = Rgb(0, 205, 205);
+    c.string = Rgb(0, 205, 0);
+    c.number = Rgb(205, 205, 0);
+    c.boolean = Rgb(205, 0, 205);
+    c.null = Rgb(205, 0, 0);
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,9 +450,14 @@ mod tests {
 
     #[test]
     fn colour_modes() {
-        assert_eq!(ColorMode::from_env(true, "truecolor"), ColorMode::NoColor);
-        assert_eq!(ColorMode::from_env(false, "24bit"), ColorMode::TrueColor);
-        assert_eq!(ColorMode::from_env(false, ""), ColorMode::Ansi16);
+        assert_eq!(ColorMode::from_env(true, "truecolor", "xterm-256color"), ColorMode::NoColor);
+        assert_eq!(ColorMode::from_env(false, "24bit", "xterm"), ColorMode::TrueColor);
+        assert_eq!(ColorMode::from_env(false, "", "xterm-256color"), ColorMode::Ansi256);
+        assert_eq!(ColorMode::from_env(false, "", "screen-256color"), ColorMode::Ansi256);
+        assert_eq!(ColorMode::from_env(false, "", "xterm"), ColorMode::Ansi16);
+        assert_eq!(nearest_256(Rgb(255, 0, 0)), 196);
+        assert_eq!(nearest_256(Rgb(128, 128, 128)), 244);
+        assert_eq!(nearest_256(Rgb(0, 0, 0)), 16);
         assert_eq!(nearest_ansi(Rgb(250, 10, 10)), Color::LightRed);
         let spec = ThemeSpec::builtin("dark").unwrap_or_else(ThemeSpec::minimal);
         let styles = Styles::new(&spec, ColorMode::NoColor);
