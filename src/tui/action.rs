@@ -214,7 +214,7 @@ impl Action {
             Action::Send => "Send the request",
             Action::Cancel => "Cancel the send, or leave a field",
             Action::Save => "Save the request to its file",
-            Action::ReloadWorkspace => "Reload collections from disk",
+            Action::ReloadWorkspace => "Reload collections from disk and redraw the whole screen",
             Action::Up => "Move up",
             Action::Down => "Move down",
             Action::Left => "Collapse / previous tab",

@@ -38,6 +38,17 @@ pub trait Host {
     fn edit(&mut self, text: &str, extension: &str) -> Result<Result<String, String>, String>;
 }
 
+/// Makes the next frame draw every cell: after a suspended state (the editor drew over the screen) or when asked
+/// (Ctrl-L). `Terminal::clear` would first ask the terminal where its cursor is, and right after an editor that
+/// answer can fail, which left the old frame's cells undrawn (a blank screen but for what changed); a resize to the
+/// same size clears the screen and forgets the last frame without asking the terminal anything.
+fn repaint<B: Backend>(term: &mut Terminal<B>) -> Result<(), String> {
+    let failed = |e: B::Error| format!("cannot redraw the terminal: {e}");
+    let size = term.size().map_err(failed)?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        .map_err(failed)
+}
+
 /// Runs until the app quits, the input ends or the terminal fails (the error says what failed).
 pub async fn run<B: Backend, H: Host>(
     app: &mut App,
@@ -50,10 +61,17 @@ pub async fn run<B: Backend, H: Host>(
     let mut poll = tokio::time::interval(FILE_POLL);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
-        if let Some(Effect::ExternalEditor { text, extension }) = app.take_effect() {
-            let result = host.edit(&text, extension)?;
-            let _ = term.clear();
-            app.editor_finished(result);
+        match app.take_effect() {
+            Some(Effect::ExternalEditor { text, extension }) => {
+                let result = host.edit(&text, extension)?;
+                repaint(term)?;
+                app.editor_finished(result);
+            }
+            Some(Effect::Repaint) => {
+                repaint(term)?;
+                app.request_redraw();
+            }
+            None => {}
         }
         if app.shell.quit {
             return Ok(());

@@ -648,6 +648,7 @@ impl App {
 
     /// Ctrl-L: every collection read again, in the background.
     fn reload_workspace(&mut self) {
+        self.shell.effect.get_or_insert(Effect::Repaint);
         self.workspace.start_reload(&mut self.shell);
         if self.shell.jobs.is_running((JobKind::Reload, 0)) {
             self.shell.notify(Level::Info, "Reading the collections again…");

@@ -77,6 +77,8 @@ pub enum Effect {
     /// Suspend the UI, edit `text` in `$EDITOR` (a temp file with `extension`), and hand the result to
     /// `App::editor_finished`.
     ExternalEditor { text: String, extension: &'static str },
+    /// Draw every cell again on the next frame (Ctrl-L, as in most terminal programs).
+    Repaint,
 }
 
 /// Where things were drawn last time: for scrolling limits and mouse hits.
