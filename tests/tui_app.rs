@@ -334,6 +334,9 @@ async fn connection_refused_is_a_readable_panel() {
     assert!(screen.contains("could not connect"), "{screen}");
     assert!(screen.contains("Connection refused by 127.0.0.1:9"), "{screen}");
     assert!(!screen.contains("Refused {"), "raw detail shown first:\n{screen}");
+    // A literal URL: the hint says to check it, not the environment, and the switcher is not offered.
+    assert!(screen.contains("is the server running, and is the port in the"), "{screen}");
+    assert!(!screen.contains("base_url") && !screen.contains("switches environment"), "{screen}");
     h.app.set_focus(Pane::Response);
     h.ch('d');
     // The error in full is said in words, step by step, never as a debug dump.
@@ -432,4 +435,29 @@ fn a_new_folder_shows_at_once_under_the_name_typed() {
     h.app.set_focus(Pane::Tree);
     h.ctrl('l');
     assert!(h.app.tree.select_path(&folder));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_host_from_the_environment_offers_the_switcher() {
+    let mut h = Harness::new(None);
+    // The environment's variable points at a port nobody listens on.
+    std::fs::write(
+        h.path("errors/closed-port.toml"),
+        "name = \"Closed port\"\nmethod = \"GET\"\nurl = \"{{closed_url}}/users\"\n",
+    )
+    .unwrap();
+    let env = h.path("environments/local.toml");
+    let text = std::fs::read_to_string(&env).unwrap();
+    std::fs::write(&env, format!("{text}closed_url = \"http://127.0.0.1:9\"\n")).unwrap();
+    h.reload().await;
+    h.open("closed port");
+    h.ctrl('r');
+    h.wait_for("the failure", |app| {
+        matches!(app.current_slot().map(|s| &s.state), Some(RequestState::Failed(_)))
+    })
+    .await;
+    let screen = h.render(120, 32);
+    assert!(screen.contains("Connection refused by 127.0.0.1:9"), "{screen}");
+    assert!(screen.contains("does `closed_url` in"), "the variable is named:\n{screen}");
+    assert!(screen.contains("Ctrl-E switches environment"), "{screen}");
 }

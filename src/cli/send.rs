@@ -203,7 +203,7 @@ fn report_send_error(
                 ) => Some(format!(
                     "The server is slow or not answering. Raise --timeout (now {t}) if this is expected."
                 )),
-                _ => h.hint(),
+                _ => h.hint_for(prepared.host_variable.as_deref()),
             };
             print_http_error(h, hint, &prepared.method, prepared.url.as_str(), elapsed, &masker);
             e.exit_code()

@@ -175,6 +175,7 @@ impl Responses {
         let view = self.slots.remove(&path).map(|s| s.view.reset()).unwrap_or_default();
         // Until the prepare answers: the request as written (placeholders, so no secret).
         let line = format!("{} {}", target.def.method, target.def.url);
+        let host_variable = crate::core::template::host_variable(&target.def.url);
         let (progress_tx, progress_rx) = watch::channel(Progress::default());
         let body = LiveDoc::new();
         let io = SendIo {
@@ -199,6 +200,7 @@ impl Responses {
                 },
                 view,
                 masker: Arc::default(),
+                host_variable,
             },
         );
     }
@@ -227,6 +229,8 @@ impl Responses {
         shell: &mut Shell,
     ) {
         let id = shell.next_id();
+        // `line` is the draft's request line, as written: its URL says whether a variable decides the host.
+        let host_variable = line.split_once(' ').and_then(|(_, url)| crate::core::template::host_variable(url));
         let line = match &result {
             Ok(ex) => format!("{} {}", ex.request.method, ex.request.url),
             Err(_) => line,
@@ -245,7 +249,16 @@ impl Responses {
             Ok(x) => Masker::new(&x.secrets),
             Err(_) => Masker::default(),
         });
-        self.slots.insert(path, Slot { id, state, view, masker });
+        self.slots.insert(
+            path,
+            Slot {
+                id,
+                state,
+                view,
+                masker,
+                host_variable,
+            },
+        );
         self.on_http(id, result.map_err(SendError::Http), elapsed, shell);
     }
 
@@ -294,7 +307,7 @@ impl Responses {
                 question = Some(*q);
             }
             Err(e) => {
-                let failure = Failure::from_send(&e, Some(line), Some(elapsed), &login_key);
+                let failure = Failure::from_send(&e, Some(line), Some(elapsed), &login_key, slot.host_variable.as_deref());
                 let prepare_failed = failure.request_line.is_none();
                 slot.state = RequestState::Failed(Box::new(failure));
                 if prepare_failed && question.is_none() {

@@ -48,11 +48,21 @@ pub struct Failure {
     pub request_line: Option<String>,
     pub elapsed: Option<Duration>,
     pub detail: String,
+    /// Switching the environment may fix it (a wrong host or URL that came from a variable): the panel says how.
+    pub switch_env: bool,
 }
 
 impl Failure {
     /// A failure at any step of a send; `login_key` is the key that fetches a token (for `Fix::Login`).
-    pub fn from_send(e: &SendError, line: Option<String>, elapsed: Option<Duration>, login_key: &str) -> Failure {
+    /// `host_variable`: the variable the request's URL takes its host from (`{{base_url}}/…`), if any: then the
+    /// environment decides where it goes.
+    pub fn from_send(
+        e: &SendError,
+        line: Option<String>,
+        elapsed: Option<Duration>,
+        login_key: &str,
+        host_variable: Option<&str>,
+    ) -> Failure {
         let (message, hint) = match e {
             SendError::Auth(a) => (
                 format!("{} {}", a.step, a.problem),
@@ -64,7 +74,7 @@ impl Failure {
                 },
             ),
             SendError::Prepare(p) | SendError::Trust { cause: p, .. } => (p.to_string(), p.hint()),
-            SendError::Http(h) => (h.to_string(), h.hint()),
+            SendError::Http(h) => (h.to_string(), h.hint_for(host_variable)),
             other => (other.to_string(), other.fix().map(|f| f.text())),
         };
         // Nothing went out before a prepare or trust failure: no request line, no time.
@@ -76,6 +86,7 @@ impl Failure {
             request_line: if sent { line } else { None },
             elapsed: if sent { elapsed } else { None },
             detail: detail_in_words(e),
+            switch_env: matches!(e, SendError::Http(h) if h.concerns_environment(host_variable)),
         }
     }
 }
@@ -108,6 +119,9 @@ pub struct Slot {
     pub view: ResponseView,
     /// The secrets this send carried (and cookies it got): masked wherever its body or headers are drawn.
     pub masker: Arc<Masker>,
+    /// The variable the request's URL takes its host from (`{{base_url}}/…`): where it goes depends on the
+    /// environment.
+    pub host_variable: Option<String>,
 }
 
 /// The text document a slot shows in its Body tab: the one arriving while sending, or the finished one.

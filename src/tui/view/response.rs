@@ -211,6 +211,8 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
         for l in wrap_indented(&m.mask(h), width, 3) {
             lines.push(Line::from(Span::styled(l, s.base)));
         }
+    }
+    if f.switch_env {
         lines.push(Line::from(Span::styled(
             format!(
                 "   ({} switches environment)",

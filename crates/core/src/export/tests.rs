@@ -21,6 +21,7 @@ fn prepared(method: &str, url: &str) -> Prepared {
         pending_auth: None,
         credential_headers: Vec::new(),
         credential_query: Vec::new(),
+        host_variable: None,
     }
 }
 

@@ -186,6 +186,51 @@ impl HttpError {
 
     /// How to fix it, in plain words.
     pub fn hint(&self) -> Option<String> {
+        self.hint_for(Some("base_url"))
+    }
+
+    /// The hint for this case, knowing whether the request's URL came from a variable (`{{base_url}}/…`): only
+    /// then does a wrong host or port point at the environment; a literal URL is checked where it is written.
+    /// `host_variable`: the variable the URL takes its host from, if any (see `template::host_variable`).
+    pub fn hint_for(&self, host_variable: Option<&str>) -> Option<String> {
+        let Some(var) = host_variable else {
+            return match self {
+                HttpError::Dns { host, .. } => Some(format!("Check the spelling of `{host}` in the URL and your network or VPN.")),
+                HttpError::Refused { .. } => {
+                    Some("Nothing is listening on that port: is the server running, and is the port in the URL right?".into())
+                }
+                _ => self.general_hint(),
+            };
+        };
+        match self {
+            HttpError::Dns { host, .. } => Some(format!(
+                "Check the spelling of `{host}` and your network or VPN; it comes from `{var}`: check it in the selected environment."
+            )),
+            HttpError::Refused { .. } => Some(format!(
+                "Nothing is listening on that port. Is the server running, and does `{var}` in the selected environment point at the right port?"
+            )),
+            _ => self.general_hint(),
+        }
+    }
+
+    /// Whether switching the environment may fix this: the host or the URL was wrong, and the URL came from a
+    /// variable.
+    pub fn concerns_environment(&self, host_variable: Option<&str>) -> bool {
+        host_variable.is_some()
+            && matches!(
+                self,
+                HttpError::Dns { .. }
+                    | HttpError::Refused { .. }
+                    | HttpError::Unreachable { .. }
+                    | HttpError::InvalidUrl { .. }
+                    | HttpError::Tls {
+                        problem: TlsProblem::WrongHost | TlsProblem::NotTls,
+                        ..
+                    }
+            )
+    }
+
+    fn general_hint(&self) -> Option<String> {
         Some(match self {
             HttpError::Dns { host, .. } => format!("Check the spelling of `{host}` and your network or VPN; if it comes from a variable such as base_url, check the selected environment."),
             HttpError::Refused { .. } => "Nothing is listening on that port. Is the server running, and does base_url in the selected environment point at the right port?".into(),

@@ -58,6 +58,8 @@ pub struct Prepared {
     pub credential_headers: Vec<String>,
     /// Names of the query parameters the auth scheme added (an API key in the URL).
     pub credential_query: Vec<String>,
+    /// The variable the URL as written takes its host from (`{{base_url}}/…`): a wrong host is the environment's.
+    pub host_variable: Option<String>,
 }
 
 /// Auth resolved from the files but not yet applied: a Digest challenge round trip, a SigV4 signature over the final
@@ -601,6 +603,7 @@ pub fn prepare(ctx: &PrepareContext, def: &RequestDef) -> Result<Prepared, Prepa
         pending_auth,
         credential_headers,
         credential_query,
+        host_variable: crate::template::host_variable(&def.url),
     })
 }
 
