@@ -168,3 +168,54 @@ fn a_broken_environment_file_is_named_not_called_missing() {
     assert!(stderr.contains("environment `dev` cannot be loaded"), "{stderr}");
     assert!(stderr.contains("environments/dev.toml:1:"), "{stderr}");
 }
+
+#[test]
+fn a_rename_keeps_its_place_in_order_and_a_move_takes_it_out() {
+    use apix::core::collection::{load_collection, move_path, Node};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("api");
+    let users = root.join("users");
+    std::fs::create_dir_all(&users).unwrap();
+    std::fs::create_dir_all(root.join("admin")).unwrap();
+    std::fs::write(root.join("collection.toml"), "name = \"API\"\n").unwrap();
+    std::fs::write(root.join("admin/folder.toml"), "name = \"Admin\"\n").unwrap();
+    let folder = "# Users, in the order people use them\nname = \"Users\"\norder = [\"b.toml\", \"a.toml\", \"z.toml\"]  # b first\n";
+    std::fs::write(users.join("folder.toml"), folder).unwrap();
+    for f in ["a", "b", "z"] {
+        std::fs::write(users.join(format!("{f}.toml")), format!("name = \"{f}\"\nurl = \"http://x/{f}\"\n")).unwrap();
+    }
+    // A rename: the entry keeps its place under the new name; nothing else in the file changes.
+    move_path(&users.join("a.toml"), &users.join("c.toml")).unwrap();
+    let after = std::fs::read_to_string(users.join("folder.toml")).unwrap();
+    assert_eq!(after, folder.replace("\"a.toml\"", "\"c.toml\""));
+    let names = |c: &apix::core::collection::Collection| -> Vec<String> {
+        let Some(Node::Folder(f)) = c.tree.children.iter().find(|n| matches!(n, Node::Folder(f) if f.name == "Users")) else {
+            return Vec::new();
+        };
+        f.children
+            .iter()
+            .filter_map(|n| match n {
+                Node::Request(r) => Some(r.name.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(&load_collection(&root)),
+        ["b", "a", "z"],
+        "the renamed request kept its place"
+    );
+    // A move to another folder takes it out of this folder's order.
+    move_path(&users.join("b.toml"), &root.join("admin/b.toml")).unwrap();
+    let after = std::fs::read_to_string(users.join("folder.toml")).unwrap();
+    assert!(after.contains("order = [\"c.toml\", \"z.toml\"]"), "{after}");
+    assert!(after.starts_with("# Users, in the order people use them\n"), "{after}");
+    // Nothing stale for `apix check` to report.
+    let c = load_collection(&root);
+    let stale: Vec<String> = apix::core::check::check(&c)
+        .iter()
+        .map(|d| d.to_string())
+        .filter(|d| d.contains("`order`"))
+        .collect();
+    assert!(stale.is_empty(), "{stale:?}");
+}

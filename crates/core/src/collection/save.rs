@@ -450,7 +450,52 @@ pub fn move_path(from: &Path, to: &Path) -> Result<(), SaveError> {
     if let Some(parent) = to.parent() {
         fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
     }
-    fs::rename(from, to).map_err(|e| io_err(from, e))
+    fs::rename(from, to).map_err(|e| io_err(from, e))?;
+    // The folder's `order` follows: a rename keeps the entry's place under the new name, a move takes it out.
+    if let (Some(dir), Some(old)) = (from.parent(), from.file_name().and_then(|n| n.to_str())) {
+        let new = (from.parent() == to.parent())
+            .then(|| to.file_name().and_then(|n| n.to_str()))
+            .flatten();
+        rename_in_order(dir, old, new)?;
+    }
+    Ok(())
+}
+
+/// In the `order` of the folder `dir` (its `folder.toml`, or `collection.toml` at the root), `old` becomes `new`,
+/// or goes when `new` is None. Nothing else in the file changes; no file is written when `order` does not name it.
+fn rename_in_order(dir: &Path, old: &str, new: Option<&str>) -> Result<(), SaveError> {
+    let file = [super::load::FOLDER_FILE, super::load::COLLECTION_FILE]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|f| f.is_file());
+    let Some(file) = file else { return Ok(()) };
+    let Ok(src) = fs::read_to_string(&file) else { return Ok(()) };
+    let Ok(mut doc) = src.parse::<DocumentMut>() else { return Ok(()) };
+    let Some(order) = doc.get_mut("order").and_then(Item::as_array_mut) else {
+        return Ok(());
+    };
+    let Some(i) = order.iter().position(|v| v.as_str() == Some(old)) else {
+        return Ok(());
+    };
+    match new {
+        Some(new) => {
+            let decor = order.get(i).map(|v| v.decor().clone());
+            order.replace(i, new);
+            if let (Some(decor), Some(v)) = (decor, order.get_mut(i)) {
+                *v.decor_mut() = decor;
+            }
+        }
+        None => {
+            let removed = order.remove(i);
+            // The first entry's spacing goes to the one that is first now: `["c.toml", …]`, not `[ "c.toml", …]`.
+            if i == 0 {
+                if let Some(first) = order.get_mut(0) {
+                    first.decor_mut().set_prefix(removed.decor().prefix().cloned().unwrap_or_default());
+                }
+            }
+        }
+    }
+    write_atomic(&file, doc.to_string().as_bytes()).map_err(|e| io_err(&file, e))
 }
 
 /// Moves a request file or a folder into `dest` (a folder of the collection, relative to its root: `users/admin`, or
