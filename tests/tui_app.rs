@@ -269,6 +269,18 @@ async fn send_shows_status_and_formatted_json() {
         .map(|s| s.hits.len())
         .unwrap_or(0);
     assert!(hits >= 1);
+    // `/` starts empty: typing a new query replaces the last one; Enter on an empty field keeps the last search.
+    let query = |h: &Harness| h.app.current_slot().and_then(|s| s.view.search.as_ref()).map(|s| s.query.clone());
+    h.ch('/');
+    h.type_text("name");
+    h.press(KeyCode::Enter);
+    assert_eq!(query(&h).as_deref(), Some("name"));
+    h.ch('/');
+    h.press(KeyCode::Enter);
+    assert_eq!(query(&h).as_deref(), Some("name"));
+    h.ch('/');
+    h.type_text("id");
+    h.press(KeyCode::Enter);
     h.ch(']');
     assert!(h.render(120, 32).contains("x-request-id") || h.render(120, 32).contains("X-Request-Id"));
 }
@@ -407,6 +419,35 @@ async fn the_header_fits_80_columns_with_a_long_breadcrumb_and_the_demo_running(
     let tiny = h.render(60, 24);
     let top = tiny.lines().next().unwrap_or_default().to_string();
     assert!(top.contains("… › ") && top.contains(" env: local"), "{top}");
+    // An environment that does not use the demo API: the header no longer names it.
+    h.ctrl('e');
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.workspace.env_name(0), Some("standalone"));
+    let top = h.render(140, 32).lines().next().unwrap_or_default().to_string();
+    assert!(top.contains("env: standalone") && !top.contains("demo API on"), "{top}");
+}
+
+#[test]
+fn the_body_editor_says_what_enter_does_and_an_empty_body_is_not_called_valid() {
+    let mut h = Harness::new(None);
+    std::fs::write(
+        h.path("users/blank-body.toml"),
+        "name = \"Blank body\"\nmethod = \"POST\"\nurl = \"{{base_url}}/users\"\n[body]\njson = \" \"\n",
+    )
+    .unwrap();
+    h.ctrl('l');
+    h.open("blank body");
+    h.app.open.as_mut().unwrap().tab = RequestTab::Body;
+    let screen = h.render(120, 32);
+    assert!(screen.contains("empty (sent without a body)"), "{screen}");
+    assert!(!screen.contains("valid JSON"), "{screen}");
+    // Editing the body: Enter is a new line there, Esc leaves.
+    h.app.open.as_mut().unwrap().cursor = 1;
+    h.press(KeyCode::Enter);
+    assert!(h.app.open.as_ref().unwrap().editing.is_some());
+    let footer = h.render(120, 32).lines().last().unwrap_or_default().to_string();
+    assert!(footer.contains("Enter new line") && footer.contains("Esc done"), "{footer}");
 }
 
 #[test]

@@ -132,10 +132,11 @@ impl Responses {
         let wrap = shell.wrap;
         match action {
             Action::Search => {
+                // The field starts empty (typing would otherwise add to the last query); Enter on it keeps the last
+                // search, as in less and vim.
                 if let Some(slot) = self.get_mut(current) {
-                    let previous = slot.view.search.as_ref().map(|s| s.query.clone()).unwrap_or_default();
                     slot.view.set_tab(ResponseTab::Body);
-                    slot.view.search_input = Some(TextArea::single(&previous));
+                    slot.view.search_input = Some(TextArea::single(""));
                 }
                 return;
             }

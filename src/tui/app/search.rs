@@ -137,11 +137,12 @@ impl Responses {
             Some(input) => input.text(),
             None => return,
         };
+        if query.is_empty() {
+            // Enter on an empty field: the last search stays, n and N go on through it.
+            return;
+        }
         if let Some(old) = self.get_mut(current).and_then(|s| s.view.search.take()) {
             old.cancel.cancel();
-        }
-        if query.is_empty() {
-            return;
         }
         let Some(doc) = self.get(current).and_then(slot_text).cloned() else {
             shell.notify(Level::Info, "Search works on text bodies");

@@ -267,6 +267,8 @@ fn draw_body(app: &App, open: &OpenRequest, frame: &mut Frame, area: Rect, focus
         }
         Body::Json(t) => {
             let status = match json_problem(t) {
+                // An empty body is sent as no body: not "valid JSON".
+                None if t.trim().is_empty() => Span::styled("empty (sent without a body)", s.muted),
                 None => Span::styled("✔ valid JSON", s.success),
                 Some(p) => Span::styled(format!("✖ not valid JSON: {p}"), s.error),
             };

@@ -31,7 +31,12 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         if tls_off {
             right.push(Span::styled(" ⚠ TLS not verified", s.warning));
         }
-        if let Some(url) = app.demo_running() {
+        // Only while the collection or the selected environment sends to the demo API (`{{$demo}}`).
+        let uses_demo = app.workspace.collections.get(ci).is_some_and(|c| {
+            let in_vars = |vars: &[crate::core::collection::KeyValue]| vars.iter().any(|v| v.value.contains("$demo"));
+            in_vars(&c.tree.defaults.vars) || c.environment(env).is_some_and(|e| in_vars(&e.vars))
+        });
+        if let Some(url) = app.demo_running().filter(|_| uses_demo) {
             let host = url.trim_start_matches("http://").to_string();
             demo = Some(right.len());
             right.push(Span::styled(format!(" (demo API on {host})"), s.muted));
@@ -100,7 +105,18 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
     let filtering = app.tree.filter_input.is_some() && app.focus == Pane::Tree;
     let searching = app.current_slot().is_some_and(|s| s.view.search_input.is_some()) && app.focus == Pane::Response;
     if editing || filtering || searching {
-        let mut h = vec![("Enter".to_string(), "done"), ("Esc".to_string(), "leave")];
+        let multiline = app
+            .open
+            .as_ref()
+            .and_then(|o| o.editing.as_ref())
+            .is_some_and(|e| e.input.is_multiline())
+            && editing;
+        // In a body, Enter is a new line; Esc leaves it (keeping the text).
+        let mut h = if multiline {
+            vec![("Enter".to_string(), "new line"), ("Esc".to_string(), "done")]
+        } else {
+            vec![("Enter".to_string(), "done"), ("Esc".to_string(), "leave")]
+        };
         if editing {
             h.push(("Tab".into(), "name/value"));
             h.push((k(Action::Save), "save"));
