@@ -502,3 +502,48 @@ async fn a_refused_host_from_the_environment_offers_the_switcher() {
     assert!(screen.contains("does `closed_url` in"), "the variable is named:\n{screen}");
     assert!(screen.contains("Ctrl-E switches environment"), "{screen}");
 }
+
+#[test]
+fn from_an_empty_folder_to_a_collection_with_keys_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("collections")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("config")).unwrap();
+    let mut h = Harness::in_dir(tmp, None, apix::tui::theme::ColorMode::NoColor);
+    // The start says what to press, in TUI terms.
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("press n to create one") && !notice.contains("apix "), "{notice}");
+    // n in an empty workspace asks for a collection's name.
+    h.ch('n');
+    h.type_text("Vendor API");
+    h.press(KeyCode::Enter);
+    let root = h.tmp.path().join("collections/vendor-api");
+    let toml = std::fs::read_to_string(root.join("collection.toml")).unwrap();
+    assert!(
+        toml.starts_with("# An apix collection") && toml.contains("name = \"Vendor API\""),
+        "{toml}"
+    );
+    assert!(root.join("environments/local.toml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitignore")).unwrap().lines().last(),
+        Some(".env")
+    );
+    assert_eq!(h.app.workspace.collections.len(), 1);
+    assert_eq!(h.app.workspace.env_name(0), Some("local"));
+    assert!(h.render(100, 24).contains("Vendor API"));
+    // Then a request in it, which the demo API answers offline ({{base_url}} is {{$demo}} in `local`).
+    h.ch('n');
+    h.type_text("List things");
+    h.press(KeyCode::Enter);
+    assert!(root.join("list-things.toml").is_file());
+    assert_eq!(open_name(&h), "List things");
+    // The palette offers a new collection at any time.
+    h.ctrl('p');
+    h.type_text("new collection");
+    let screen = h.render(100, 24);
+    assert!(screen.contains("New collection"), "{screen}");
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app.shell.modal, Some(apix::tui::app::Modal::Prompt(_))));
+    // Apix checks the new collection like any other: nothing to report.
+    let problems: Vec<String> = h.app.workspace.problems.all().iter().map(|d| d.to_string()).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+}

@@ -33,6 +33,7 @@ pub enum Action {
     Filter,
     NewRequest,
     NewFolder,
+    NewCollection,
     Rename,
     Duplicate,
     Delete,
@@ -68,7 +69,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -98,6 +99,7 @@ impl Action {
         Action::Filter,
         Action::NewRequest,
         Action::NewFolder,
+        Action::NewCollection,
         Action::Rename,
         Action::Duplicate,
         Action::Delete,
@@ -162,6 +164,7 @@ impl Action {
             Action::Filter => "filter",
             Action::NewRequest => "new_request",
             Action::NewFolder => "new_folder",
+            Action::NewCollection => "new_collection",
             Action::Rename => "rename",
             Action::Duplicate => "duplicate",
             Action::Delete => "delete",
@@ -231,6 +234,7 @@ impl Action {
             Action::Filter => "Filter requests by name (fuzzy)",
             Action::NewRequest => "New request in this folder",
             Action::NewFolder => "New folder here",
+            Action::NewCollection => "New collection… (a folder with collection.toml, an environment, .gitignore)",
             Action::Rename => "Rename the selected request or folder",
             Action::Duplicate => "Duplicate the selected request",
             Action::Delete => "Delete the selected request or folder",

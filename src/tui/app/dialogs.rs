@@ -99,6 +99,7 @@ pub struct EnvPicker {
 pub enum PromptPurpose {
     NewRequest { folder: PathBuf },
     NewFolder { parent: PathBuf },
+    NewCollection { dir: PathBuf },
     Rename { path: PathBuf },
     Duplicate { path: PathBuf },
     Move { path: PathBuf },

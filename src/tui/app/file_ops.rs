@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use super::dialogs::PromptPurpose;
 use super::workspace::Workspace;
 use crate::core::collection::{
-    create_folder, create_request, delete_path, duplicate_request, file_name_for, move_into, move_path, RequestDef, SaveError,
+    create_collection, create_folder, create_request, delete_path, duplicate_request, file_name_for, move_into, move_path, RequestDef,
+    SaveError,
 };
 
 /// The file a prompt created, renamed or moved, and whether it is a request (else a folder).
@@ -23,6 +24,7 @@ impl Workspace {
                 def.url = "{{base_url}}/".into();
                 create_request(&def).map(|()| (path, true))
             }
+            PromptPurpose::NewCollection { dir } => create_collection(dir, text).map(|path| (path, false)),
             PromptPurpose::NewFolder { parent } => {
                 let path = parent.join(file_name_for(text).trim_end_matches(".toml"));
                 create_folder(&path, text).map(|()| (path, false))

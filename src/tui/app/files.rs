@@ -49,6 +49,19 @@ impl Workspace {
         self.collections.iter().map(|c| c.requests().len()).sum()
     }
 
+    /// A collection just made in `path` joins the workspace (its default environment chosen, checked like the
+    /// others). Returns its name.
+    pub(super) fn added(&mut self, path: &Path, shell: &mut Shell) -> String {
+        let c = load_collection(path);
+        let name = c.name.clone();
+        self.envs.insert(c.root.clone(), c.default_environment().map(|e| e.name.clone()));
+        self.problems.seed(&c.root, c.diagnostics.clone());
+        self.problems.mark_stale(&c.root);
+        self.collections.push(c);
+        self.problems.check_stale(&self.collections, &mut shell.jobs);
+        name
+    }
+
     /// Reloads one collection after a change made through apix (create, rename, delete…).
     pub(super) fn reload_collection(&mut self, ci: usize, shell: &mut Shell) {
         if let Some(c) = self.collections.get_mut(ci) {

@@ -287,6 +287,7 @@ impl App {
                 export::copy_curl(self.open_target(), action == Action::CopyCurlSecrets, &mut self.shell)
             }
             Action::Cookies => modal::open_cookies(&self.workspace, self.open.as_ref(), &mut self.shell),
+            Action::NewCollection => tree_ops::prompt_new_collection(&self.workspace, &mut self.shell),
             Action::Problems => self.shell.modal = Some(Modal::Problems(problems::ProblemsView::default())),
             other => match self.focus {
                 Pane::Tree => self.tree_action(other),
@@ -485,6 +486,18 @@ impl App {
             Ok(made) => made,
             Err(e) => return self.shell.notify(Level::Error, e.to_string()),
         };
+        if let PromptPurpose::NewCollection { .. } = purpose {
+            let name = self.workspace.added(&path, &mut self.shell);
+            self.tree.rebuild(&self.workspace.collections);
+            self.tree.reveal(&self.workspace.collections, &path);
+            self.set_focus(Pane::Tree);
+            let (new, env) = (
+                self.shell.keymap.label(Context::Tree, Action::NewRequest),
+                self.shell.keymap.label(Context::Tree, Action::SwitchEnv),
+            );
+            let said = format!("Created the collection {name}: {new} adds a request, {env} switches environment");
+            return self.shell.notify(Level::Success, said);
+        }
         let Some(ci) = self.workspace.collection_of(&path) else { return };
         let moved = matches!(purpose, PromptPurpose::Rename { .. } | PromptPurpose::Move { .. });
         if let PromptPurpose::Rename { path: from } | PromptPurpose::Move { path: from } = &purpose {
@@ -500,7 +513,7 @@ impl App {
         }
         self.tree.reveal(&self.workspace.collections, &path);
         let verb = match purpose {
-            PromptPurpose::NewRequest { .. } | PromptPurpose::NewFolder { .. } => "Created",
+            PromptPurpose::NewRequest { .. } | PromptPurpose::NewFolder { .. } | PromptPurpose::NewCollection { .. } => "Created",
             PromptPurpose::Rename { .. } => "Renamed to",
             PromptPurpose::Duplicate { .. } => "Duplicated as",
             PromptPurpose::Move { .. } | PromptPurpose::SaveBody => "Moved to",

@@ -112,10 +112,14 @@ pub(super) fn build(opts: AppOptions, tx: UnboundedSender<Message>) -> App {
         app.workspace.problems.seed(&c.root, c.diagnostics.clone());
     }
     if app.workspace.collections.is_empty() {
+        let (new, palette) = (
+            app.shell.keymap.label(Context::Tree, Action::NewRequest),
+            app.shell.keymap.label(Context::Global, Action::Palette),
+        );
         app.shell.notify(
             Level::Warning,
             format!(
-                "No collections in {}: a collection is a folder with a collection.toml (try `apix collections`)",
+                "No collection in {} yet: press {new} to create one (or New collection… in the palette, {palette})",
                 app.workspace.dir.display()
             ),
         );

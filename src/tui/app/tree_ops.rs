@@ -69,7 +69,10 @@ impl TreeState {
 
     fn prompt_new(&mut self, folder: bool, ws: &Workspace, shell: &mut Shell) {
         let Some(dir) = self.target_folder() else {
-            shell.notify(Level::Info, "Select a collection or folder first");
+            if ws.collections.is_empty() {
+                return prompt_new_collection(ws, shell);
+            }
+            shell.notify(Level::Info, "Select a collection or folder first (↑↓ in the tree)");
             return;
         };
         let place = ws.rel(&dir);
@@ -160,6 +163,19 @@ impl TreeState {
             purpose: ConfirmPurpose::Delete(row.path),
         }));
     }
+}
+
+/// Asks for the name of a new collection, made in the folder apix was opened on.
+pub(super) fn prompt_new_collection(ws: &Workspace, shell: &mut Shell) {
+    shell.modal = Some(Modal::Prompt(Prompt {
+        title: "New collection".into(),
+        help: format!(
+            "Name it (a folder in {} with collection.toml, a local environment and .gitignore); Enter creates",
+            ws.dir.display()
+        ),
+        input: TextArea::single(""),
+        purpose: PromptPurpose::NewCollection { dir: ws.dir.clone() },
+    }));
 }
 
 #[derive(Debug, Clone, Copy)]

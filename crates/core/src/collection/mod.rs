@@ -17,5 +17,6 @@ pub use load::{collection_root_of, find_collections, load_collection, load_for_r
 pub use model::*;
 pub use parse::parse_size_text;
 pub use save::{
-    create_folder, create_request, delete_path, duplicate_request, file_name_for, move_into, move_path, save_request, SaveError,
+    create_collection, create_folder, create_request, delete_path, duplicate_request, file_name_for, move_into, move_path, save_request,
+    SaveError,
 };

@@ -573,6 +573,38 @@ pub fn create_folder(path: &Path, name: &str) -> Result<(), SaveError> {
     crate::fsutil::write_atomic(&marker, doc.to_string().as_bytes()).map_err(|e| io_err(&marker, e))
 }
 
+/// Creates a collection called `name` in `dir`: a folder named after it with a `collection.toml` (a comment header
+/// and the name), an `environments/` folder with a `local` environment whose `base_url` is the built-in demo API
+/// (so a first request works offline; the comment says to change it), and a `.gitignore` that keeps `.env` (the
+/// secrets) out of git. Returns the collection's folder.
+pub fn create_collection(dir: &Path, name: &str) -> Result<PathBuf, SaveError> {
+    let name = name.trim();
+    let path = dir.join(file_name_for(name).trim_end_matches(".toml"));
+    if path.exists() {
+        return Err(SaveError::Exists {
+            path: path.display().to_string(),
+        });
+    }
+    let envs = path.join("environments");
+    fs::create_dir_all(&envs).map_err(|e| io_err(&envs, e))?;
+    let mut doc = DocumentMut::new();
+    doc["name"] = toml_edit::value(name);
+    let header = "# An apix collection: every .toml file in this folder and its subfolders is a request.\n\
+                  # Variables for all requests go under [vars]; environments/ holds one file per environment.\n";
+    let local = "# The built-in demo API, so a first request works offline: change base_url to the API you explore.\n\
+                 base_url = \"{{$demo}}\"\n";
+    let ignore = "# Secrets referenced as {{env.NAME}} live in .env, never in git.\n.env\n";
+    let files = [
+        (path.join(super::load::COLLECTION_FILE), format!("{header}{doc}")),
+        (envs.join("local.toml"), local.to_string()),
+        (path.join(".gitignore"), ignore.to_string()),
+    ];
+    for (file, text) in files {
+        write_atomic(&file, text.as_bytes()).map_err(|e| io_err(&file, e))?;
+    }
+    Ok(path)
+}
+
 /// A file name for a request called `name`: lower-case words joined by dashes, `.toml` appended.
 pub fn file_name_for(name: &str) -> String {
     let mut out = String::new();
