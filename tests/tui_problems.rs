@@ -49,3 +49,35 @@ fn problems_are_marked_in_the_tree_and_listed_with_p() {
     assert!(h.app.shell.modal.is_none());
     assert_eq!(h.app.open.as_ref().map(|o| o.draft.name.clone()), Some("Typo".into()));
 }
+
+#[test]
+fn enter_on_a_broken_file_shows_its_whole_error_wrapped() {
+    let mut h = Harness::new(None);
+    let broken = h.path("errors/broken.toml");
+    std::fs::write(&broken, "name = \"Broken\"\nmethod = \"GET\"\nurl = \"{{base_url}}/x\"\n[headers\n").unwrap();
+    h.app.set_focus(Pane::Tree);
+    h.ctrl('l');
+    h.app.handle_message(Message::PollFiles);
+    let collections = h.app.workspace.collections.clone();
+    h.app.tree.reveal(&collections, &broken);
+    assert_eq!(h.app.tree.selected_row().map(|r| r.path.clone()), Some(broken.clone()));
+    h.press(KeyCode::Enter);
+    assert!(
+        matches!(h.app.shell.modal, Some(Modal::Problems(_))),
+        "Enter on a broken file shows its problem"
+    );
+    // At 80 columns the message is wrapped, not cut: its last words and the did-you-mean hint are on screen.
+    let screen = h.render(80, 24);
+    let all = h.app.workspace.problems.all();
+    let d = all
+        .iter()
+        .find(|d| d.path == h.path("errors/broken.toml") && d.is_error())
+        .expect("the error");
+    assert!(screen.contains("broken.toml:4:"), "{screen}");
+    let last_word = d.message.split_whitespace().last().unwrap_or_default().to_string();
+    assert!(screen.contains(&last_word), "`{last_word}` missing:\n{screen}");
+    if let Some(h) = &d.hint {
+        let last = h.split_whitespace().last().unwrap_or_default();
+        assert!(screen.contains(last), "`{last}` missing:\n{screen}");
+    }
+}

@@ -31,13 +31,12 @@ impl TreeState {
                 match row.kind {
                     RowKind::Request { .. } => return Some(row.path),
                     RowKind::Broken => {
-                        let why = ws.collections[row.collection]
-                            .diagnostics
-                            .iter()
-                            .find(|d| d.path == row.path && d.is_error())
-                            .map(|d| d.to_string())
-                            .unwrap_or_else(|| "it could not be loaded".into());
-                        shell.notify(Level::Error, why);
+                        // The whole error, wrapped, with its place and hint: the Problems panel on this file.
+                        let all = ws.problems.all();
+                        match all.iter().position(|d| d.path == row.path && d.is_error()) {
+                            Some(selected) => shell.modal = Some(Modal::Problems(super::problems::ProblemsView { selected })),
+                            None => shell.notify(Level::Error, format!("{} could not be loaded", ws.rel(&row.path))),
+                        }
                     }
                     _ => self.toggle(&ws.collections),
                 }

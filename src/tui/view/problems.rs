@@ -46,13 +46,27 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, v: &ProblemsView) {
         let (mark, style) = if d.is_error() { ("✖", s.error) } else { ("!", s.warning) };
         let selected = i == v.selected;
         let base = if selected { s.selection } else { s.base };
+        if !selected {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {mark} "), style),
+                Span::styled(format!("{place}  "), s.muted),
+                Span::styled(d.message.clone(), base),
+            ]));
+            continue;
+        }
+        // The selected problem in full: its place, then the message and the hint wrapped to the panel.
+        let width = inner.width as usize;
         lines.push(Line::from(vec![
             Span::styled(format!(" {mark} "), style),
-            Span::styled(format!("{place}  "), s.muted),
-            Span::styled(d.message.clone(), base),
+            Span::styled(place, base),
         ]));
-        if let (true, Some(h)) = (selected, &d.hint) {
-            lines.push(Line::from(Span::styled(format!("     {h}"), s.muted)));
+        for l in super::response::wrap_indented(&d.message, width, 4) {
+            lines.push(Line::from(Span::styled(l, s.base)));
+        }
+        if let Some(h) = &d.hint {
+            for l in super::response::wrap_indented(h, width, 4) {
+                lines.push(Line::from(Span::styled(l, s.muted)));
+            }
         }
     }
     frame.render_widget(para(lines), inner);
