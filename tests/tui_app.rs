@@ -547,3 +547,13 @@ fn from_an_empty_folder_to_a_collection_with_keys_only() {
     let problems: Vec<String> = h.app.workspace.problems.all().iter().map(|d| d.to_string()).collect();
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[test]
+fn an_error_on_the_status_line_clears_at_the_next_action() {
+    let mut h = Harness::new(None);
+    h.app.shell.notify(apix::tui::app::Level::Error, "Not saved: the disk is full");
+    assert!(h.render(120, 32).contains("Not saved: the disk is full"));
+    h.ch('j');
+    assert!(h.app.shell.notice.is_none());
+    assert!(!h.render(120, 32).contains("Not saved"));
+}

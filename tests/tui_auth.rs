@@ -244,3 +244,30 @@ async fn authorization_code_shows_the_url_and_a_pasted_redirect_completes_it() {
     assert_eq!(status(&h.app), Some(200), "{}", failure(&h.app));
     assert!(h.app.shell.modal.is_none(), "the dialog closes when the send completes");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_token_fetch_is_said_in_full_in_a_dialog() {
+    isolated_data_dir();
+    // The token endpoint is on a port nobody listens on.
+    let mut h = Harness::new(Some("http://127.0.0.1:9".into()));
+    h.open("oauth client credentials");
+    h.ch(']');
+    h.ch(']');
+    h.ch('F');
+    h.wait_for("the failure", |app| {
+        matches!(app.shell.modal, Some(apix::tui::app::Modal::Message { .. }))
+    })
+    .await;
+    let Some(apix::tui::app::Modal::Message { title, text }) = h.app.shell.modal.clone() else {
+        unreachable!()
+    };
+    assert_eq!(title, "Token not obtained");
+    // At 80 columns every word of it is on screen (wrapped, not cut at the edge).
+    let screen = h.render(80, 24);
+    for word in text.split_whitespace() {
+        assert!(screen.contains(word), "`{word}` of `{text}` missing:\n{screen}");
+    }
+    assert!(!screen.contains("apix-demo-client-secret"), "{screen}");
+    h.press(crossterm::event::KeyCode::Esc);
+    assert!(h.app.shell.modal.is_none());
+}

@@ -59,7 +59,15 @@ impl AuthState {
                     (_, Ok(Some(s))) => shell.notify(Level::Success, format!("Token ready: {}", s.summary())),
                     (_, Ok(None)) => {}
                     (_, Err(e)) if e.kind == AuthErrorKind::Cancelled => shell.notify(Level::Info, "Login cancelled"),
-                    (_, Err(e)) => shell.notify(Level::Error, format!("Token not obtained: {e}")),
+                    (_, Err(e)) => {
+                        // The whole error to read (a token endpoint's answer does not fit the status line).
+                        let text = e.to_string();
+                        shell.modal = Some(Modal::Message {
+                            title: "Token not obtained".into(),
+                            text,
+                        });
+                        shell.notify(Level::Error, "Token not obtained (the dialog says why)");
+                    }
                 }
             }
             AuthEvent::Browser {

@@ -9,7 +9,9 @@ use crate::tui::text_input::TextArea;
 
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Palette(PaletteState),
     Env(EnvPicker),
     Prompt(Prompt),
@@ -22,6 +24,11 @@ pub enum Modal {
     Cookies(super::cookies::CookiesDialog),
     TrustReview(Box<super::trust_review::TrustReview>),
     Problems(super::problems::ProblemsView),
+    /// Something to read in full (an error that does not fit the status line); any of Esc, Enter, q closes it.
+    Message {
+        title: String,
+        text: String,
+    },
 }
 
 impl Modal {

@@ -256,6 +256,10 @@ impl App {
 
     pub fn handle_action(&mut self, action: Action) {
         self.shell.redraw = true;
+        // An error stays on the status line until the person does something next (the rest fade by themselves).
+        if self.shell.notice.as_ref().is_some_and(|n| n.level == Level::Error) {
+            self.shell.notice = None;
+        }
         match action {
             Action::Quit => self.request_quit(),
             Action::Help => self.shell.modal = Some(Modal::Help { scroll: 0 }),

@@ -189,6 +189,11 @@ pub(super) fn handle_key(key: KeyEvent, at: Around<'_>, shell: &mut Shell) -> Di
                 }
             }
         },
+        Modal::Message { title, text } => {
+            if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                shell.modal = Some(Modal::Message { title, text });
+            }
+        }
         Modal::Problems(mut v) => match v.handle_key(key, &at.ws.problems) {
             ProblemsOutcome::Stay => shell.modal = Some(Modal::Problems(v)),
             ProblemsOutcome::Close => {}

@@ -29,7 +29,25 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Modal::Cookies(d) => super::cookies::draw(app, frame, area, d),
         Modal::TrustReview(r) => super::auth::draw_trust_review(app, frame, area, r),
         Modal::Problems(v) => super::problems::draw(app, frame, area, v),
+        Modal::Message { title, text } => draw_message(app, frame, area, title, text),
     }
+}
+
+/// A text to read in full, wrapped, with how to close it.
+fn draw_message(app: &App, frame: &mut Frame, area: Rect, title: &str, text: &str) {
+    let s = &app.shell.styles;
+    let width = area.width.saturating_sub(4).min(80) as usize;
+    let wrapped = super::response::wrap_indented(text, width.saturating_sub(4), 1);
+    let height = (wrapped.len() as u16 + 4).min(area.height.saturating_sub(2));
+    let popup_area = popup(area, width as u16 + 2, height);
+    frame.render_widget(Clear, popup_area);
+    let block = frame_block(app, title).border_style(s.error);
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    let mut lines: Vec<Line> = wrapped.into_iter().map(|l| Line::from(Span::styled(l, s.base))).collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(" Esc or Enter closes", s.muted)));
+    frame.render_widget(para(lines), inner);
 }
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
