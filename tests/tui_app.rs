@@ -557,3 +557,14 @@ fn an_error_on_the_status_line_clears_at_the_next_action() {
     assert!(h.app.shell.notice.is_none());
     assert!(!h.render(120, 32).contains("Not saved"));
 }
+
+#[test]
+fn the_footer_says_what_enter_edits_on_the_focused_row() {
+    let mut h = Harness::new(None);
+    h.open("list users");
+    let footer = |h: &mut Harness| h.render(140, 32).lines().last().unwrap_or_default().to_string();
+    assert!(footer(&mut h).contains("Enter edit URL"), "{}", footer(&mut h));
+    h.app.open.as_mut().unwrap().tab = RequestTab::Params;
+    h.ch('j');
+    assert!(footer(&mut h).contains("Enter edit value"), "{}", footer(&mut h));
+}

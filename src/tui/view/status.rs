@@ -98,6 +98,23 @@ fn clip(text: &str, room: usize) -> String {
     out
 }
 
+/// What Enter edits on the focused row of the request pane, said in the footer ("Enter edit URL").
+fn enter_edits(open: &crate::tui::app::OpenRequest) -> &'static str {
+    use crate::tui::app::RequestTab;
+    if open.cursor == 0 {
+        return "edit URL";
+    }
+    match open.tab {
+        RequestTab::Params | RequestTab::Headers => "edit value",
+        RequestTab::Body => match open.draft.body.kind_name() {
+            "form" | "multipart" => "edit value",
+            _ => "edit body",
+        },
+        RequestTab::Auth => "edit field",
+        RequestTab::Docs => "edit docs",
+    }
+}
+
 fn hints(app: &App) -> Vec<(String, &'static str)> {
     let ctx = app.context();
     let k = |a: Action| app.shell.keymap.label(ctx, a);
@@ -138,7 +155,7 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
         Pane::Request => vec![
             (k(Action::EditUrl), "URL"),
             (k(Action::EditMethod), "method"),
-            ("Enter".to_string(), "edit"),
+            ("Enter".to_string(), app.open.as_ref().map(enter_edits).unwrap_or("edit")),
             (k(Action::AddRow), "add"),
             (k(Action::DeleteRow), "del"),
             (k(Action::ToggleRow), "on/off"),
