@@ -255,3 +255,44 @@ async fn the_cookie_jar_can_be_seen_masked_and_cleared() {
     h.press(KeyCode::Esc);
     assert!(h.app.shell.modal.is_none());
 }
+
+/// A line separator (U+2028) in a body after a long line of another response: the frame drawn over the old one is
+/// the frame a fresh terminal gets (no cell of the previous response survives), and the separator shows as text.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_line_separator_leaves_no_stale_cell_behind() {
+    let long = format!("{{\"text\": \"{}\"}}", "w".repeat(300));
+    let server = serve(move |seen| match seen.path() {
+        "/long" => response("200 OK", &[("Content-Type", "application/json")], long.as_bytes()),
+        _ => response(
+            "200 OK",
+            &[("Content-Type", "application/json")],
+            "{\"a\": \"x\u{2028}y\", \"b\": \"p\u{2029}q\"}".as_bytes(),
+        ),
+    });
+    let mut h = Harness::new(None);
+    write_request(
+        &h,
+        "users/long.toml",
+        &format!("name = \"Long one\"\nurl = \"{}/long\"\n", server.url()),
+    );
+    write_request(
+        &h,
+        "users/sep.toml",
+        &format!("name = \"Separator\"\nurl = \"{}/sep\"\n", server.url()),
+    );
+    h.app.set_focus(Pane::Tree);
+    h.reload().await;
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 32)).unwrap();
+    for name in ["long one", "separator"] {
+        h.open(name);
+        h.ctrl('r');
+        h.wait_for(name, done).await;
+        h.wait_for("formatting", |app| !app.is_animating()).await;
+        h.app.set_focus(Pane::Response);
+        term.draw(|f| apix::tui::view::render(&mut h.app, f)).unwrap();
+    }
+    let fresh = render_buffer(&mut h.app, 120, 32);
+    assert_eq!(term.backend().buffer(), &fresh, "a cell of the previous frame survived");
+    let screen = h.render(120, 32);
+    assert!(screen.contains("x\\u{2028}y") && screen.contains("p\\u{2029}q"), "{screen}");
+}
