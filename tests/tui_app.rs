@@ -568,3 +568,42 @@ fn the_footer_says_what_enter_edits_on_the_focused_row() {
     h.ch('j');
     assert!(footer(&mut h).contains("Enter edit value"), "{}", footer(&mut h));
 }
+
+#[test]
+fn m_offers_the_collections_folders_to_pick_from() {
+    let mut h = Harness::new(None);
+    h.open("get user");
+    h.app.set_focus(Pane::Tree);
+    let path = h.path("users/get-user.toml");
+    assert!(h.app.tree.select_path(&path));
+    h.ch('m');
+    let screen = h.render(120, 32);
+    for folder in ["(top of the collection)", "errors", "redirects", "bodies"] {
+        assert!(screen.contains(folder), "`{folder}` not offered:\n{screen}");
+    }
+    // Typing filters (fuzzy); Enter moves it there.
+    h.type_text("redir");
+    let screen = h.render(120, 32);
+    assert!(screen.contains("› redirects"), "{screen}");
+    let Some(apix::tui::app::Modal::FolderPicker(f)) = &h.app.shell.modal else {
+        panic!("no folder picker")
+    };
+    let offered: Vec<&str> = f.matches.iter().map(|i| f.folders[*i].as_str()).collect();
+    assert_eq!(offered.first(), Some(&"redirects"), "{offered:?}");
+    assert!(!offered.contains(&"errors"), "{offered:?}");
+    h.press(KeyCode::Enter);
+    assert!(h.path("redirects/get-user.toml").is_file());
+    assert_eq!(h.app.open.as_ref().unwrap().draft.path, h.path("redirects/get-user.toml"));
+    // A folder is never offered as a place inside itself.
+    h.app.set_focus(Pane::Tree);
+    assert!(h.app.tree.select_path(&h.path("users")));
+    h.ch('m');
+    let Some(apix::tui::app::Modal::FolderPicker(f)) = &h.app.shell.modal else {
+        panic!("no folder picker")
+    };
+    assert!(
+        !f.folders.iter().any(|x| x == "users" || x.starts_with("users/")),
+        "{:?}",
+        f.folders
+    );
+}

@@ -29,6 +29,62 @@ pub enum Modal {
         title: String,
         text: String,
     },
+    /// `m`: the folder to move a request or folder into, picked from the collection's folders.
+    FolderPicker(FolderPicker),
+}
+
+/// The collection's folders (relative to its root; "" is the top), filtered as you type.
+#[derive(Debug, Clone)]
+pub struct FolderPicker {
+    /// What moves.
+    pub path: PathBuf,
+    pub input: TextArea,
+    pub folders: Vec<String>,
+    /// Indices into `folders`, best match first.
+    pub matches: Vec<usize>,
+    pub selected: usize,
+}
+
+impl FolderPicker {
+    pub fn new(path: PathBuf, folders: Vec<String>) -> FolderPicker {
+        let mut p = FolderPicker {
+            path,
+            input: TextArea::single(""),
+            folders,
+            matches: Vec::new(),
+            selected: 0,
+        };
+        p.refilter();
+        p
+    }
+
+    /// How a folder is listed: its path, or the top of the collection.
+    pub fn label(folder: &str) -> String {
+        if folder.is_empty() {
+            "(top of the collection)".into()
+        } else {
+            folder.to_string()
+        }
+    }
+
+    pub fn refilter(&mut self) {
+        let query = self.input.text();
+        let mut fuzzy = Fuzzy::new(&query);
+        let mut scored: Vec<(u32, usize)> = self
+            .folders
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((fuzzy.score(&FolderPicker::label(f))?, i)))
+            .collect();
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+        self.matches = scored.into_iter().map(|(_, i)| i).collect();
+        self.selected = 0;
+    }
+
+    /// The folder under the cursor.
+    pub fn chosen(&self) -> Option<&str> {
+        self.folders.get(*self.matches.get(self.selected)?).map(String::as_str)
+    }
 }
 
 impl Modal {
@@ -39,6 +95,7 @@ impl Modal {
             Modal::History(h) => Some(&mut h.search),
             Modal::AuthFlow(f) => f.paste.as_mut().map(|(input, _)| input),
             Modal::Secret(s) => Some(s.input_mut()),
+            Modal::FolderPicker(f) => Some(&mut f.input),
             _ => None,
         }
     }

@@ -98,6 +98,9 @@ pub(super) fn after_input(history: &mut HistoryState, shell: &mut Shell) {
     if let Some(Modal::Palette(p)) = shell.modal.as_mut() {
         p.refilter();
     }
+    if let Some(Modal::FolderPicker(f)) = shell.modal.as_mut() {
+        f.refilter();
+    }
     if let Some(Modal::History(h)) = shell.modal.as_mut() {
         h.searching = true;
         history.schedule_search(shell);
@@ -189,6 +192,7 @@ pub(super) fn handle_key(key: KeyEvent, at: Around<'_>, shell: &mut Shell) -> Di
                 }
             }
         },
+        Modal::FolderPicker(f) => return folder_key(f, key, shell),
         Modal::Message { title, text } => {
             if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
                 shell.modal = Some(Modal::Message { title, text });
@@ -238,6 +242,31 @@ fn palette_key(mut p: PaletteState, key: KeyEvent, focus: Pane, shell: &mut Shel
         },
     }
     shell.modal = Some(Modal::Palette(p));
+    DialogOutcome::Done
+}
+
+fn folder_key(mut f: FolderPicker, key: KeyEvent, shell: &mut Shell) -> DialogOutcome {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let last = f.matches.len().saturating_sub(1);
+    match key.code {
+        KeyCode::Esc => return DialogOutcome::Done,
+        KeyCode::Up => f.selected = f.selected.saturating_sub(1),
+        KeyCode::Char('k' | 'p') if ctrl => f.selected = f.selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Tab => f.selected = (f.selected + 1).min(last),
+        KeyCode::Char('j' | 'n') if ctrl => f.selected = (f.selected + 1).min(last),
+        KeyCode::Enter => {
+            if let Some(folder) = f.chosen().map(str::to_string) {
+                return DialogOutcome::Prompted(PromptPurpose::Move { path: f.path }, folder);
+            }
+            shell.notify(Level::Info, "No folder matches: change the filter, or Esc");
+        }
+        _ => {
+            if f.input.handle_key(&key) == InputOutcome::Handled {
+                f.refilter();
+            }
+        }
+    }
+    shell.modal = Some(Modal::FolderPicker(f));
     DialogOutcome::Done
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::dialogs::{Confirm, ConfirmPurpose, Modal, Prompt, PromptPurpose};
+use super::dialogs::{Confirm, ConfirmPurpose, FolderPicker, Modal, Prompt, PromptPurpose};
 use super::draft::OpenRequest;
 use super::shell::Shell;
 use super::tree::{RowKind, TreeState};
@@ -120,17 +120,11 @@ impl TreeState {
                 return;
             }
             PromptKind::Move => {
-                let current = row
-                    .path
-                    .parent()
-                    .and_then(|p| p.strip_prefix(&root).ok())
-                    .map(|p| p.display().to_string());
-                (
-                    "Move",
-                    format!("Folder to move it to, relative to {} (empty for the top)", ws.rel(&root)),
-                    current.unwrap_or_default(),
-                    PromptPurpose::Move { path: row.path.clone() },
-                )
+                // The collection's folders to pick from (not the one moving, nor anything inside it).
+                let mut folders = vec![String::new()];
+                collect_folders(&ws.collections[row.collection].tree, &root, &row.path, &mut folders);
+                shell.modal = Some(Modal::FolderPicker(FolderPicker::new(row.path.clone(), folders)));
+                return;
             }
         };
         shell.modal = Some(Modal::Prompt(Prompt {
@@ -161,6 +155,21 @@ impl TreeState {
             choices: vec![('y', "yes, delete it".into()), ('c', "cancel (Esc)".into())],
             purpose: ConfirmPurpose::Delete(row.path),
         }));
+    }
+}
+
+/// Every folder under `folder` (paths relative to `root`), except `moving` and what is inside it.
+fn collect_folders(folder: &crate::core::collection::Folder, root: &Path, moving: &Path, out: &mut Vec<String>) {
+    for child in &folder.children {
+        if let crate::core::collection::Node::Folder(f) = child {
+            if f.path.starts_with(moving) {
+                continue;
+            }
+            if let Ok(rel) = f.path.strip_prefix(root) {
+                out.push(rel.display().to_string());
+            }
+            collect_folders(f, root, moving, out);
+        }
     }
 }
 

@@ -30,6 +30,52 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Modal::TrustReview(r) => super::auth::draw_trust_review(app, frame, area, r),
         Modal::Problems(v) => super::problems::draw(app, frame, area, v),
         Modal::Message { title, text } => draw_message(app, frame, area, title, text),
+        Modal::FolderPicker(f) => draw_folder_picker(app, frame, area, f),
+    }
+}
+
+/// `m`: the folders to move into, filtered as you type.
+fn draw_folder_picker(app: &App, frame: &mut Frame, area: Rect, f: &crate::tui::app::dialogs::FolderPicker) {
+    let s = &app.shell.styles;
+    let popup_area = popup(area, 70, 16.min(area.height.saturating_sub(4)));
+    frame.render_widget(Clear, popup_area);
+    let title = format!("Move {} to… (Enter moves, Esc cancels)", app.workspace.rel(&f.path));
+    let block = frame_block(app, &title);
+    let inner = block.inner(popup_area);
+    frame.render_widget(block, popup_area);
+    if inner.height < 2 {
+        return;
+    }
+    frame.render_widget(para(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y, 2, 1));
+    f.input.render(
+        frame,
+        Rect::new(inner.x + 2, inner.y, inner.width.saturating_sub(2), 1),
+        s.base,
+        true,
+    );
+    let list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    let height = list.height as usize;
+    let first = f.selected.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = f
+        .matches
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .filter_map(|(i, idx)| f.folders.get(*idx).map(|folder| (i, folder)))
+        .map(|(i, folder)| {
+            let label = crate::tui::app::dialogs::FolderPicker::label(folder);
+            if i == f.selected {
+                Line::from(vec![Span::styled("› ", s.key), Span::styled(label, s.base)]).style(s.selection)
+            } else {
+                Line::from(vec![Span::raw("  "), Span::styled(label, s.base)])
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        frame.render_widget(para(Span::styled("  No folder matches.", s.muted)), list);
+    } else {
+        frame.render_widget(para(lines), list);
     }
 }
 
