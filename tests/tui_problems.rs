@@ -81,3 +81,38 @@ fn enter_on_a_broken_file_shows_its_whole_error_wrapped() {
         assert!(screen.contains(last), "`{last}` missing:\n{screen}");
     }
 }
+
+#[test]
+fn e_on_a_broken_file_opens_it_in_the_editor_and_reads_it_again() {
+    let mut h = Harness::new(None);
+    let broken = h.path("errors/broken.toml");
+    std::fs::write(&broken, "name = \"Broken\"\nurl = \"{{base_url}}/x\"\n[headers\n").unwrap();
+    h.app.set_focus(Pane::Tree);
+    h.ctrl('l');
+    let collections = h.app.workspace.collections.clone();
+    h.app.tree.reveal(&collections, &broken);
+    h.ch('e');
+    assert_eq!(
+        h.app.take_effect(),
+        Some(apix::tui::app::Effect::EditFile { path: broken.clone() }),
+        "e asks the loop to open the file itself in $EDITOR"
+    );
+    // The person fixes it in the editor; when it closes, the file is read again.
+    std::fs::write(
+        &broken,
+        "name = \"Fixed\"\nurl = \"{{base_url}}/x\"\n[headers]\nAccept = \"text/plain\"\n",
+    )
+    .unwrap();
+    h.app.file_edited(&broken, Ok(()));
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("it loads"), "{notice}");
+    assert_eq!(
+        h.app.tree.selected_row().map(|r| (r.name.clone(), r.is_request())),
+        Some(("Fixed".into(), true))
+    );
+    // Still broken: said so, with how to see why.
+    std::fs::write(&broken, "name = \"Broken again\n").unwrap();
+    h.app.file_edited(&broken, Ok(()));
+    let notice = h.app.shell.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("still broken") && notice.contains("Enter"), "{notice}");
+}

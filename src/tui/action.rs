@@ -244,7 +244,7 @@ impl Action {
             Action::AddRow => "Add a row",
             Action::DeleteRow => "Delete the selected row",
             Action::ToggleRow => "Enable / disable the selected row",
-            Action::ExternalEditor => "Edit the body in $EDITOR",
+            Action::ExternalEditor => "Open in $EDITOR (the body; in the tree, the selected file)",
             Action::CycleKind => "Change the body kind / auth type",
             Action::SwitchPartKind => "Switch a multipart part between a value and a file",
             Action::Search => "Search the response body",

@@ -36,6 +36,12 @@ pub trait Host {
     /// Suspends the UI and edits `text` in an external editor: the edited text or why not (inner), or a reason the
     /// UI cannot go on (outer).
     fn edit(&mut self, text: &str, extension: &str) -> Result<Result<String, String>, String>;
+
+    /// Suspends the UI and opens the file `path` itself in the editor (a broken request file): whether the editor
+    /// ran (inner), or a reason the UI cannot go on (outer).
+    fn edit_file(&mut self, _path: &std::path::Path) -> Result<Result<(), String>, String> {
+        Ok(Err("no editor here".into()))
+    }
 }
 
 /// Makes the next frame draw every cell: after a suspended state (the editor drew over the screen) or when asked
@@ -66,6 +72,11 @@ pub async fn run<B: Backend, H: Host>(
                 let result = host.edit(&text, extension)?;
                 repaint(term)?;
                 app.editor_finished(result);
+            }
+            Some(Effect::EditFile { path }) => {
+                let result = host.edit_file(&path)?;
+                repaint(term)?;
+                app.file_edited(&path, result);
             }
             Some(Effect::Repaint) => {
                 repaint(term)?;

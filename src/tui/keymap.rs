@@ -240,6 +240,7 @@ fn defaults() -> Vec<(Context, KeyCombo, Action)> {
         (Request, c(K::Delete), Action::DeleteRow),
         (Request, p(' '), Action::ToggleRow),
         (Request, p('e'), Action::ExternalEditor),
+        (Tree, p('e'), Action::ExternalEditor),
         (Request, p('t'), Action::CycleKind),
         (Request, p('f'), Action::SwitchPartKind),
         (Request, p('F'), Action::FetchToken),

@@ -94,6 +94,14 @@ impl event_loop::Host for TerminalHost {
         terminal::enter().map_err(|e| format!("cannot return to full-screen mode after the editor: {e}"))?;
         Ok(result)
     }
+
+    fn edit_file(&mut self, path: &std::path::Path) -> Result<Result<(), String>, String> {
+        self.events = None;
+        terminal::restore();
+        let result = run_editor(path);
+        terminal::enter().map_err(|e| format!("cannot return to full-screen mode after the editor: {e}"))?;
+        Ok(result)
+    }
 }
 
 async fn run_loop(opts: AppOptions) -> i32 {
@@ -165,13 +173,32 @@ fn test_panic_hook() -> String {
     String::new()
 }
 
-/// Runs `$VISUAL`/`$EDITOR` (else `vi`) on a temporary file holding `text`; returns the edited text.
-fn edit_in_editor(text: &str, extension: &str) -> Result<String, String> {
-    let editor = std::env::var("VISUAL")
+/// The editor's command: `$VISUAL`, else `$EDITOR`, else `vi`.
+fn editor_command() -> String {
+    std::env::var("VISUAL")
         .ok()
         .filter(|v| !v.trim().is_empty())
         .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "vi".to_string());
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+/// Runs the editor on `path` itself.
+fn run_editor(path: &std::path::Path) -> Result<(), String> {
+    let editor = editor_command();
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    match std::process::Command::new(program).args(words).arg(path).status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("The editor `{editor}` exited with {s}")),
+        Err(e) => Err(format!(
+            "Cannot start the editor `{editor}`: {e}. Set $EDITOR to your editor's command"
+        )),
+    }
+}
+
+/// Runs `$VISUAL`/`$EDITOR` (else `vi`) on a temporary file holding `text`; returns the edited text.
+fn edit_in_editor(text: &str, extension: &str) -> Result<String, String> {
+    let editor = editor_command();
     let path = std::env::temp_dir().join(format!("apix-body-{}.{extension}", uuid::Uuid::new_v4()));
     std::fs::write(&path, text).map_err(|e| format!("Cannot write the temporary file {}: {e}", path.display()))?;
     let mut words = editor.split_whitespace();

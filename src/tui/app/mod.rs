@@ -940,4 +940,23 @@ impl App {
         // Jobs the layout started that ran inline (synchronous tests) are applied before drawing.
         self.settle();
     }
+
+    /// `$EDITOR` closed on `path` (opened from the tree): the file is read again, and whether it loads now is said.
+    pub fn file_edited(&mut self, path: &Path, result: Result<(), String>) {
+        self.shell.redraw = true;
+        if let Err(e) = result {
+            return self.shell.notify(Level::Error, e);
+        }
+        let Some(ci) = self.workspace.collection_of(path) else { return };
+        self.reload_collection(ci);
+        let name = self.workspace.rel(path);
+        if self.workspace.find_def(path).is_some() {
+            self.tree.reveal(&self.workspace.collections, path);
+            self.shell.notify(Level::Success, format!("Read {name} again: it loads"));
+        } else {
+            let key = self.shell.keymap.label(Context::Tree, Action::Open);
+            self.shell
+                .notify(Level::Warning, format!("{name} is still broken: {key} on it shows why"));
+        }
+    }
 }

@@ -45,6 +45,13 @@ impl TreeState {
                 let current = self.filter.clone();
                 self.filter_input = Some(TextArea::single(&current));
             }
+            Action::ExternalEditor => match self.selected_row() {
+                // The file itself: how a broken one gets fixed without leaving apix.
+                Some(row) if matches!(row.kind, RowKind::Broken | RowKind::Request { .. }) => {
+                    shell.effect = Some(super::types::Effect::EditFile { path: row.path.clone() });
+                }
+                _ => shell.notify(Level::Info, "Select a request file: e opens it in $EDITOR"),
+            },
             Action::NewRequest => self.prompt_new(false, ws, shell),
             Action::NewFolder => self.prompt_new(true, ws, shell),
             Action::Rename => self.prompt_for_selected(PromptKind::Rename, ws, open, shell),

@@ -79,6 +79,8 @@ pub enum Effect {
     ExternalEditor { text: String, extension: &'static str },
     /// Draw every cell again on the next frame (Ctrl-L, as in most terminal programs).
     Repaint,
+    /// Suspend the UI, open this file itself in `$EDITOR` (a broken request file), then `App::file_edited`.
+    EditFile { path: PathBuf },
 }
 
 /// Where things were drawn last time: for scrolling limits and mouse hits.
