@@ -607,3 +607,20 @@ fn m_offers_the_collections_folders_to_pick_from() {
         f.folders
     );
 }
+
+#[test]
+fn the_tree_shows_the_open_request_as_edited() {
+    let mut h = Harness::new(None);
+    h.open("list users");
+    // Change the method in the editor (unsaved): the tree's badge follows it.
+    h.app.open.as_mut().unwrap().draft.method = "DELETE".into();
+    let screen = h.render(120, 32);
+    let row = screen
+        .lines()
+        .skip(1)
+        .find(|l| l.contains("List users"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(row.contains("DEL  List users"), "{row}");
+    assert!(screen.contains("● 1 unsaved"), "{screen}");
+}

@@ -75,9 +75,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     spans.push(Span::styled(row.name.clone(), style));
                 }
                 RowKind::Request { method } => {
+                    // The open request as edited (unsaved method and name included), the others as saved.
+                    let draft = app.open.as_ref().map(|o| &o.draft).filter(|d| d.path == row.path);
+                    let method = draft.map(|d| &d.method).unwrap_or(method);
+                    let name = draft.map(|d| d.name.clone()).unwrap_or_else(|| row.name.clone());
                     spans.push(Span::styled(method_badge(method), s.method(method)));
                     spans.push(Span::raw(" "));
-                    spans.push(Span::styled(row.name.clone(), s.base));
+                    spans.push(Span::styled(name, s.base));
                 }
                 RowKind::Broken => {
                     spans.push(Span::styled("✖ ", s.error));
