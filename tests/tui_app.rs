@@ -624,3 +624,28 @@ fn the_tree_shows_the_open_request_as_edited() {
     assert!(row.contains("DEL  List users"), "{row}");
     assert!(screen.contains("● 1 unsaved"), "{screen}");
 }
+
+#[test]
+fn an_editor_that_changed_nothing_changes_nothing() {
+    let mut h = Harness::new(None);
+    h.open("create user");
+    let body = match &h.app.open.as_ref().unwrap().draft.body {
+        apix::core::collection::Body::Json(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(body.ends_with("}\n"), "the file's closing ''' is on its own line: {body:?}");
+    // An editor writes the text back with its line break: nothing changed, nothing unsaved.
+    h.app.editor_finished(Ok(body.clone()));
+    assert!(!h.app.is_dirty(), "{:?}", h.app.open.as_ref().unwrap().draft.body);
+    // A one-line body (no break before the closing quote) does not gain one either.
+    std::fs::write(
+        h.path("users/one-line.toml"),
+        "name = \"Single-line body\"\nmethod = \"POST\"\nurl = \"{{base_url}}/users\"\n[body]\njson = '{\"a\": 1}'\n",
+    )
+    .unwrap();
+    h.ctrl('l');
+    h.open("single-line body");
+    h.app.editor_finished(Ok("{\"a\": 1}\n".into()));
+    let open = h.app.open.as_ref().unwrap();
+    assert!(!h.app.is_dirty(), "{:?}\n{:?}", open.draft, open.original);
+}

@@ -224,8 +224,15 @@ impl OpenRequest {
         shell.redraw = true;
         match result {
             Ok(text) => {
-                let text = text.strip_suffix('\n').map(str::to_string).unwrap_or(text);
                 if let Some(open) = this {
+                    // Editors end a file with a line break. The body keeps the ending it had: one that ended with a
+                    // line break (a closing ''' on its own line) keeps it, so an edit that changed nothing changes
+                    // nothing in the file either.
+                    let had_break = open.body_text().is_some_and(|t| t.ends_with('\n'));
+                    let text = match text.strip_suffix('\n') {
+                        Some(stripped) if !had_break => stripped.to_string(),
+                        _ => text,
+                    };
                     open.tab = RequestTab::Body;
                     open.draft.body = match &open.draft.body {
                         Body::Text { content_type, .. } => Body::Text {
