@@ -649,3 +649,16 @@ fn an_editor_that_changed_nothing_changes_nothing() {
     let open = h.app.open.as_ref().unwrap();
     assert!(!h.app.is_dirty(), "{:?}\n{:?}", open.draft, open.original);
 }
+
+#[test]
+fn help_at_80_columns_wraps_instead_of_cutting() {
+    let mut h = Harness::new(None);
+    h.app.set_focus(Pane::Tree);
+    h.ch('?');
+    let screen = h.render(80, 40);
+    // The tree's problems line is longer than the room left of the keys: its end is on the next line.
+    let desc = apix::tui::action::Action::Problems.description();
+    let last = desc.split_whitespace().last().unwrap_or_default();
+    assert!(screen.contains(last), "`{last}` of `{desc}` cut:\n{screen}");
+    assert!(screen.contains(desc.split_whitespace().next().unwrap_or_default()), "{screen}");
+}

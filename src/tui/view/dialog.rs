@@ -99,14 +99,22 @@ fn draw_message(app: &App, frame: &mut Frame, area: Rect, title: &str, text: &st
 fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     let s = &app.shell.styles;
     let ctx = app.context();
+    let popup_area = popup(area, 92, area.height.saturating_sub(4));
+    // Descriptions wrap under themselves (at 80 columns they would be cut at the edge).
+    const KEYS_W: usize = 30;
+    let text_w = (popup_area.width.saturating_sub(2) as usize).saturating_sub(KEYS_W).max(16);
     let mut lines: Vec<Line> = Vec::new();
     let mut section = |title: &str, rows: Vec<(String, String)>| {
         lines.push(Line::from(Span::styled(title.to_string(), s.title_focus)));
         for (keys, what) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<27} "), s.key),
-                Span::styled(what, s.base),
-            ]));
+            let wrapped = super::response::wrap_indented(&what, text_w, 0);
+            for (i, part) in wrapped.into_iter().enumerate() {
+                let keys = if i == 0 { keys.as_str() } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<27} "), s.key),
+                    Span::styled(part, s.base),
+                ]));
+            }
         }
         lines.push(Line::from(""));
     };
@@ -160,7 +168,6 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     if let Some(log) = &app.shell.log {
         section("Log", vec![("folder".into(), log.clone())]);
     }
-    let popup_area = popup(area, 92, area.height.saturating_sub(4));
     frame.render_widget(Clear, popup_area);
     let block = frame_block(app, "Keys (Esc closes, ↑↓ scroll)");
     let inner = block.inner(popup_area);
