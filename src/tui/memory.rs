@@ -3,7 +3,7 @@
 //! UI thread (and reading it again with Ctrl-L) left about 10 MB resident for good, half the idle budget
 //! (BENCHMARKS.md). `malloc_trim` returns free pages of every arena to the system; elsewhere it is a no-op.
 
-/// Returns the allocator's free memory to the system (cheap: well under a millisecond after a workspace check).
+/// Returns the allocator's free memory to the system. Called once per round of collection checks, not per frame.
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointer and is thread-safe.

@@ -23,16 +23,6 @@ fn expiry(at: Option<i64>) -> String {
     }
 }
 
-/// `text` cut to `n` characters, with … when cut.
-fn clip(text: &str, n: usize) -> String {
-    if text.chars().count() <= n {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(n.saturating_sub(1)).collect();
-    s.push('…');
-    s
-}
-
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &CookiesDialog) {
     let s = &app.shell.styles;
     let popup_area = popup(area, 100, 18);
@@ -87,7 +77,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, d: &CookiesDialog) {
                     )
                 } else {
                     let date: String = expiry(c.expires).chars().take(10).collect();
-                    format!(" {:<20} {:<22} {:<10} = {MASK}", clip(&c.name, 20), clip(&c.domain, 22), date)
+                    format!(
+                        " {:<20} {:<22} {:<10} = {MASK}",
+                        super::widgets::clip(&c.name, 20),
+                        super::widgets::clip(&c.domain, 22),
+                        date
+                    )
                 };
                 let style = if i == d.selected { s.selection } else { s.base };
                 lines.push(Line::from(Span::styled(text, style)));

@@ -43,17 +43,9 @@ fn draw_folder_picker(app: &App, frame: &mut Frame, area: Rect, f: &crate::tui::
     let block = frame_block(app, &title);
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);
-    if inner.height < 2 {
+    let Some(list) = super::widgets::filter_field(app, frame, inner, &f.input) else {
         return;
-    }
-    frame.render_widget(para(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y, 2, 1));
-    f.input.render(
-        frame,
-        Rect::new(inner.x + 2, inner.y, inner.width.saturating_sub(2), 1),
-        s.base,
-        true,
-    );
-    let list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    };
     let height = list.height as usize;
     let first = f.selected.saturating_sub(height.saturating_sub(1));
     let lines: Vec<Line> = f
@@ -83,7 +75,7 @@ fn draw_folder_picker(app: &App, frame: &mut Frame, area: Rect, f: &crate::tui::
 fn draw_message(app: &App, frame: &mut Frame, area: Rect, title: &str, text: &str) {
     let s = &app.shell.styles;
     let width = area.width.saturating_sub(4).min(80) as usize;
-    let wrapped = super::response::wrap_indented(text, width.saturating_sub(4), 1);
+    let wrapped = super::widgets::wrap_indented(text, width.saturating_sub(4), 1);
     let height = (wrapped.len() as u16 + 4).min(area.height.saturating_sub(2));
     let popup_area = popup(area, width as u16 + 2, height);
     frame.render_widget(Clear, popup_area);
@@ -107,7 +99,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     let mut section = |title: &str, rows: Vec<(String, String)>| {
         lines.push(Line::from(Span::styled(title.to_string(), s.title_focus)));
         for (keys, what) in rows {
-            let wrapped = super::response::wrap_indented(&what, text_w, 0);
+            let wrapped = super::widgets::wrap_indented(&what, text_w, 0);
             for (i, part) in wrapped.into_iter().enumerate() {
                 let keys = if i == 0 { keys.as_str() } else { "" };
                 lines.push(Line::from(vec![
@@ -184,17 +176,9 @@ fn draw_palette(app: &App, frame: &mut Frame, area: Rect, p: &PaletteState) {
     let block = frame_block(app, "Commands and requests");
     let inner = block.inner(popup_area);
     frame.render_widget(block, popup_area);
-    if inner.height < 2 {
+    let Some(list) = super::widgets::filter_field(app, frame, inner, &p.input) else {
         return;
-    }
-    frame.render_widget(para(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y, 2, 1));
-    p.input.render(
-        frame,
-        Rect::new(inner.x + 2, inner.y, inner.width.saturating_sub(2), 1),
-        s.base,
-        true,
-    );
-    let list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    };
     let height = list.height as usize;
     let first = p.selected.saturating_sub(height.saturating_sub(1));
     let ctx = app.context();

@@ -60,11 +60,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, v: &ProblemsView) {
             Span::styled(format!(" {mark} "), style),
             Span::styled(place, base),
         ]));
-        for l in super::response::wrap_indented(&d.message, width, 4) {
+        for l in super::widgets::wrap_indented(&d.message, width, 4) {
             lines.push(Line::from(Span::styled(l, s.base)));
         }
         if let Some(h) = &d.hint {
-            for l in super::response::wrap_indented(h, width, 4) {
+            for l in super::widgets::wrap_indented(h, width, 4) {
                 lines.push(Line::from(Span::styled(l, s.muted)));
             }
         }

@@ -176,39 +176,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Word-wraps `text` to `width` columns, each line indented by `indent` spaces.
-pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let room = width.saturating_sub(indent).max(10);
-    let mut out = Vec::new();
-    for para in text.lines() {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.width() + 1 + word.width() > room {
-                out.push(format!("{}{line}", " ".repeat(indent)));
-                line.clear();
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        out.push(format!("{}{line}", " ".repeat(indent)));
-    }
-    out
-}
-
 fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Rect) {
     let s = &app.shell.styles;
     let width = area.width as usize;
     // An error may quote the URL or a header: the request's secrets are masked in every line of it.
     let m = &slot.masker;
-    let mut lines: Vec<Line> = wrap_indented(&format!("✖ {}", m.mask(&f.message)), width, 1)
+    let mut lines: Vec<Line> = super::widgets::wrap_indented(&format!("✖ {}", m.mask(&f.message)), width, 1)
         .into_iter()
         .enumerate()
         .map(|(i, l)| Line::from(Span::styled(if i == 0 { l } else { format!("  {l}") }, s.error)))
         .collect();
     if let Some(h) = &f.hint {
-        for l in wrap_indented(&m.mask(h), width, 3) {
+        for l in super::widgets::wrap_indented(&m.mask(h), width, 3) {
             lines.push(Line::from(Span::styled(l, s.base)));
         }
     }
@@ -227,7 +206,7 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
             .elapsed
             .map(|e| format!("  · failed after {}", format_duration(e)))
             .unwrap_or_default();
-        for (i, l) in wrap_indented(&format!("Request: {}{after}", m.mask(req)), width, 3)
+        for (i, l) in super::widgets::wrap_indented(&format!("Request: {}{after}", m.mask(req)), width, 3)
             .into_iter()
             .enumerate()
         {
@@ -238,7 +217,7 @@ fn draw_failure(app: &App, slot: &Slot, f: &Failure, frame: &mut Frame, area: Re
     if slot.view.detail {
         lines.push(Line::from(Span::styled(format!("   In full ({key} hides it):"), s.muted)));
         for l in m.mask(&f.detail).lines() {
-            for (i, w) in wrap_indented(l, width, 3).into_iter().enumerate() {
+            for (i, w) in super::widgets::wrap_indented(l, width, 3).into_iter().enumerate() {
                 let w = if i == 0 { w } else { format!("  {w}") };
                 lines.push(Line::from(Span::styled(w, s.muted)));
             }

@@ -71,7 +71,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         crumb_text = format!("… › {}", crumbs.join(" › "));
     }
     if crumb_text.width() > room {
-        crumb_text = clip(&crumb_text, room);
+        crumb_text = super::widgets::clip(&crumb_text, room);
     }
     let mut spans = vec![Span::styled(" apix ", s.title_focus), Span::raw(" ")];
     if !crumb_text.is_empty() {
@@ -83,19 +83,6 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     }
     spans.extend(right);
     frame.render_widget(para(Line::from(spans)), area);
-}
-
-/// `text` cut to `room` columns, ending in … when cut.
-fn clip(text: &str, room: usize) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > room {
-            out.push('…');
-            return out;
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What Enter edits on the focused row of the request pane, said in the footer ("Enter edit URL").

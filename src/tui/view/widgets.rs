@@ -1,14 +1,19 @@
 //! Small pieces several panes and dialogs draw with: popups and their frames, tab lines, template-highlighted
-//! text, masked values, row and message styles. A leaf: it imports no other view file.
+//! text, masked values, row and message styles, word wrapping and clipping, the filter field of a list dialog. A
+//! leaf: it imports no other view file.
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use crate::core::sanitize::visible_line;
 use crate::core::template::MASK;
 use crate::tui::app::{App, OpenRequest};
+use crate::tui::safe_text::para;
+use crate::tui::text_input::TextArea;
 
 pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
@@ -90,4 +95,58 @@ pub fn level_style(app: &App, warn: bool) -> Style {
     } else {
         app.shell.styles.info
     }
+}
+
+/// Word-wraps `text` to `width` columns, each line indented by `indent` spaces.
+pub fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let room = width.saturating_sub(indent).max(10);
+    let mut out = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.width() + 1 + word.width() > room {
+                out.push(format!("{}{line}", " ".repeat(indent)));
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push(format!("{}{line}", " ".repeat(indent)));
+    }
+    out
+}
+
+/// `text` cut to `room` columns, ending in … when cut (widths as drawn).
+pub fn clip(text: &str, room: usize) -> String {
+    if text.width() <= room {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The `> ` filter field on the first line of `inner` and the area of the list below it; None when there is no
+/// room for a list.
+pub fn filter_field(app: &App, frame: &mut Frame, inner: Rect, input: &TextArea) -> Option<Rect> {
+    if inner.height < 2 {
+        return None;
+    }
+    let s = &app.shell.styles;
+    frame.render_widget(para(Span::styled("> ", s.key)), Rect::new(inner.x, inner.y, 2, 1));
+    input.render(
+        frame,
+        Rect::new(inner.x + 2, inner.y, inner.width.saturating_sub(2), 1),
+        s.base,
+        true,
+    );
+    Some(Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1))
 }
